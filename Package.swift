@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "skiff",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "skiff", targets: ["skiff"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        .target(
+            name: "SkiffModel",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "SkiffSource",
+            dependencies: ["CGit2", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "SkiffReconcile",
+            dependencies: ["SkiffModel", "SkiffSource", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "skiff",
+            dependencies: [
+                "SkiffModel", "SkiffSource", "SkiffReconcile",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "SkiffModelTests", dependencies: ["SkiffModel"]),
+        .testTarget(name: "SkiffSourceTests", dependencies: ["SkiffSource"]),
+        .testTarget(name: "SkiffReconcileTests", dependencies: ["SkiffReconcile", "SkiffModel"]),
+        .testTarget(name: "SkiffCLITests", dependencies: ["skiff"]),
+    ]
+)

@@ -1,0 +1,115 @@
+/// Checks that need more than one document: within a site folder and across the whole network.
+public enum NetworkChecks {
+    public static func check(_ network: Network) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        for name in network.siteNames {
+            let site = network.sites[name]!
+            diagnostics += checkSiteResource(site)
+            diagnostics += checkDuplicateNames(site)
+            diagnostics += checkListenerAddresses(site)
+            diagnostics += checkEdge(site)
+        }
+        diagnostics += checkLinkEndpoints(network)
+        diagnostics += checkRoutingKeys(network)
+        return diagnostics
+    }
+
+    /// Exactly one Site per folder, named after the folder.
+    static func checkSiteResource(_ site: DesiredSite) -> [Diagnostic] {
+        let sites = site.resources(of: .site)
+        guard let first = sites.first else {
+            return [.error(at: SourceLocation(file: "\(site.name)/"), "no Site resource; every site folder needs exactly one")]
+        }
+        var diagnostics = sites.dropFirst().map {
+            Diagnostic.error(at: $0.location, "a second Site in folder \(site.name)/ (the first is at \(first.location))")
+        }
+        if first.name != site.name {
+            diagnostics.append(.error(at: first.location, path: "metadata.name",
+                                      "Site \"\(first.name)\" must be named after its folder, \"\(site.name)\""))
+        }
+        return diagnostics
+    }
+
+    static func checkDuplicateNames(_ site: DesiredSite) -> [Diagnostic] {
+        var seen: [ResourceID: Resource] = [:]
+        var diagnostics: [Diagnostic] = []
+        for resource in site.resources.sorted(by: { $0.location.description < $1.location.description }) {
+            if let first = seen[resource.id] {
+                if resource.kind != .site {
+                    diagnostics.append(.error(at: resource.location, path: "metadata.name",
+                                              "duplicate \(resource.id) in site \(site.name) (first defined at \(first.location))"))
+                }
+            } else {
+                seen[resource.id] = resource
+            }
+        }
+        return diagnostics
+    }
+
+    /// Two listeners cannot bind one host:port.
+    static func checkListenerAddresses(_ site: DesiredSite) -> [Diagnostic] {
+        var seen: [String: Resource] = [:]
+        var diagnostics: [Diagnostic] = []
+        for listener in site.resources(of: .listener) {
+            let spec = ListenerSpec(listener.spec)
+            let address = "\(spec.host):\(spec.port)"
+            if let first = seen[address] {
+                diagnostics.append(.error(at: listener.location, path: "spec.port",
+                                          "\(address) is already used by Listener/\(first.name) at \(first.location)"))
+            } else {
+                seen[address] = listener
+            }
+        }
+        return diagnostics
+    }
+
+    /// An edge site dials out only; it cannot accept links.
+    static func checkEdge(_ site: DesiredSite) -> [Diagnostic] {
+        guard let siteResource = site.site, site.siteSpec.edge else { return [] }
+        var diagnostics: [Diagnostic] = []
+        if site.siteSpec.offersLinkAccess {
+            diagnostics.append(.error(at: siteResource.location, path: "spec.linkAccess",
+                                      "an edge site cannot offer link access; remove linkAccess or edge"))
+        }
+        for access in site.resources(of: .routerAccess) {
+            diagnostics.append(.error(at: access.location, "an edge site cannot offer link access; remove this RouterAccess or edge"))
+        }
+        return diagnostics
+    }
+
+    /// A link endpoint no site in the repository offers is legal (the peer may live elsewhere) but worth a warning.
+    static func checkLinkEndpoints(_ network: Network) -> [Diagnostic] {
+        var offered: Set<String> = []
+        for site in network.sites.values {
+            for endpoint in site.linkAccessEndpoints { offered.insert("\(endpoint.host):\(endpoint.port)") }
+        }
+        var diagnostics: [Diagnostic] = []
+        for site in network.siteNames.compactMap({ network.sites[$0] }) {
+            for link in site.resources(of: .link) {
+                for (index, endpoint) in LinkSpec(link.spec).endpoints.enumerated()
+                where !offered.contains("\(endpoint.host):\(endpoint.port)") {
+                    diagnostics.append(.warning(
+                        at: link.location, path: "spec.endpoints[\(index)]",
+                        "no site in this repository offers link access at \(endpoint.host):\(endpoint.port) (fine if that site is managed elsewhere)"))
+                }
+            }
+        }
+        return diagnostics
+    }
+
+    /// A listener whose routing key no connector serves carries nothing.
+    static func checkRoutingKeys(_ network: Network) -> [Diagnostic] {
+        let served = Set(network.sites.values.flatMap { $0.resources(of: .connector).map { ConnectorSpec($0.spec).routingKey } })
+        var diagnostics: [Diagnostic] = []
+        for site in network.siteNames.compactMap({ network.sites[$0] }) {
+            for listener in site.resources(of: .listener) {
+                let key = ListenerSpec(listener.spec).routingKey
+                if !served.contains(key) {
+                    diagnostics.append(.warning(at: listener.location, path: "spec.routingKey",
+                                                "no connector in this repository serves routing key \"\(key)\""))
+                }
+            }
+        }
+        return diagnostics
+    }
+}

@@ -1,0 +1,46 @@
+/// One validated resource of the desired state: its kind, name, site and document, with schema
+/// defaults filled in. Typed views (`Listener`, `Link`, …) read from `spec`.
+public struct Resource: Sendable, Hashable {
+    public var kind: ResourceKind
+    public var name: String
+    /// The site folder it was found in.
+    public var site: String
+    public var location: SourceLocation
+    /// `metadata.labels` and `metadata.annotations` are kept; other metadata is not part of the desired state.
+    public var labels: [String: String]
+    public var annotations: [String: String]
+    public var spec: JSONValue
+
+    public init(kind: ResourceKind, name: String, site: String, location: SourceLocation,
+                labels: [String: String] = [:], annotations: [String: String] = [:], spec: JSONValue = .object([:]))
+    {
+        self.kind = kind
+        self.name = name
+        self.site = site
+        self.location = location
+        self.labels = labels
+        self.annotations = annotations
+        self.spec = spec
+    }
+
+    /// Identity within a site: kind and name.
+    public var id: ResourceID { ResourceID(kind: kind, name: name) }
+}
+
+/// Kind and name: what identifies a resource within one site.
+public struct ResourceID: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
+    public var kind: ResourceKind
+    public var name: String
+
+    public init(kind: ResourceKind, name: String) {
+        self.kind = kind
+        self.name = name
+    }
+
+    public static func < (lhs: ResourceID, rhs: ResourceID) -> Bool {
+        (lhs.kind.order, lhs.name) < (rhs.kind.order, rhs.name)
+    }
+
+    /// `Listener/backend`.
+    public var description: String { "\(kind.rawValue)/\(name)" }
+}

@@ -1,0 +1,71 @@
+import Yams
+
+/// One document of a YAML file, composed but not yet interpreted.
+public struct YAMLDocument {
+    /// The file, relative to the network root (`west/site.yaml`).
+    public var file: String
+    /// 0-based position of the document in its file.
+    public var index: Int
+    public var node: Node
+
+    public var location: SourceLocation {
+        SourceLocation(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
+    }
+}
+
+/// Splits a file into documents, within `YAMLLimits`.
+public enum YAMLDocumentLoader {
+    /// Every document the file holds; a syntax error ends the file and is reported with its position.
+    /// Empty documents (a lone `---`, comments only) are skipped.
+    public static func load(_ bytes: [UInt8], file: String, limits: YAMLLimits = .defaults)
+        -> (documents: [YAMLDocument], diagnostics: [Diagnostic])
+    {
+        let fileLocation = SourceLocation(file: file)
+        guard bytes.count <= limits.maxFileBytes else {
+            return ([], [.error(at: fileLocation, "file is \(bytes.count) bytes; the limit is \(limits.maxFileBytes)")])
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            return ([], [.error(at: fileLocation, "not valid UTF-8 text")])
+        }
+        if let finding = YAMLPrescan.check(bytes, limits: limits) {
+            let location = SourceLocation(file: file, line: finding.line, column: finding.column)
+            return ([], [.error(at: location, finding.message)])
+        }
+        var documents: [YAMLDocument] = []
+        do {
+            var iterator = try Yams.compose_all(yaml: text).makeIterator()
+            var index = 0
+            while let node = iterator.next() {
+                defer { index += 1 }
+                if case .scalar = node, Resolver.default.resolveTag(of: node) == .null { continue }
+                documents.append(YAMLDocument(file: file, index: index, node: node))
+            }
+            if let error = iterator.error { throw error }
+        } catch {
+            return (documents, [diagnostic(for: error, file: file)])
+        }
+        return (documents, [])
+    }
+
+    /// A Yams error as one line with its position (Yams's own text spans several lines with a snippet).
+    static func diagnostic(for error: Error, file: String) -> Diagnostic {
+        guard let yamlError = error as? YamlError else {
+            return .error(at: SourceLocation(file: file), "cannot read YAML: \(error)")
+        }
+        switch yamlError {
+        case .scanner(let context, let problem, let mark, _),
+             .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let detail = context.map { "\(problem) (\($0.text))" } ?? problem
+            return .error(at: SourceLocation(file: file, line: mark.line, column: mark.column), "invalid YAML: \(detail)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
+            return .error(at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
+                          "invalid YAML: duplicate key \(keys) in one mapping")
+        case .reader(let problem, _, _, _):
+            return .error(at: SourceLocation(file: file), "cannot read YAML: \(problem)")
+        default:
+            return .error(at: SourceLocation(file: file), "cannot read YAML: \(yamlError)")
+        }
+    }
+}
