@@ -1,0 +1,50 @@
+# Skiff — build, test and demo. `make test` and `make demo` are all the set-up a fresh machine needs.
+SWIFT ?= swift
+BUILD_FLAGS ?=
+SKIFF = .build/debug/skiff
+
+.PHONY: all build release test demo deps bench-plan schemas clean
+
+all: build
+
+# Installs what the build and the tests need when it is missing: libgit2 (through pkg-config),
+# openssl and git for the tests, and Python's jsonschema + PyYAML for the schema cross-check.
+deps:
+	@missing=""; \
+	pkg-config --exists libgit2 2>/dev/null || missing="$$missing libgit2-dev pkg-config"; \
+	command -v openssl >/dev/null || missing="$$missing openssl"; \
+	command -v git >/dev/null || missing="$$missing git"; \
+	command -v python3 >/dev/null || missing="$$missing python3 python3-pip"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+	@python3 -c 'import jsonschema, yaml' 2>/dev/null || python3 -m pip install --quiet jsonschema pyyaml \
+		|| (SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); $$SUDO apt-get install -y -qq python3-jsonschema python3-yaml)
+
+build: deps
+	$(SWIFT) build $(BUILD_FLAGS)
+
+release: deps
+	$(SWIFT) build -c release $(BUILD_FLAGS)
+
+# Builds everything (the CLI tests spawn the built binary) and runs the whole suite.
+test: build
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+
+# The bundled example, as a user runs it: validate it and plan both sites, then plan a change.
+demo: build
+	@scripts/demo.sh $(SKIFF)
+
+# Times validate + plan on generated networks of 10, 1,000 and 10,000 resources (release build).
+bench-plan: release
+	@scripts/bench-plan.sh .build/release/skiff
+
+# Re-embeds Schemas/*.schema.json into the binary after editing them.
+schemas:
+	@scripts/embed-schemas.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,25 @@
+import SkiffModel
+import SkiffSource
+
+/// The desired network at one revision: what was read, what it means, and every finding.
+public struct DesiredState: Sendable {
+    public var snapshot: Snapshot
+    public var network: Network
+    /// Source problems (symlinks, submodules, oversized files), YAML and schema errors, network checks.
+    public var diagnostics: [Diagnostic]
+
+    /// Reads `request` and validates it. Throws only when nothing could be read at all
+    /// (no repository, no revision, no path); everything else is a diagnostic.
+    public static func read(_ request: SourceRequest, yamlLimits: YAMLLimits = .defaults) throws -> DesiredState {
+        let snapshot = try NetworkSource.read(request)
+        let files = snapshot.files.map { NetworkFile(path: $0.path, bytes: $0.bytes) }
+        let (network, diagnostics) = Network.load(files, limits: yamlLimits)
+        let problems = snapshot.problems.map { Diagnostic.error(at: SourceLocation(file: $0.path), $0.message) }
+        return DesiredState(snapshot: snapshot, network: network, diagnostics: (problems + diagnostics).sortedForDisplay())
+    }
+
+    /// Whether the state may be acted on: no errors, and with `strict` no warnings either.
+    public func isValid(strict: Bool) -> Bool {
+        strict ? diagnostics.isEmpty : diagnostics.errors.isEmpty
+    }
+}

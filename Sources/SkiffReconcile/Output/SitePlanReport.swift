@@ -1,0 +1,66 @@
+import Foundation
+import SkiffModel
+
+/// The result of `skiff plan --site`: desired state at a revision against the site's live state.
+public struct SitePlanReport: Sendable {
+    public var site: String
+    public var desired: DesiredState
+    /// Nil when the desired state does not validate: an invalid state is never planned.
+    public var plan: Plan?
+    public var applied: AppliedRecord?
+    public var stateDirectory: StateDirectory
+
+    public init(site: String, desired: DesiredState, plan: Plan?, applied: AppliedRecord?, stateDirectory: StateDirectory) {
+        self.site = site
+        self.desired = desired
+        self.plan = plan
+        self.applied = applied
+        self.stateDirectory = stateDirectory
+    }
+
+    public func render(_ format: OutputFormat) -> String {
+        format == .json ? json() : text()
+    }
+
+    private var liveSummary: String {
+        guard let applied else { return "nothing applied yet (state directory \(stateDirectory.path))" }
+        let commit = applied.commit.map { "commit \($0.prefix(12))" } ?? "a folder"
+        return "\(commit) applied \(ISO8601DateFormatter().string(from: applied.appliedAt))"
+    }
+
+    private func text() -> String {
+        var lines = ["Site \(site): desired \(desired.snapshot.summary)", "Live: \(liveSummary)"]
+        lines += DiagnosticText.lines(desired.diagnostics)
+        guard let plan else {
+            lines.append("No plan: the desired state has errors (\(DiagnosticText.tally(desired.diagnostics)))")
+            return lines.joined(separator: "\n")
+        }
+        if plan.hasChanges { lines.append("") }
+        lines += plan.actions.flatMap { ActionText.lines($0) }
+        lines += ["", plan.summaryLine]
+        return lines.joined(separator: "\n")
+    }
+
+    private struct Body: Encodable {
+        var formatVersion = ReportJSON.formatVersion
+        var site: String
+        var valid: Bool
+        var source: ReportJSON.Source
+        var appliedCommit: String?
+        var summary: ReportJSON.Summary?
+        var actions: [ReportJSON.Action]
+        var diagnostics: [ReportJSON.DiagnosticEntry]
+
+        enum CodingKeys: String, CodingKey {
+            case formatVersion = "format_version", site, valid, source, appliedCommit = "applied_commit", summary, actions,
+                 diagnostics
+        }
+    }
+
+    private func json() -> String {
+        ReportJSON.encode(Body(
+            site: site, valid: plan != nil, source: ReportJSON.Source(desired.snapshot), appliedCommit: applied?.commit,
+            summary: plan.map(ReportJSON.summary), actions: (plan?.actions ?? []).map(ReportJSON.Action.init),
+            diagnostics: desired.diagnostics.map(ReportJSON.DiagnosticEntry.init)))
+    }
+}

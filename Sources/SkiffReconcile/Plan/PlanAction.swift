@@ -1,0 +1,49 @@
+import SkiffModel
+
+/// One step of a plan: what happens to which resource, and why.
+public struct PlanAction: Sendable, Hashable {
+    public enum Verb: String, Sendable, Hashable, Codable, CaseIterable {
+        case create, update, delete
+    }
+
+    public var verb: Verb
+    public var resource: ResourceID
+    /// Why, in a few words: `missing`, `changed: port 8080 → 8081`, `pruned: no longer in git`.
+    public var reason: String
+    /// Field by field, for updates (and every field for creates, so a reviewer sees what arrives).
+    public var changes: [FieldChange]
+
+    public init(verb: PlanAction.Verb, resource: ResourceID, reason: String, changes: [FieldChange] = []) {
+        self.verb = verb
+        self.resource = resource
+        self.reason = reason
+        self.changes = changes
+    }
+}
+
+/// One field's value before and after; nil means absent. Secrets are masked before they get here.
+public struct FieldChange: Sendable, Hashable {
+    /// Dotted path under the resource, `spec.port`.
+    public var field: String
+    public var before: JSONValue?
+    public var after: JSONValue?
+    /// The values are secrets; render them as `(sensitive)`.
+    public var sensitive: Bool
+
+    public init(field: String, before: JSONValue?, after: JSONValue?, sensitive: Bool = false) {
+        self.field = field
+        self.before = before
+        self.after = after
+        self.sensitive = sensitive
+    }
+
+    /// `spec.port: 8080 → 8081`.
+    public var summary: String {
+        "\(field): \(render(before)) → \(render(after))"
+    }
+
+    func render(_ value: JSONValue?) -> String {
+        guard let value else { return "(none)" }
+        return sensitive ? "(sensitive)" : value.rendered
+    }
+}

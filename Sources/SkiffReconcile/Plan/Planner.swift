@@ -1,0 +1,56 @@
+import SkiffModel
+
+/// Computes plans. A pure function of (desired, baseline): no files, no sockets, no clock.
+public enum Planner {
+    /// What the baseline is, which decides how reasons read.
+    public enum Baseline: Sendable {
+        /// The site's live state: missing things are `missing`, removed things are `pruned`.
+        case live
+        /// The desired state at another commit (CI): things are `added` or `removed` by the change.
+        case commit
+    }
+
+    public static func plan(site: String, desired: DesiredSite?, live: LiveSite, baseline: Baseline = .live) -> Plan {
+        let wanted = Dictionary((desired?.resources ?? []).map { ($0.id, $0.spec) }, uniquingKeysWith: { _, last in last })
+        var actions: [PlanAction] = []
+        for id in wanted.keys.sorted() {
+            let spec = wanted[id]!
+            guard let current = live.resources[id] else {
+                actions.append(PlanAction(verb: .create, resource: id, reason: baseline == .live ? "missing" : "added",
+                                          changes: changes(from: nil, to: spec, kind: id.kind)))
+                continue
+            }
+            let fieldChanges = changes(from: current, to: spec, kind: id.kind)
+            guard !fieldChanges.isEmpty else { continue }
+            actions.append(PlanAction(verb: .update, resource: id, reason: "changed: " + describe(fieldChanges),
+                                      changes: fieldChanges))
+        }
+        for id in live.resources.keys.sorted(by: >) where wanted[id] == nil {
+            actions.append(PlanAction(verb: .delete, resource: id,
+                                      reason: baseline == .live ? "pruned: no longer in git" : "removed",
+                                      changes: changes(from: live.resources[id], to: nil, kind: id.kind)))
+        }
+        return Plan(site: site, actions: actions)
+    }
+
+    /// Field-by-field differences of two specs, sorted by field; secrets flagged.
+    static func changes(from before: JSONValue?, to after: JSONValue?, kind: ResourceKind) -> [FieldChange] {
+        let old = before?.flattened(prefix: "spec") ?? [:]
+        let new = after?.flattened(prefix: "spec") ?? [:]
+        let sensitive = Set(kind.sensitiveSpecFields.map { "spec.\($0)" })
+        return Set(old.keys).union(new.keys).sorted().compactMap { field in
+            guard old[field] != new[field] else { return nil }
+            return FieldChange(field: field, before: old[field], after: new[field], sensitive: sensitive.contains(field))
+        }
+    }
+
+    /// `port 8080 → 8081`, or the changed fields' names when there are several.
+    static func describe(_ changes: [FieldChange]) -> String {
+        if changes.count == 1, let change = changes.first {
+            let field = change.field.hasPrefix("spec.") ? String(change.field.dropFirst(5)) : change.field
+            return "\(field) \(change.render(change.before)) → \(change.render(change.after))"
+        }
+        let fields = changes.map { $0.field.hasPrefix("spec.") ? String($0.field.dropFirst(5)) : $0.field }
+        return fields.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+
+/// One site's state directory (DESIGN.md "State directory"): PKI, router files and records.
+public struct StateDirectory: Sendable, Hashable {
+    public var path: String
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// `$XDG_STATE_HOME/skiff/<site>`, else `/var/lib/skiff/<site>` as root, else `~/.local/state/skiff/<site>`.
+    public static func defaultPath(site: String) -> String {
+        let environment = ProcessInfo.processInfo.environment
+        if let base = environment["XDG_STATE_HOME"], !base.isEmpty { return "\(base)/skiff/\(site)" }
+        if getuid() == 0 { return "/var/lib/skiff/\(site)" }
+        return NSHomeDirectory() + "/.local/state/skiff/\(site)"
+    }
+
+    public var recordsPath: String { path + "/records" }
+    public var appliedRecordPath: String { recordsPath + "/applied.json" }
+
+    public var exists: Bool { FileManager.default.fileExists(atPath: path) }
+}

@@ -1,0 +1,94 @@
+import CGit2
+import Foundation
+
+/// A libgit2 repository handle. Reads objects straight from the object database: never a work
+/// tree, never a checkout.
+final class GitRepository {
+    let pointer: OpaquePointer
+    /// As the user named it, for messages.
+    let displayName: String
+
+    private init(pointer: OpaquePointer, displayName: String) {
+        self.pointer = pointer
+        self.displayName = displayName
+    }
+
+    deinit {
+        git_repository_free(pointer)
+    }
+
+    /// Opens the repository at exactly `path` (its work tree or its git directory; no search upwards),
+    /// or returns nil when `path` is not a repository.
+    static func open(at path: String, displayName: String) throws -> GitRepository? {
+        Libgit2.ensureInitialized()
+        var pointer: OpaquePointer?
+        let code = git_repository_open_ext(&pointer, path, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil)
+        if code == Libgit2.notFound { return nil }
+        try Libgit2.check(code, "open \(displayName)")
+        return GitRepository(pointer: pointer!, displayName: displayName)
+    }
+
+    /// Creates a bare repository at `path` whose `origin` fetches every branch and tag of `url`.
+    static func createMirror(at path: String, url: String, displayName: String) throws -> GitRepository {
+        Libgit2.ensureInitialized()
+        var pointer: OpaquePointer?
+        try Libgit2.check(git_repository_init(&pointer, path, 1), "create cache for \(displayName)")
+        let repository = GitRepository(pointer: pointer!, displayName: displayName)
+        var remote: OpaquePointer?
+        try Libgit2.check(git_remote_create_with_fetchspec(&remote, pointer, "origin", url, "+refs/heads/*:refs/remotes/origin/*"),
+                          "add remote \(displayName)")
+        git_remote_free(remote)
+        return repository
+    }
+
+    /// Fetches `origin` (branches and tags, pruning deleted ones), giving up after `timeout` seconds
+    /// of transfer. libgit2 1.5 has no connect timeout of its own; a silent connect is bounded by TCP.
+    func fetchOrigin(timeout: Double) throws {
+        var remote: OpaquePointer?
+        try Libgit2.check(git_remote_lookup(&remote, pointer, "origin"), "find remote origin of \(displayName)")
+        defer { git_remote_free(remote) }
+        var options = git_fetch_options()
+        try Libgit2.check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "fetch options")
+        options.prune = GIT_FETCH_PRUNE
+        options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL
+        var deadline = Date().addingTimeInterval(timeout).timeIntervalSince1970
+        let code = withUnsafeMutablePointer(to: &deadline) { deadlinePointer -> Int32 in
+            options.callbacks.payload = UnsafeMutableRawPointer(deadlinePointer)
+            options.callbacks.transfer_progress = { _, payload in
+                let deadline = payload!.assumingMemoryBound(to: Double.self).pointee
+                return Date().timeIntervalSince1970 > deadline ? -1 : 0
+            }
+            return git_remote_fetch(remote, nil, &options, nil)
+        }
+        if code < 0, Date().timeIntervalSince1970 > deadline {
+            throw SourceError.git(operation: "fetch \(displayName)", message: "timed out after \(Int(timeout)) s")
+        }
+        try Libgit2.check(code, "fetch \(displayName)")
+    }
+
+    /// The commit a revision names (anything `git rev-parse` accepts), trying each spelling in turn.
+    func resolveCommit(_ revisions: [String]) throws -> OpaquePointer? {
+        for revision in revisions {
+            var object: OpaquePointer?
+            let code = git_revparse_single(&object, pointer, revision)
+            guard code >= 0 else { continue }
+            defer { git_object_free(object) }
+            var commit: OpaquePointer?
+            if git_object_peel(&commit, object, GIT_OBJECT_COMMIT) >= 0 { return commit }
+        }
+        return nil
+    }
+
+    static func info(of commit: OpaquePointer) -> CommitInfo {
+        var buffer = [CChar](repeating: 0, count: Int(GIT_OID_HEXSZ) + 1)
+        git_oid_fmt(&buffer, git_commit_id(commit))
+        let id = String(decoding: buffer.prefix(Int(GIT_OID_HEXSZ)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let author = git_commit_author(commit)!.pointee
+        return CommitInfo(
+            id: id,
+            author: author.name.map { String(cString: $0) } ?? "",
+            email: author.email.map { String(cString: $0) } ?? "",
+            time: Date(timeIntervalSince1970: TimeInterval(git_commit_time(commit))),
+            subject: git_commit_summary(commit).map { String(cString: $0) } ?? "")
+    }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import SkiffReconcile
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show what would change: for one site (--site) or for a commit range in CI (--base).",
+        discussion: """
+            With --site, compares the desired state at --ref with what the site's state directory records as \
+            applied. With --base, compares the desired network at two commits and needs no live state: \
+            the view a pull request needs.
+
+            Exit codes: 0 no changes, 1 error or invalid desired state, 2 changes (with --detailed-exitcode; \
+            otherwise changes exit 0).
+
+            Examples:
+              skiff plan --site west --repo . --path network
+              skiff plan --base origin/main --ref HEAD --output markdown
+            """
+    )
+
+    @OptionGroup var source: SourceOptions
+
+    @Option(name: .long, help: ArgumentHelp("Site to plan (its folder name).", valueName: "site"))
+    var site: String?
+
+    @Option(name: .long, help: ArgumentHelp("Site state directory. Default: $XDG_STATE_HOME/skiff/<site>, or /var/lib/skiff/<site> as root.", valueName: "dir"))
+    var stateDir: String?
+
+    @Option(name: .long, help: ArgumentHelp("CI mode: the revision to compare --ref against (for example origin/main).", valueName: "rev"))
+    var base: String?
+
+    @Flag(help: "Treat warnings as errors (CI mode).")
+    var strict = false
+
+    @Option(name: .long, help: ArgumentHelp("Output format: text, json, or markdown (CI mode).", valueName: "format"))
+    var output: OutputFormatOption = .text
+
+    @Flag(name: .customLong("detailed-exitcode"), help: "Exit 2 when there are changes, 0 when there are none.")
+    var detailedExitcode = false
+
+    func validate() throws {
+        switch (site, base) {
+        case (nil, nil): throw ValidationError("give --site SITE to plan a site, or --base REV to plan a change (CI)")
+        case (.some, .some): throw ValidationError("--site and --base are exclusive: plan a site, or plan a change")
+        case (.some, nil) where output == .markdown: throw ValidationError("--output markdown needs --base")
+        case (nil, .some) where stateDir != nil: throw ValidationError("--state-dir needs --site; --base plans need no live state")
+        default: break
+        }
+    }
+
+    func run() throws {
+        let hasChanges: Bool
+        if let site {
+            let directory = StateDirectory(path: stateDir ?? StateDirectory.defaultPath(site: site))
+            let report = try SitePlanning.plan(site: site, source: source.request(), stateDirectory: directory)
+            print(report.render(output.format))
+            guard let plan = report.plan else { throw ExitCode(1) }
+            hasChanges = plan.hasChanges
+        } else {
+            let baseState = try DesiredState.read(source.request(revision: base))
+            let headState = try DesiredState.read(source.request())
+            let report = ChangePlanReport(base: baseState, head: headState, strict: strict)
+            print(report.render(output.format))
+            guard report.isValid else { throw ExitCode(1) }
+            hasChanges = report.plan.hasChanges
+        }
+        if hasChanges && detailedExitcode { throw ExitCode(2) }
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import SkiffReconcile
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check the whole desired network: YAML, schemas and cross-site rules.",
+        discussion: """
+            Reports every error and warning as FILE:LINE:COLUMN: FIELD: MESSAGE. Exit 0 when valid, 1 when not.
+
+            Example: skiff validate --repo . --path network --strict
+            """
+    )
+
+    @OptionGroup var source: SourceOptions
+
+    @Flag(help: "Treat warnings as errors.")
+    var strict = false
+
+    @Option(name: .long, help: ArgumentHelp("Output format: text or json.", valueName: "format"))
+    var output: OutputFormatOption = .text
+
+    func validate() throws {
+        if output == .markdown { throw ValidationError("--output markdown is for 'skiff plan --base'; use text or json") }
+    }
+
+    func run() throws {
+        let report = ValidationReport(desired: try DesiredState.read(source.request()), strict: strict)
+        print(report.render(output.format))
+        if !report.isValid { throw ExitCode(1) }
+    }
+}
+
+extension OutputFormatOption {
+    var format: OutputFormat {
+        switch self {
+        case .text: .text
+        case .json: .json
+        case .markdown: .markdown
+        }
+    }
+}
