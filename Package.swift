@@ -38,9 +38,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "SkiffModelTests", dependencies: ["SkiffModel"]),
-        .testTarget(name: "SkiffSourceTests", dependencies: ["SkiffSource"]),
-        .testTarget(name: "SkiffReconcileTests", dependencies: ["SkiffReconcile", "SkiffModel"]),
-        .testTarget(name: "SkiffCLITests", dependencies: ["skiff"]),
+        // Helpers shared by the test targets: temporary folders, running programs, git fixtures.
+        .target(name: "SkiffTestSupport", path: "Tests/SkiffTestSupport"),
+        .testTarget(name: "SkiffModelTests", dependencies: ["SkiffModel", "SkiffTestSupport"]),
+        .testTarget(name: "SkiffSourceTests", dependencies: ["SkiffSource", "SkiffTestSupport"]),
+        .testTarget(name: "SkiffReconcileTests", dependencies: ["SkiffReconcile", "SkiffModel", "SkiffSource", "SkiffTestSupport"]),
+        .testTarget(name: "SkiffCLITests", dependencies: ["skiff", "SkiffTestSupport"]),
     ]
 )

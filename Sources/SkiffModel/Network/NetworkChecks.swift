@@ -24,7 +24,7 @@ public enum NetworkChecks {
             Diagnostic.error(at: $0.location, "a second Site in folder \(site.name)/ (the first is at \(first.location))")
         }
         if first.name != site.name {
-            diagnostics.append(.error(at: first.location, path: "metadata.name",
+            diagnostics.append(.error(at: first.location(of: "metadata.name"), path: "metadata.name",
                                       "Site \"\(first.name)\" must be named after its folder, \"\(site.name)\""))
         }
         return diagnostics
@@ -36,7 +36,7 @@ public enum NetworkChecks {
         for resource in site.resources.sorted(by: { $0.location.description < $1.location.description }) {
             if let first = seen[resource.id] {
                 if resource.kind != .site {
-                    diagnostics.append(.error(at: resource.location, path: "metadata.name",
+                    diagnostics.append(.error(at: resource.location(of: "metadata.name"), path: "metadata.name",
                                               "duplicate \(resource.id) in site \(site.name) (first defined at \(first.location))"))
                 }
             } else {
@@ -54,7 +54,7 @@ public enum NetworkChecks {
             let spec = ListenerSpec(listener.spec)
             let address = "\(spec.host):\(spec.port)"
             if let first = seen[address] {
-                diagnostics.append(.error(at: listener.location, path: "spec.port",
+                diagnostics.append(.error(at: listener.location(of: "spec.port"), path: "spec.port",
                                           "\(address) is already used by Listener/\(first.name) at \(first.location)"))
             } else {
                 seen[address] = listener
@@ -68,7 +68,7 @@ public enum NetworkChecks {
         guard let siteResource = site.site, site.siteSpec.edge else { return [] }
         var diagnostics: [Diagnostic] = []
         if site.siteSpec.offersLinkAccess {
-            diagnostics.append(.error(at: siteResource.location, path: "spec.linkAccess",
+            diagnostics.append(.error(at: siteResource.location(of: "spec.linkAccess"), path: "spec.linkAccess",
                                       "an edge site cannot offer link access; remove linkAccess or edge"))
         }
         for access in site.resources(of: .routerAccess) {
@@ -89,7 +89,7 @@ public enum NetworkChecks {
                 for (index, endpoint) in LinkSpec(link.spec).endpoints.enumerated()
                 where !offered.contains("\(endpoint.host):\(endpoint.port)") {
                     diagnostics.append(.warning(
-                        at: link.location, path: "spec.endpoints[\(index)]",
+                        at: link.location(of: "spec.endpoints[\(index)]"), path: "spec.endpoints[\(index)]",
                         "no site in this repository offers link access at \(endpoint.host):\(endpoint.port) (fine if that site is managed elsewhere)"))
                 }
             }
@@ -105,7 +105,7 @@ public enum NetworkChecks {
             for listener in site.resources(of: .listener) {
                 let key = ListenerSpec(listener.spec).routingKey
                 if !served.contains(key) {
-                    diagnostics.append(.warning(at: listener.location, path: "spec.routingKey",
+                    diagnostics.append(.warning(at: listener.location(of: "spec.routingKey"), path: "spec.routingKey",
                                                 "no connector in this repository serves routing key \"\(key)\""))
                 }
             }

@@ -10,10 +10,14 @@ public struct Resource: Sendable, Hashable {
     public var labels: [String: String]
     public var annotations: [String: String]
     public var spec: JSONValue
+    /// Where each field was written (`spec.port` → line and column), for precise messages.
+    public var fieldLocations: [String: SourceLocation]
 
     public init(kind: ResourceKind, name: String, site: String, location: SourceLocation,
-                labels: [String: String] = [:], annotations: [String: String] = [:], spec: JSONValue = .object([:]))
+                labels: [String: String] = [:], annotations: [String: String] = [:], spec: JSONValue = .object([:]),
+                fieldLocations: [String: SourceLocation] = [:])
     {
+        self.fieldLocations = fieldLocations
         self.kind = kind
         self.name = name
         self.site = site
@@ -21,6 +25,11 @@ public struct Resource: Sendable, Hashable {
         self.labels = labels
         self.annotations = annotations
         self.spec = spec
+    }
+
+    /// Where `path` (`spec.port`) was written, else where the resource starts.
+    public func location(of path: String) -> SourceLocation {
+        fieldLocations[path] ?? location
     }
 
     /// Identity within a site: kind and name.

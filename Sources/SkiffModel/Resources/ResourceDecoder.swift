@@ -23,6 +23,7 @@ enum ResourceDecoder {
             return nil
         }
         let errorsBefore = validator.diagnostics.count
+        validator.fieldLocations = [:]
         let value = validator.validate(document.node, against: SchemaRegistry.schema(for: kind), path: "")
         guard validator.diagnostics.count == errorsBefore, let name = value["metadata"]?["name"]?.stringValue else {
             return nil
@@ -31,7 +32,8 @@ enum ResourceDecoder {
             kind: kind, name: name, site: site, location: location,
             labels: value["metadata"]?["labels"]?.stringMap ?? [:],
             annotations: value["metadata"]?["annotations"]?.stringMap ?? [:],
-            spec: value["spec"] ?? .object([:]))
+            spec: value["spec"] ?? .object([:]),
+            fieldLocations: validator.fieldLocations)
     }
 }
 

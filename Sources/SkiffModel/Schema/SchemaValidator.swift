@@ -9,6 +9,8 @@ import Yams
 struct SchemaValidator {
     let file: String
     private(set) var diagnostics: [Diagnostic] = []
+    /// Where each field path of the current document was written; reset per document.
+    var fieldLocations: [String: SourceLocation] = [:]
     private var budget: Int
     private var exhausted = false
 
@@ -20,6 +22,7 @@ struct SchemaValidator {
     /// Validates `node` and returns its value with defaults applied (meaningful only without errors).
     mutating func validate(_ node: Node, against schema: JSONSchema?, path: String) -> JSONValue {
         guard spend(node) else { return .null }
+        if let mark = node.mark { fieldLocations[path] = SourceLocation(file: file, line: mark.line, column: mark.column) }
         guard let schema else { return convert(node) }
         switch node {
         case .mapping(let mapping):
@@ -60,7 +63,7 @@ struct SchemaValidator {
             report(node, path.isEmpty ? name : "\(path).\(name)", "required field is missing")
         }
         for (name, propertySchema) in schema.properties where members[name] == nil {
-            if let value = propertySchema.defaultValue { members[name] = value }
+            if let value = propertySchema.defaultValue ?? Self.impliedDefaults(propertySchema) { members[name] = value }
         }
         let value = JSONValue.object(members)
         checkEnum(value, node: node, schema: schema, path: path)
@@ -79,7 +82,9 @@ struct SchemaValidator {
         for (index, item) in items.enumerated() {
             values.append(validate(item, against: schema.items, path: "\(path)[\(index)]"))
         }
-        return .array(values)
+        let value = JSONValue.array(values)
+        checkEnum(value, node: node, schema: schema, path: path)
+        return value
     }
 
     // MARK: Scalars
@@ -264,6 +269,16 @@ struct SchemaValidator {
     }
 
     // MARK: Helpers
+
+    /// An absent optional object whose fields have defaults (an AccessGrant with no `spec`) means an
+    /// object of those defaults, so readers never have to know the defaults themselves.
+    static func impliedDefaults(_ schema: JSONSchema) -> JSONValue? {
+        guard schema.types == [.object], schema.required.isEmpty else { return nil }
+        let defaults = schema.properties.compactMap { property in
+            (property.schema.defaultValue ?? impliedDefaults(property.schema)).map { (property.name, $0) }
+        }
+        return defaults.isEmpty ? nil : .object(Dictionary(uniqueKeysWithValues: defaults))
+    }
 
     static func number(_ value: JSONValue) -> Double? {
         switch value {
