@@ -48,6 +48,7 @@ public enum Planner {
     static func describe(_ changes: [FieldChange]) -> String {
         if changes.count == 1, let change = changes.first {
             let field = change.field.hasPrefix("spec.") ? String(change.field.dropFirst(5)) : change.field
+            if change.sensitive { return "\(field) (sensitive)" }
             return "\(field) \(change.render(change.before)) → \(change.render(change.after))"
         }
         let fields = changes.map { $0.field.hasPrefix("spec.") ? String($0.field.dropFirst(5)) : $0.field }

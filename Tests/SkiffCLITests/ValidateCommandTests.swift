@@ -1,0 +1,76 @@
+import Foundation
+import SkiffTestSupport
+import Testing
+
+@Suite("skiff validate, as a user runs it")
+struct ValidateCommandTests {
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path + "/Examples"
+
+    @Test("the bundled examples validate, and say they were read as plain folders", arguments: ["hello-world", "ha"])
+    func examples(name: String) throws {
+        let result = try SkiffBinary.run(["validate", "--repo", "\(Self.examples)/\(name)", "--strict"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("(not a git repository)"))
+        #expect(result.stdout.contains("Valid: "))
+    }
+
+    @Test("an invalid repository exits 1 and lists every error with file:line:col")
+    func invalid() throws {
+        let repo = try GitFixture()
+        try repo.write("net/west/site.yaml", Fixtures.file(Fixtures.site("west"), Fixtures.listener("web", port: 8080)))
+        try repo.write("net/west/bad.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Listener\nmetadata:\n  name: api\nspec:\n  routingKey: api\n  host: 0.0.0.0\n  port: \"80a\"\n  prot: 1\n")
+        try repo.commit("bad")
+        let result = try SkiffBinary.run(["validate", "--path", "net"], in: repo.path)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains(#"west/bad.yaml:8:9: spec.port: expected an integer 1-65535, got "80a""#))
+        #expect(result.stdout.contains("west/bad.yaml:9:3: spec.prot: unknown field; did you mean port?"))
+        #expect(result.stdout.contains("Invalid: 1 site, 2 resources; 2 errors, 1 warning."))
+    }
+
+    @Test("warnings pass, unless --strict")
+    func strict() throws {
+        let repo = try GitFixture()
+        try repo.write("west/site.yaml", Fixtures.file(Fixtures.site("west"), Fixtures.listener("web", port: 8080)))
+        try repo.commit("warn")
+        #expect(try SkiffBinary.run(["validate"], in: repo.path).status == 0)
+        let strict = try SkiffBinary.run(["validate", "--strict"], in: repo.path)
+        #expect(strict.status == 1)
+        #expect(strict.stdout.contains(#"warning: spec.routingKey: no connector in this repository serves routing key "web""#))
+    }
+
+    @Test("--output json is machine-readable and carries the commit and diagnostics")
+    func json() throws {
+        let repo = try GitFixture()
+        try repo.write("west/site.yaml", Fixtures.file(Fixtures.site("west"), Fixtures.listener("web", port: 99999)))
+        let commit = try repo.commit("json")
+        let result = try SkiffBinary.run(["validate", "--output", "json"], in: repo.path)
+        #expect(result.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["format_version"] as? String == "1.0")
+        #expect(object["valid"] as? Bool == false)
+        #expect((object["source"] as? [String: Any]).flatMap { $0["commit"] as? [String: Any] }?["id"] as? String == commit)
+        let diagnostics = try #require(object["diagnostics"] as? [[String: Any]])
+        #expect(diagnostics.count == 1)
+        #expect(diagnostics.first?["line"] as? Int == 14)
+        #expect(diagnostics.first?["path"] as? String == "spec.port")
+    }
+
+    @Test("a missing repository, ref or path is one clear line and exit 1")
+    func sourceErrors() throws {
+        let repo = try GitFixture()
+        try repo.write("west/site.yaml", Fixtures.site("west"))
+        try repo.commit("one")
+        let cases: [([String], String)] = [
+            (["validate", "--repo", "/no/such/place"], "no git repository or folder at /no/such/place"),
+            (["validate", "--ref", "v9"], #"revision "v9" not found in ."#),
+            (["validate", "--path", "nowhere"], #"path "nowhere" does not exist in commit"#),
+        ]
+        for (arguments, message) in cases {
+            let result = try SkiffBinary.run(arguments, in: repo.path)
+            #expect(result.status == 1, "\(arguments)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "one line: \(result.stderr)")
+        }
+    }
+}
