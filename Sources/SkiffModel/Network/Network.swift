@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The whole desired network at one commit: every site folder under the network path.
 public struct Network: Sendable, Hashable {
     public var sites: [String: DesiredSite]
@@ -12,33 +14,42 @@ public struct Network: Sendable, Hashable {
 
     /// Reads and validates every file; returns the resources that validated and every finding.
     /// Schema errors, YAML errors and whole-network checks are all reported, not only the first.
+    /// Files are independent until the whole-network checks, so they are read on every core.
     public static func load(_ files: [NetworkFile], limits: YAMLLimits = .defaults) -> (Network, [Diagnostic]) {
+        let resourceFiles = files.filter { NetworkFile.isResourceFile($0.path) }.sorted { $0.path < $1.path }
+        let results = ParallelResults<FileResult>(count: resourceFiles.count)
+        DispatchQueue.concurrentPerform(iterations: resourceFiles.count) { index in
+            results[index] = loadFile(resourceFiles[index], limits: limits)
+        }
         var diagnostics: [Diagnostic] = []
         var resourcesBySite: [String: [Resource]] = [:]
-        var siteFolders: Set<String> = []
-        for file in files.sorted(by: { $0.path < $1.path }) where NetworkFile.isResourceFile(file.path) {
-            guard let slash = file.path.firstIndex(of: "/") else {
-                diagnostics.append(.error(at: SourceLocation(file: file.path),
-                                          "resources belong in a site folder (<site>/\(file.path)), not at the top level"))
-                continue
-            }
-            let site = String(file.path[..<slash])
-            siteFolders.insert(site)
-            let (documents, yamlDiagnostics) = YAMLDocumentLoader.load(file.bytes, file: file.path, limits: limits)
-            diagnostics += yamlDiagnostics
-            var validator = SchemaValidator(file: file.path, nodeBudget: limits.maxNodes)
-            for document in documents {
-                if let resource = ResourceDecoder.decode(document, site: site, validator: &validator) {
-                    resourcesBySite[site, default: []].append(resource)
-                }
-            }
-            diagnostics += validator.diagnostics
+        for result in results.values {
+            diagnostics += result.diagnostics
+            if let site = result.site { resourcesBySite[site, default: []] += result.resources }
         }
         var network = Network()
-        for folder in siteFolders {
-            network.sites[folder] = DesiredSite(name: folder, resources: resourcesBySite[folder] ?? [])
+        for (folder, resources) in resourcesBySite {
+            network.sites[folder] = DesiredSite(name: folder, resources: resources)
         }
         diagnostics += NetworkChecks.check(network)
         return (network, diagnostics.sortedForDisplay())
+    }
+
+    private struct FileResult: Sendable {
+        var site: String?
+        var resources: [Resource] = []
+        var diagnostics: [Diagnostic] = []
+    }
+
+    private static func loadFile(_ file: NetworkFile, limits: YAMLLimits) -> FileResult {
+        guard let slash = file.path.firstIndex(of: "/") else {
+            return FileResult(diagnostics: [.error(at: SourceLocation(file: file.path),
+                                                   "resources belong in a site folder (<site>/\(file.path)), not at the top level")])
+        }
+        let site = String(file.path[..<slash])
+        let (documents, yamlDiagnostics) = YAMLDocumentLoader.load(file.bytes, file: file.path, limits: limits)
+        var validator = SchemaValidator(file: file.path, nodeBudget: limits.maxNodes)
+        let resources = documents.compactMap { ResourceDecoder.decode($0, site: site, validator: &validator) }
+        return FileResult(site: site, resources: resources, diagnostics: yamlDiagnostics + validator.diagnostics)
     }
 }

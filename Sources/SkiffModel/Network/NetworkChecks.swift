@@ -33,7 +33,10 @@ public enum NetworkChecks {
     static func checkDuplicateNames(_ site: DesiredSite) -> [Diagnostic] {
         var seen: [ResourceID: Resource] = [:]
         var diagnostics: [Diagnostic] = []
-        for resource in site.resources.sorted(by: { $0.location.description < $1.location.description }) {
+        let inFileOrder = site.resources.sorted {
+            ($0.location.file, $0.location.line, $0.location.column) < ($1.location.file, $1.location.line, $1.location.column)
+        }
+        for resource in inFileOrder {
             if let first = seen[resource.id] {
                 if resource.kind != .site {
                     diagnostics.append(.error(at: resource.location(of: "metadata.name"), path: "metadata.name",

@@ -211,16 +211,7 @@ struct SchemaValidator {
 
     /// The JSON value of a scalar under YAML 1.1 typing (Yams's default resolver, as PyYAML and kubectl).
     func scalarValue(_ node: Node) -> JSONValue {
-        guard case .scalar(let scalar) = node else { return .null }
-        switch Resolver.default.resolveTag(of: node) {
-        case .null: return .null
-        case .bool: return node.bool.map(JSONValue.bool) ?? .string(scalar.string)
-        case .int:
-            if let value = node.int { return .int(value) }
-            return node.float.map(JSONValue.double) ?? .string(scalar.string)
-        case .float: return node.float.map(JSONValue.double) ?? .string(scalar.string)
-        default: return .string(scalar.string)
-        }
+        ScalarTyping.value(of: node)
     }
 
     /// Converts a subtree no schema describes, still within the node budget.

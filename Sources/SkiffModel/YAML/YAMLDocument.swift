@@ -33,11 +33,13 @@ public enum YAMLDocumentLoader {
         }
         var documents: [YAMLDocument] = []
         do {
-            var iterator = try Yams.compose_all(yaml: text).makeIterator()
+            // `Resolver.basic` keeps Yams from typing scalars with regular expressions while it
+            // composes (it hashes every mapping key to find duplicates); `ScalarTyping` types them later.
+            var iterator = try Yams.compose_all(yaml: text, Resolver.basic).makeIterator()
             var index = 0
             while let node = iterator.next() {
                 defer { index += 1 }
-                if case .scalar = node, Resolver.default.resolveTag(of: node) == .null { continue }
+                if case .scalar = node, ScalarTyping.value(of: node) == .null { continue }
                 documents.append(YAMLDocument(file: file, index: index, node: node))
             }
             if let error = iterator.error { throw error }
