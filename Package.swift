@@ -11,6 +11,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.1.0"),
     ],
     targets: [
         .systemLibrary(
@@ -27,13 +30,22 @@ let package = Package(
             dependencies: ["CGit2", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
+            name: "SkiffPKI",
+            dependencies: [
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        .target(
             name: "SkiffReconcile",
-            dependencies: ["SkiffModel", "SkiffSource", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["SkiffModel", "SkiffSource", "SkiffPKI", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "skiff",
             dependencies: [
-                "SkiffModel", "SkiffSource", "SkiffReconcile",
+                "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffReconcile",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -42,7 +54,8 @@ let package = Package(
         .target(name: "SkiffTestSupport", path: "Tests/SkiffTestSupport"),
         .testTarget(name: "SkiffModelTests", dependencies: ["SkiffModel", "SkiffTestSupport"]),
         .testTarget(name: "SkiffSourceTests", dependencies: ["SkiffSource", "SkiffTestSupport"]),
-        .testTarget(name: "SkiffReconcileTests", dependencies: ["SkiffReconcile", "SkiffModel", "SkiffSource", "SkiffTestSupport"]),
+        .testTarget(name: "SkiffPKITests", dependencies: ["SkiffPKI", "SkiffTestSupport"]),
+        .testTarget(name: "SkiffReconcileTests", dependencies: ["SkiffReconcile", "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffTestSupport"]),
         .testTarget(name: "SkiffCLITests", dependencies: ["skiff", "SkiffTestSupport"]),
     ]
 )

@@ -1,0 +1,37 @@
+import Foundation
+
+/// What a certificate is for: the router's server side of links, or one link's client side.
+public struct CertificateProfile: Sendable, Hashable {
+    public enum Purpose: Sendable, Hashable {
+        /// Presented by the router to dialling sites; `hosts` become DNS or IP SANs.
+        case server(hosts: [String])
+        /// Presented by a dialling site on the link `link`.
+        case client(link: String)
+    }
+
+    public var purpose: Purpose
+    public var commonName: String
+    /// Seconds from issue to expiry.
+    public var validity: TimeInterval
+
+    public init(purpose: Purpose, commonName: String, validity: TimeInterval) {
+        self.purpose = purpose
+        self.commonName = commonName
+        self.validity = validity
+    }
+
+    /// Server certificates live one year by default and are renewed by the site itself.
+    public static let defaultServerValidity: TimeInterval = 365 * 86400
+    /// Client certificates live five years (as Skupper's): renewing one needs a new token.
+    public static let defaultClientValidity: TimeInterval = 5 * 365 * 86400
+    /// Site CAs live five years.
+    public static let defaultCAValidity: TimeInterval = 5 * 365 * 86400
+
+    public static func server(site: String, hosts: [String], validity: TimeInterval = defaultServerValidity) -> CertificateProfile {
+        CertificateProfile(purpose: .server(hosts: hosts), commonName: "\(site) router", validity: validity)
+    }
+
+    public static func client(link: String, grantedBy site: String, validity: TimeInterval = defaultClientValidity) -> CertificateProfile {
+        CertificateProfile(purpose: .client(link: link), commonName: "link \(link) to \(site)", validity: validity)
+    }
+}

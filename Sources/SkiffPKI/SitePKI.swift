@@ -1,0 +1,113 @@
+import Foundation
+import X509
+
+/// One site's certificate material under `<state-dir>/pki/`:
+///
+/// ```
+/// pki/ca/        ca.crt, tls.key          the site CA (never replaced but by `revoke-access`)
+/// pki/server/    tls.crt, tls.key, ca.crt the router's server certificate for inbound links
+/// pki/links/<l>/ tls.crt, tls.key, ca.crt client credentials for a link this site dials
+/// pki/trust/     bundle.pem, retired.json CAs whose clients the router accepts, with overlap deadlines
+/// ```
+public struct SitePKI: Sendable {
+    public let root: String
+
+    public init(stateDirectory: String) {
+        root = stateDirectory + "/pki"
+    }
+
+    public var caFolder: String { root + "/ca" }
+    public var caCertificatePath: String { caFolder + "/ca.crt" }
+    public var caKeyPath: String { caFolder + "/tls.key" }
+    public var serverFolder: String { root + "/server" }
+    public var trustFolder: String { root + "/trust" }
+    public var trustBundlePath: String { trustFolder + "/bundle.pem" }
+    public func linkFolder(_ name: String) -> String { root + "/links/" + name }
+
+    // MARK: The site CA
+
+    /// The CA, or an error naming the damaged file.
+    public func loadCA() throws -> CertificateAuthority {
+        let certificate = try PEMFiles.readCertificate(caCertificatePath)
+        let key = try PEMFiles.readKey(caKeyPath)
+        guard key.publicKey == certificate.publicKey else {
+            throw PKIError.keyDoesNotMatch(certificate: caCertificatePath, key: caKeyPath)
+        }
+        guard case .isCertificateAuthority? = try? certificate.extensions.basicConstraints else {
+            throw PKIError.notACertificateAuthority(path: caCertificatePath)
+        }
+        return CertificateAuthority(credential: Credential(certificate: certificate, key: key))
+    }
+
+    /// The CA as the planner sees it: missing (both files absent), or present with any problems.
+    public func inspectCA(now: Date = Date()) -> CredentialReport {
+        var report = CredentialReport(folder: caFolder, problems: [], hosts: [])
+        let haveCertificate = FileManager.default.fileExists(atPath: caCertificatePath)
+        let haveKey = FileManager.default.fileExists(atPath: caKeyPath)
+        guard haveCertificate || haveKey else {
+            report.problems = [.missingFile(path: caCertificatePath), .missingFile(path: caKeyPath)]
+            return report
+        }
+        do {
+            let ca = try loadCA()
+            report.notBefore = ca.certificate.notValidBefore
+            report.notAfter = ca.certificate.notValidAfter
+            report.serial = ca.certificate.serialHex
+            if ca.certificate.notValidAfter < now {
+                report.problems.append(.expired(path: caCertificatePath, notAfter: ca.certificate.notValidAfter))
+            }
+        } catch {
+            report.problems.append(error as? PKIError ?? .io(path: caFolder, message: "\(error)"))
+        }
+        return report
+    }
+
+    /// Creates the site CA. Refuses to replace one that exists: losing it breaks every link.
+    public func createCA(site: String, algorithm: KeyAlgorithm = .ecdsaP256,
+                         validity: TimeInterval = CertificateProfile.defaultCAValidity, now: Date = Date()) throws -> CertificateAuthority
+    {
+        guard !FileManager.default.fileExists(atPath: caCertificatePath), !FileManager.default.fileExists(atPath: caKeyPath) else {
+            throw PKIError.io(path: caFolder, message: "a site CA already exists; only `skiff revoke-access` replaces it")
+        }
+        let ca = try CertificateAuthority.create(site: site, algorithm: algorithm, validity: validity, now: now)
+        try storeCA(ca)
+        try writeTrustBundle(now: now)
+        return ca
+    }
+
+    func storeCA(_ ca: CertificateAuthority) throws {
+        // Key first: a crash between the two writes leaves a key without certificate (seen as
+        // damaged, never silently replaced), not a certificate whose key is lost.
+        try PEMFiles.write(try ca.credential.keyPEM, to: caKeyPath, permissions: 0o600)
+        try PEMFiles.write(try ca.credential.certificatePEM, to: caCertificatePath, permissions: 0o644)
+    }
+
+    // MARK: Issued certificates
+
+    public func inspectServer(now: Date = Date()) -> CredentialReport {
+        CredentialInspector.inspect(folder: serverFolder, issuer: try? loadCA().certificate, issuerPath: caCertificatePath, now: now)
+    }
+
+    /// Issues (or reissues) the router's server certificate for `hosts`.
+    @discardableResult
+    public func issueServerCertificate(site: String, hosts: [String], validity: TimeInterval = CertificateProfile.defaultServerValidity,
+                                       now: Date = Date()) throws -> Credential
+    {
+        let ca = try loadCA()
+        let credential = try ca.issue(.server(site: site, hosts: hosts, validity: validity), now: now)
+        try PEMFiles.writeCredential(credential, ca: ca.certificate, to: serverFolder)
+        return credential
+    }
+
+    /// Issues a client certificate for a link another site will dial to this one (a grant redemption).
+    public func issueClientCertificate(link: String, site: String, validity: TimeInterval = CertificateProfile.defaultClientValidity,
+                                       now: Date = Date()) throws -> Credential
+    {
+        try loadCA().issue(.client(link: link, grantedBy: site, validity: validity), now: now)
+    }
+
+    /// Credentials of a link this site dials, checked against the CA stored with them.
+    public func inspectLink(_ name: String, now: Date = Date()) -> CredentialReport {
+        CredentialInspector.inspect(folder: linkFolder(name), now: now)
+    }
+}
