@@ -55,7 +55,7 @@ struct PlanCommand: ParsableCommand {
             let directory = StateDirectory(path: stateDir ?? StateDirectory.defaultPath(site: site))
             let report = try SitePlanning.plan(site: site, source: source.request(), stateDirectory: directory)
             print(report.render(output.format))
-            guard let plan = report.plan else { throw ExitCode(1) }
+            guard let plan = report.plan, report.canApply else { throw ExitCode(1) }
             hasChanges = plan.hasChanges
         } else {
             let baseState = try DesiredState.read(source.request(revision: base))

@@ -18,7 +18,7 @@ struct PlannerTests {
         let desired = Self.site(Fixtures.listener("web", port: 8080), Fixtures.connector("db", port: 5432), Fixtures.link("to-east"),
                                 Fixtures.routerAccess())
         let plan = Planner.plan(site: "west", desired: desired, live: .empty)
-        #expect(plan.actions.map(\.resource.description) == ["Site/west", "RouterAccess/skupper-router", "Link/to-east", "Connector/db", "Listener/web"])
+        #expect(plan.actions.map(\.target.description) == ["Site/west", "RouterAccess/skupper-router", "Link/to-east", "Connector/db", "Listener/web"])
         #expect(plan.actions.allSatisfy { $0.verb == .create && $0.reason == "missing" })
         #expect(plan.summaryLine == "Plan: 5 to create, 0 to update, 0 to delete.")
         let listener = plan.actions.last!
@@ -50,7 +50,7 @@ struct PlannerTests {
         let before = Self.site(Fixtures.listener("web", port: 8080), Fixtures.link("old"), Fixtures.connector("gone", port: 1))
         let after = Self.site(Fixtures.listener("web", routingKey: "www", host: "0.0.0.0", port: 8080))
         let plan = Planner.plan(site: "west", desired: after, live: LiveSite(before))
-        #expect(plan.actions.map { "\($0.verb.rawValue) \($0.resource) (\($0.reason))" } == [
+        #expect(plan.actions.map { "\($0.verb.rawValue) \($0.target) (\($0.reason))" } == [
             "update Listener/web (changed: host, routingKey)",
             "delete Connector/gone (pruned: no longer in git)",
             "delete Link/old (pruned: no longer in git)",
@@ -86,7 +86,7 @@ struct PlannerTests {
                             ("north/s.yaml", Fixtures.site("north"))])
         let plan = NetworkPlan.between(base: base, head: head)
         #expect(plan.plans.map(\.site) == ["east", "north", "west"])
-        #expect(plan.plans.map { $0.actions.map { "\($0.verb.rawValue) \($0.resource)" } } == [
+        #expect(plan.plans.map { $0.actions.map { "\($0.verb.rawValue) \($0.target)" } } == [
             ["delete Site/east"], ["create Site/north"], ["create Listener/a"],
         ])
         #expect(plan.summaryLine == "Plan: 2 to create, 0 to update, 1 to delete, across 3 sites.")

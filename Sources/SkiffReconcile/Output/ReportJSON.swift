@@ -72,8 +72,8 @@ enum ReportJSON {
 
         init(_ action: PlanAction) {
             self.action = action.verb.rawValue
-            kind = action.resource.kind.rawValue
-            name = action.resource.name
+            kind = action.target.kind
+            name = action.target.name
             reason = action.reason
             changes = action.changes.map(Change.init)
         }

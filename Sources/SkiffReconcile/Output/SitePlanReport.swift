@@ -9,14 +9,26 @@ public struct SitePlanReport: Sendable {
     public var plan: Plan?
     public var applied: AppliedRecord?
     public var stateDirectory: StateDirectory
+    public var requirements: CertificateRequirements
 
-    public init(site: String, desired: DesiredState, plan: Plan?, applied: AppliedRecord?, stateDirectory: StateDirectory) {
+    public init(site: String, desired: DesiredState, plan: Plan?, applied: AppliedRecord?, stateDirectory: StateDirectory,
+                requirements: CertificateRequirements)
+    {
         self.site = site
         self.desired = desired
         self.plan = plan
         self.applied = applied
         self.stateDirectory = stateDirectory
+        self.requirements = requirements
     }
+
+    /// Desired-state findings and the problems planning found at the site (a damaged CA).
+    public var diagnostics: [Diagnostic] {
+        (desired.diagnostics + (plan?.problems ?? [])).sortedForDisplay()
+    }
+
+    /// Whether the plan may be carried out: the desired state validates and nothing blocks it.
+    public var canApply: Bool { plan != nil && diagnostics.errors.isEmpty }
 
     public func render(_ format: OutputFormat) -> String {
         format == .json ? json() : text()
@@ -30,7 +42,7 @@ public struct SitePlanReport: Sendable {
 
     private func text() -> String {
         var lines = ["Site \(site): desired \(desired.snapshot.summary)", "Live: \(liveSummary)"]
-        lines += DiagnosticText.lines(desired.diagnostics)
+        lines += DiagnosticText.lines(diagnostics)
         guard let plan else {
             lines.append("No plan: the desired state has errors (\(DiagnosticText.tally(desired.diagnostics)))")
             return lines.joined(separator: "\n")
@@ -38,6 +50,7 @@ public struct SitePlanReport: Sendable {
         if plan.hasChanges { lines.append("") }
         lines += plan.actions.flatMap { ActionText.lines($0) }
         lines += ["", plan.summaryLine]
+        if !canApply { lines.append("Cannot apply: " + DiagnosticText.tally(diagnostics)) }
         return lines.joined(separator: "\n")
     }
 
@@ -59,8 +72,8 @@ public struct SitePlanReport: Sendable {
 
     private func json() -> String {
         ReportJSON.encode(Body(
-            site: site, valid: plan != nil, source: ReportJSON.Source(desired.snapshot), appliedCommit: applied?.commit,
+            site: site, valid: canApply, source: ReportJSON.Source(desired.snapshot), appliedCommit: applied?.commit,
             summary: plan.map(ReportJSON.summary), actions: (plan?.actions ?? []).map(ReportJSON.Action.init),
-            diagnostics: desired.diagnostics.map(ReportJSON.DiagnosticEntry.init)))
+            diagnostics: diagnostics.map(ReportJSON.DiagnosticEntry.init)))
     }
 }

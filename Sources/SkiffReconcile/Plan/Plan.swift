@@ -5,10 +5,13 @@ import SkiffModel
 public struct Plan: Sendable, Hashable {
     public var site: String
     public var actions: [PlanAction]
+    /// What no action can fix (a damaged CA), found while planning.
+    public var problems: [Diagnostic]
 
-    public init(site: String, actions: [PlanAction]) {
+    public init(site: String, actions: [PlanAction], problems: [Diagnostic] = []) {
         self.site = site
         self.actions = actions
+        self.problems = problems
     }
 
     public var hasChanges: Bool { !actions.isEmpty }

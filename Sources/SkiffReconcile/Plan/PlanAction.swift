@@ -1,21 +1,21 @@
 import SkiffModel
 
-/// One step of a plan: what happens to which resource, and why.
+/// One step of a plan: what happens to which resource or certificate, and why.
 public struct PlanAction: Sendable, Hashable {
     public enum Verb: String, Sendable, Hashable, Codable, CaseIterable {
         case create, update, delete
     }
 
     public var verb: Verb
-    public var resource: ResourceID
+    public var target: PlanTarget
     /// Why, in a few words: `missing`, `changed: port 8080 → 8081`, `pruned: no longer in git`.
     public var reason: String
     /// Field by field, for updates (and every field for creates, so a reviewer sees what arrives).
     public var changes: [FieldChange]
 
-    public init(verb: PlanAction.Verb, resource: ResourceID, reason: String, changes: [FieldChange] = []) {
+    public init(verb: PlanAction.Verb, target: PlanTarget, reason: String, changes: [FieldChange] = []) {
         self.verb = verb
-        self.resource = resource
+        self.target = target
         self.reason = reason
         self.changes = changes
     }

@@ -1,3 +1,4 @@
+import Foundation
 import SkiffModel
 
 /// Computes plans. A pure function of (desired, baseline): no files, no sockets, no clock.
@@ -10,27 +11,42 @@ public enum Planner {
         case commit
     }
 
-    public static func plan(site: String, desired: DesiredSite?, live: LiveSite, baseline: Baseline = .live) -> Plan {
+    /// The plan for one site. With `certificates`, the site's own certificates are planned too
+    /// (against `live.certificates`, at time `now`): they come first, the server certificate's
+    /// removal last.
+    public static func plan(site: String, desired: DesiredSite?, live: LiveSite, baseline: Baseline = .live,
+                            certificates: CertificateRequirements? = nil, now: Date = Date(timeIntervalSince1970: 0)) -> Plan
+    {
+        var certificateOutcome = CertificatePlanner.Outcome(actions: [], problems: [])
+        if let certificates, let liveCertificates = live.certificates {
+            certificateOutcome = CertificatePlanner.plan(certificates, live: liveCertificates, now: now)
+        }
+        let resourceActions = resourceActions(desired: desired, live: live, baseline: baseline)
+        let (removals, others) = (certificateOutcome.actions.filter { $0.verb == .delete }, certificateOutcome.actions.filter { $0.verb != .delete })
+        return Plan(site: site, actions: others + resourceActions + removals, problems: certificateOutcome.problems)
+    }
+
+    static func resourceActions(desired: DesiredSite?, live: LiveSite, baseline: Baseline) -> [PlanAction] {
         let wanted = Dictionary((desired?.resources ?? []).map { ($0.id, $0.spec) }, uniquingKeysWith: { _, last in last })
         var actions: [PlanAction] = []
         for id in wanted.keys.sorted() {
             let spec = wanted[id]!
             guard let current = live.resources[id] else {
-                actions.append(PlanAction(verb: .create, resource: id, reason: baseline == .live ? "missing" : "added",
+                actions.append(PlanAction(verb: .create, target: .resource(id), reason: baseline == .live ? "missing" : "added",
                                           changes: changes(from: nil, to: spec, kind: id.kind)))
                 continue
             }
             let fieldChanges = changes(from: current, to: spec, kind: id.kind)
             guard !fieldChanges.isEmpty else { continue }
-            actions.append(PlanAction(verb: .update, resource: id, reason: "changed: " + describe(fieldChanges),
+            actions.append(PlanAction(verb: .update, target: .resource(id), reason: "changed: " + describe(fieldChanges),
                                       changes: fieldChanges))
         }
         for id in live.resources.keys.sorted(by: >) where wanted[id] == nil {
-            actions.append(PlanAction(verb: .delete, resource: id,
+            actions.append(PlanAction(verb: .delete, target: .resource(id),
                                       reason: baseline == .live ? "pruned: no longer in git" : "removed",
                                       changes: changes(from: live.resources[id], to: nil, kind: id.kind)))
         }
-        return Plan(site: site, actions: actions)
+        return actions
     }
 
     /// Field-by-field differences of two specs, sorted by field; secrets flagged.

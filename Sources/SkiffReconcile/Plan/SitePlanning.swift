@@ -1,4 +1,6 @@
+import Foundation
 import SkiffModel
+import SkiffPKI
 import SkiffSource
 
 /// Planning one site end to end: read the desired state, read the live state, plan.
@@ -15,16 +17,39 @@ public enum SitePlanning {
         }
     }
 
-    /// The report for `skiff plan --site`. Throws when the source or the state directory cannot be
-    /// read, or when the site has no folder; an invalid desired state yields a report without a plan.
-    public static func plan(site: String, source: SourceRequest, stateDirectory: StateDirectory) throws -> SitePlanReport {
+    /// The live state of a site: what its record says was applied, and its certificates on disk.
+    public static func live(stateDirectory: StateDirectory, now: Date) throws -> (LiveSite, AppliedRecord?) {
+        let applied = try AppliedRecord.load(from: stateDirectory)
+        var live = applied?.liveSite ?? .empty
+        let pki = SitePKI(stateDirectory: stateDirectory.path)
+        live.certificates = [.siteCA: pki.inspectCA(now: now), .routerServer: pki.inspectServer(now: now)]
+        return (live, applied)
+    }
+
+    /// The report for `skiff plan --site` (and the first step of `apply`). Throws when the source or
+    /// the state directory cannot be read, or when the site has no folder; an invalid desired state
+    /// yields a report without a plan.
+    public static func plan(site: String, source: SourceRequest, stateDirectory: StateDirectory,
+                            hostname: String = ProcessInfo.processInfo.hostName, now: Date = Date()) throws -> SitePlanReport
+    {
         let desired = try DesiredState.read(source)
+        return try plan(site: site, desired: desired, stateDirectory: stateDirectory, hostname: hostname, now: now)
+    }
+
+    public static func plan(site: String, desired: DesiredState, stateDirectory: StateDirectory, hostname: String,
+                            now: Date) throws -> SitePlanReport
+    {
         guard let desiredSite = desired.network.sites[site] else {
             throw Failure.siteNotInNetwork(site: site, source: desired.snapshot.summary, sites: desired.network.siteNames)
         }
-        let applied = try AppliedRecord.load(from: stateDirectory)
+        var desired = desired
+        desired.diagnostics = (desired.diagnostics + CertificateRequirements.settingProblems(desiredSite)).sortedForDisplay()
+        let (live, applied) = try Self.live(stateDirectory: stateDirectory, now: now)
         let siteHasErrors = desired.diagnostics.errors.contains { $0.location.file.hasPrefix("\(site)/") }
-        let plan = siteHasErrors ? nil : Planner.plan(site: site, desired: desiredSite, live: applied?.liveSite ?? .empty)
-        return SitePlanReport(site: site, desired: desired, plan: plan, applied: applied, stateDirectory: stateDirectory)
+        let requirements = CertificateRequirements(site: desiredSite, hostname: hostname)
+        let plan = siteHasErrors
+            ? nil : Planner.plan(site: site, desired: desiredSite, live: live, certificates: requirements, now: now)
+        return SitePlanReport(site: site, desired: desired, plan: plan, applied: applied, stateDirectory: stateDirectory,
+                              requirements: requirements)
     }
 }

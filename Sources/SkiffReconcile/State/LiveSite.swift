@@ -1,11 +1,16 @@
 import SkiffModel
+import SkiffPKI
 
-/// What exists at a site, as the planner sees it: each resource's spec by kind and name.
+/// What exists at a site, as the planner sees it: each resource's spec by kind and name, and the
+/// site's certificates as found on disk.
 public struct LiveSite: Sendable, Hashable {
     public var resources: [ResourceID: JSONValue]
+    /// Nil when certificates are not part of the comparison (two commits compared in CI).
+    public var certificates: [CertificateRole: CredentialReport]?
 
-    public init(resources: [ResourceID: JSONValue] = [:]) {
+    public init(resources: [ResourceID: JSONValue] = [:], certificates: [CertificateRole: CredentialReport]? = nil) {
         self.resources = resources
+        self.certificates = certificates
     }
 
     public static let empty = LiveSite()

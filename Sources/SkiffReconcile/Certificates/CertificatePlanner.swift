@@ -1,0 +1,83 @@
+import Foundation
+import SkiffModel
+import SkiffPKI
+
+/// Plans the site's own certificates. Pure: requirements, what is on disk, and the time in; actions
+/// and problems out.
+public enum CertificatePlanner {
+    public struct Outcome: Sendable {
+        public var actions: [PlanAction]
+        /// Things no action can fix (a damaged CA): errors stop an apply, warnings do not.
+        public var problems: [Diagnostic]
+    }
+
+    public static func plan(_ requirements: CertificateRequirements, live: [CertificateRole: CredentialReport], now: Date) -> Outcome {
+        var actions: [PlanAction] = []
+        var problems: [Diagnostic] = []
+        let ca = live[.siteCA]
+        let creatingCA = ca?.isMissing ?? true
+        if creatingCA {
+            actions.append(PlanAction(verb: .create, target: .certificate(.siteCA), reason: "missing"))
+        } else if let ca {
+            problems += caProblems(ca, now: now)
+        }
+        let server = live[.routerServer]
+        if let hosts = requirements.serverHosts {
+            let hostChange = FieldChange(field: "hosts", before: server.map { .array($0.hosts.sorted().map(JSONValue.string)) },
+                                         after: .array(hosts.sorted().map(JSONValue.string)))
+            if creatingCA || server?.isMissing ?? true {
+                actions.append(PlanAction(verb: .create, target: .certificate(.routerServer), reason: "missing", changes: [hostChange]))
+            } else if let server, let reason = reissueReason(server, hosts: hosts, now: now) {
+                actions.append(PlanAction(verb: .update, target: .certificate(.routerServer), reason: reason,
+                                          changes: hostChange.before == hostChange.after ? [] : [hostChange]))
+            }
+        } else if let server, !server.isMissing {
+            actions.append(PlanAction(verb: .delete, target: .certificate(.routerServer), reason: "pruned: no link access in git"))
+        }
+        return Outcome(actions: actions, problems: problems)
+    }
+
+    /// Why the server certificate must be issued again, or nil when it is fine.
+    static func reissueReason(_ report: CredentialReport, hosts: [String], now: Date) -> String? {
+        if let problem = report.problems.first { return "drift: " + problem.description }
+        if Set(report.hosts.map { $0.lowercased() }) != Set(hosts.map { $0.lowercased() }) {
+            return "changed: hosts " + report.hosts.sorted().joined(separator: ",") + " → " + hosts.sorted().joined(separator: ",")
+        }
+        if let notBefore = report.notBefore, let notAfter = report.notAfter,
+           RenewalPolicy.isDue(notBefore: notBefore, notAfter: notAfter, now: now)
+        {
+            return "expires in " + describe(notAfter.timeIntervalSince(now))
+        }
+        return nil
+    }
+
+    /// A CA is never replaced by a reconcile: a damaged one is an error for a person to resolve.
+    static func caProblems(_ report: CredentialReport, now: Date) -> [Diagnostic] {
+        let advice = "Skiff never replaces a site CA by itself: restore pki/ca from a backup, or run `skiff revoke-access` to start a new CA (every link must then be granted again)"
+        var problems = report.problems.map { problem in
+            Diagnostic.error(at: SourceLocation(file: problem.path), "site CA is damaged: \(problemText(problem)). \(advice)")
+        }
+        if problems.isEmpty, let notBefore = report.notBefore, let notAfter = report.notAfter,
+           RenewalPolicy.isDue(notBefore: notBefore, notAfter: notAfter, now: now)
+        {
+            problems.append(.warning(at: SourceLocation(file: report.folder + "/ca.crt"),
+                                     "site CA expires in \(describe(notAfter.timeIntervalSince(now))); rotate it with `skiff revoke-access --overlap 720h`"))
+        }
+        return problems
+    }
+
+    private static func problemText(_ problem: PKIError) -> String {
+        let text = problem.description
+        return text.hasPrefix(problem.path + ": ") ? String(text.dropFirst(problem.path.count + 2)) : text
+    }
+
+    /// `6 days`, `3 hours`, `12 minutes`, `expired`.
+    static func describe(_ seconds: TimeInterval) -> String {
+        switch seconds {
+        case ..<0: return "0 seconds (expired)"
+        case ..<3600: return "\(Int(seconds / 60)) minutes"
+        case ..<(2 * 86400): return "\(Int(seconds / 3600)) hours"
+        default: return "\(Int(seconds / 86400)) days"
+        }
+    }
+}

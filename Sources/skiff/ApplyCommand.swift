@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import SkiffReconcile
+
+struct ApplyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Make one site match the desired state: plan, then carry the plan out.",
+        discussion: """
+            Creates the site CA on first use, issues and renews the router's server certificate, repairs \
+            certificate files that were deleted or damaged, and records what was applied. A second apply \
+            plans nothing and touches nothing. A desired state with errors is never applied.
+
+            Example: skiff apply --site west --repo . --path network
+            """
+    )
+
+    @OptionGroup var source: SourceOptions
+    @OptionGroup var siteOptions: SiteOptions
+
+    func run() throws {
+        let directory = siteOptions.stateDirectory
+        let report = try SitePlanning.plan(site: siteOptions.site, source: source.request(), stateDirectory: directory)
+        print(report.render(.text))
+        guard report.canApply else { throw ExitCode(1) }
+        print("")
+        let executed = try Executor.apply(report)
+        let after = try SitePlanning.plan(site: siteOptions.site, desired: report.desired, stateDirectory: directory,
+                                          hostname: ProcessInfo.processInfo.hostName, now: Date())
+        let (live, _) = try SitePlanning.live(stateDirectory: directory, now: Date())
+        let applied = ApplyReport(site: siteOptions.site, executed: executed, followUp: after.plan, certificates: live.certificates ?? [:])
+        print(applied.render())
+        if !applied.converged { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import SkiffModel
+import SkiffPKI
+
+struct RevokeAccessCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revoke-access",
+        abstract: "Rotate a site's CA so that every token and link credential issued before stops working.",
+        discussion: """
+            Creates a new site CA and reissues the router's server certificate with the same names. \
+            Client certificates issued by the previous CA are refused on inbound links once the overlap \
+            (default 0: at once) has passed; sites that link here need new tokens.
+
+            Example: skiff revoke-access --site west --overlap 1h
+            """
+    )
+
+    @OptionGroup var siteOptions: SiteOptions
+
+    @Option(name: .long, help: ArgumentHelp("How long the previous CA stays trusted (a duration such as 30m or 720h).", valueName: "duration"))
+    var overlap: String = "0s"
+
+    func validate() throws {
+        guard GoDuration.seconds(parsing: overlap) != nil else {
+            throw ValidationError("--overlap expects a duration such as 0s, 30m or 720h, got \"\(overlap)\"")
+        }
+    }
+
+    func run() throws {
+        let directory = siteOptions.stateDirectory
+        let pki = SitePKI(stateDirectory: directory.path)
+        guard !pki.inspectCA().isMissing else {
+            throw ValidationError("site \(siteOptions.site) has no CA in \(pki.caFolder); nothing to revoke")
+        }
+        let now = Date()
+        let rotation = try pki.rotateCA(site: siteOptions.site, overlap: GoDuration.seconds(parsing: overlap) ?? 0, now: now)
+        print("Rotated the CA of site \(siteOptions.site): serial \(rotation.previousSerial ?? "?") → \(rotation.newSerial).")
+        if let until = rotation.previousTrustedUntil {
+            print("Invalidated: every token and link credential issued by CA \(rotation.previousSerial ?? "?"); accepted until \(ISO8601DateFormatter().string(from: until)), refused after.")
+        } else {
+            print("Invalidated: every token and link credential issued by CA \(rotation.previousSerial ?? "?"); refused from now on.")
+        }
+        if rotation.serverReissued { print("Reissued the router's server certificate from the new CA (same names).") }
+        print("Sites that link to \(siteOptions.site) need a new token.")
+    }
+}

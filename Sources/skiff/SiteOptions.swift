@@ -1,0 +1,16 @@
+import ArgumentParser
+import SkiffReconcile
+
+/// The site a command acts on, and where its state lives.
+struct SiteOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Site to act on (its folder name).", valueName: "site"))
+    var site: String
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Site state directory. Default: $XDG_STATE_HOME/skiff/<site>, or /var/lib/skiff/<site> as root.", valueName: "dir"))
+    var stateDir: String?
+
+    var stateDirectory: StateDirectory {
+        StateDirectory(path: stateDir ?? StateDirectory.defaultPath(site: site))
+    }
+}
