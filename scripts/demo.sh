@@ -20,6 +20,10 @@ cd "$work/repo"
 run "$skiff" validate --path network
 run "$skiff" plan --site west --path network --state-dir "$work/state/west" --detailed-exitcode
 run "$skiff" plan --site east --path network --state-dir "$work/state/east"
+run "$skiff" apply --site west --path network --state-dir "$work/state/west"
+run "$skiff" apply --site east --path network --state-dir "$work/state/east"
+run openssl verify -CAfile "$work/state/west/pki/ca/ca.crt" "$work/state/west/pki/server/tls.crt"
+run "$skiff" apply --site west --path network --state-dir "$work/state/west"
 
 # A pull request: move the listener to port 8081 and add a second one.
 sed -i 's/port: 8080/port: 8081/' network/west/listener.yaml

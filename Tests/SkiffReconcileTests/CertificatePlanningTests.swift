@@ -153,3 +153,53 @@ enum OpenSSL {
         try Command.run("openssl", ["verify", "-CAfile", ca, certificate])
     }
 }
+
+@Suite("Link credentials supplied by hand or by a redemption")
+struct LinkCredentialTests {
+    static func eastNetwork() throws -> TemporaryDirectory {
+        let folder = try TemporaryDirectory()
+        try folder.write("east/site.yaml", Fixtures.file(Fixtures.site("east"), Fixtures.link("to-west")))
+        return folder
+    }
+
+    static func problems(_ network: TemporaryDirectory, _ state: TemporaryDirectory) throws -> [String] {
+        let report = try SitePlanning.plan(site: "east", source: SourceRequest(repository: network.path),
+                                           stateDirectory: StateDirectory(path: state.path), hostname: "east-host", now: Date())
+        return report.diagnostics.filter { $0.description.contains("to-west") }.map(\.description)
+    }
+
+    @Test("no credentials yet is a warning that says what to do")
+    func absent() throws {
+        let problems = try Self.problems(try Self.eastNetwork(), try TemporaryDirectory())
+        #expect(problems.count == 1)
+        #expect(problems.first?.contains("warning: spec.tlsCredentials: Link/to-west has no credentials in") == true)
+    }
+
+    @Test("a bad credentials folder is an error per fault, naming the file", arguments: ["missing key", "mismatched key", "expired", "garbage"])
+    func damaged(fault: String) throws {
+        let network = try Self.eastNetwork(), state = try TemporaryDirectory(), grantor = try TemporaryDirectory()
+        let pki = SitePKI(stateDirectory: grantor.path)
+        let ca = try pki.createCA(site: "west")
+        let folder = SitePKI(stateDirectory: state.path).linkFolder("to-west")
+        let expired = fault == "expired"
+        let credential = try pki.issueClientCertificate(link: "to-west", site: "west", validity: expired ? 60 : 86400,
+                                                        now: expired ? Date().addingTimeInterval(-3600) : Date())
+        try PEMFiles.writeCredential(credential, ca: ca.certificate, to: folder)
+        switch fault {
+        case "missing key": try FileManager.default.removeItem(atPath: folder + "/tls.key")
+        case "mismatched key": try PEMFiles.write(try pki.issueClientCertificate(link: "x", site: "west").keyPEM, to: folder + "/tls.key", permissions: 0o600)
+        case "garbage": try "garbage\n".write(toFile: folder + "/tls.crt", atomically: true, encoding: .utf8)
+        default: break
+        }
+        let problems = try Self.problems(network, state)
+        let expected = [
+            "missing key": "\(folder)/tls.key: error: credentials of Link/to-west: missing",
+            "mismatched key": "\(folder)/tls.key: error: credentials of Link/to-west: does not match the certificate in \(folder)/tls.crt",
+            "expired": "\(folder)/tls.crt: error: credentials of Link/to-west: expired on ",
+            "garbage": "\(folder)/tls.crt: error: credentials of Link/to-west: not a PEM certificate",
+        ][fault]!
+        #expect(problems.count == 1, "\(problems)")
+        #expect(problems.first?.replacingOccurrences(of: "error: ", with: "").hasPrefix(expected.replacingOccurrences(of: "error: ", with: "")) == true,
+                "\(problems)")
+    }
+}

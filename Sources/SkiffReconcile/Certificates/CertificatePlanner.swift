@@ -67,8 +67,7 @@ public enum CertificatePlanner {
     }
 
     private static func problemText(_ problem: PKIError) -> String {
-        let text = problem.description
-        return text.hasPrefix(problem.path + ": ") ? String(text.dropFirst(problem.path.count + 2)) : text
+        problem.description.dropPrefix(problem.path + ": ")
     }
 
     /// `6 days`, `3 hours`, `12 minutes`, `expired`.

@@ -47,8 +47,9 @@ public enum SitePlanning {
         let (live, applied) = try Self.live(stateDirectory: stateDirectory, now: now)
         let siteHasErrors = desired.diagnostics.errors.contains { $0.location.file.hasPrefix("\(site)/") }
         let requirements = CertificateRequirements(site: desiredSite, hostname: hostname)
-        let plan = siteHasErrors
+        var plan = siteHasErrors
             ? nil : Planner.plan(site: site, desired: desiredSite, live: live, certificates: requirements, now: now)
+        plan?.problems += LinkCredentialCheck.problems(site: desiredSite, pki: SitePKI(stateDirectory: stateDirectory.path), now: now)
         return SitePlanReport(site: site, desired: desired, plan: plan, applied: applied, stateDirectory: stateDirectory,
                               requirements: requirements)
     }

@@ -1,0 +1,28 @@
+import Foundation
+import SkiffModel
+import SkiffPKI
+
+/// Checks the client credentials of every Link the site dials (`pki/links/<tlsCredentials>/`).
+/// They come from redeeming a token or from the user; Skiff cannot make them itself, so faults are
+/// reported, not planned: a damaged folder is an error naming the file, an absent one a warning.
+public enum LinkCredentialCheck {
+    public static func problems(site: DesiredSite, pki: SitePKI, now: Date) -> [Diagnostic] {
+        site.resources(of: .link).flatMap { link -> [Diagnostic] in
+            let name = LinkSpec(link.spec).tlsCredentials ?? link.name
+            let report = pki.inspectLink(name, now: now)
+            if report.isMissing {
+                return [.warning(at: link.location(of: "spec.tlsCredentials"), path: "spec.tlsCredentials",
+                                 "Link/\(link.name) has no credentials in \(report.folder) yet; redeem an AccessToken or put tls.crt, tls.key and ca.crt there")]
+            }
+            return report.problems.map { problem in
+                .error(at: SourceLocation(file: problem.path), "credentials of Link/\(link.name): \(problem.description.dropPrefix(problem.path + ": "))")
+            }
+        }
+    }
+}
+
+extension String {
+    func dropPrefix(_ prefix: String) -> String {
+        hasPrefix(prefix) ? String(dropFirst(prefix.count)) : self
+    }
+}
