@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.10.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
     ],
     targets: [
         .systemLibrary(
@@ -39,22 +41,37 @@ let package = Package(
             ]
         ),
         .target(
+            name: "SkiffRouter",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "SkiffReconcile",
             dependencies: ["SkiffModel", "SkiffSource", "SkiffPKI", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "skiff",
             dependencies: [
-                "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffReconcile",
+                "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffRouter", "SkiffReconcile",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Helpers shared by the test targets: temporary folders, running programs, git fixtures.
-        .target(name: "SkiffTestSupport", path: "Tests/SkiffTestSupport"),
+        .target(name: "SkiffTestSupport", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Tests/SkiffTestSupport"),
         .testTarget(name: "SkiffModelTests", dependencies: ["SkiffModel", "SkiffTestSupport"]),
         .testTarget(name: "SkiffSourceTests", dependencies: ["SkiffSource", "SkiffTestSupport"]),
         .testTarget(name: "SkiffPKITests", dependencies: ["SkiffPKI", "SkiffTestSupport"]),
+        .testTarget(name: "SkiffRouterTests", dependencies: [
+            "SkiffRouter", "SkiffPKI", "SkiffTestSupport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+        ]),
         .testTarget(name: "SkiffReconcileTests", dependencies: ["SkiffReconcile", "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffTestSupport"]),
         .testTarget(name: "SkiffCLITests", dependencies: ["skiff", "SkiffTestSupport"]),
     ]

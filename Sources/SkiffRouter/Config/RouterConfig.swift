@@ -1,0 +1,136 @@
+/// Everything a router does, as one document: what the reconciler pushes through the management
+/// API (`PUT /v1/config`) and what `router/config.json` holds. Applying a new one changes only
+/// what differs.
+public struct RouterConfig: Codable, Sendable, Hashable {
+    /// Where this router accepts links (RouterAccess roles).
+    public struct LinkAccess: Codable, Sendable, Hashable {
+        public var role: String
+        public var host: String
+        public var port: Int
+
+        public init(role: String, host: String, port: Int) {
+            self.role = role
+            self.host = host
+            self.port = port
+        }
+    }
+
+    /// A link this router dials.
+    public struct Link: Codable, Sendable, Hashable {
+        public var name: String
+        public var host: String
+        public var port: Int
+        public var cost: Int
+        /// Folder name under `pki/links/` with `tls.crt`, `tls.key`, `ca.crt`.
+        public var credentials: String
+
+        public init(name: String, host: String, port: Int, cost: Int = 1, credentials: String? = nil) {
+            self.name = name
+            self.host = host
+            self.port = port
+            self.cost = cost
+            self.credentials = credentials ?? name
+        }
+
+        enum CodingKeys: String, CodingKey { case name, host, port, cost, credentials }
+
+        /// `cost` defaults to 1 and `credentials` to the link's name.
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(name: try container.decode(String.self, forKey: .name), host: try container.decode(String.self, forKey: .host),
+                      port: try container.decode(Int.self, forKey: .port), cost: try container.decodeIfPresent(Int.self, forKey: .cost) ?? 1,
+                      credentials: try container.decodeIfPresent(String.self, forKey: .credentials))
+        }
+    }
+
+    /// A local port whose connections go to a routing key.
+    public struct Listener: Codable, Sendable, Hashable {
+        public var name: String
+        public var routingKey: String
+        public var host: String
+        public var port: Int
+
+        public init(name: String, routingKey: String, host: String, port: Int) {
+            self.name = name
+            self.routingKey = routingKey
+            self.host = host
+            self.port = port
+        }
+    }
+
+    /// A local service that serves a routing key.
+    public struct Connector: Codable, Sendable, Hashable {
+        public var name: String
+        public var routingKey: String
+        public var host: String
+        public var port: Int
+
+        public init(name: String, routingKey: String, host: String, port: Int) {
+            self.name = name
+            self.routingKey = routingKey
+            self.host = host
+            self.port = port
+        }
+    }
+
+    public var site: String
+    public var linkAccess: [LinkAccess]
+    public var links: [Link]
+    public var listeners: [Listener]
+    public var connectors: [Connector]
+    public var tuning: RouterTuning
+
+    public init(site: String, linkAccess: [LinkAccess] = [], links: [Link] = [], listeners: [Listener] = [],
+                connectors: [Connector] = [], tuning: RouterTuning = .defaults)
+    {
+        self.site = site
+        self.linkAccess = linkAccess
+        self.links = links
+        self.listeners = listeners
+        self.connectors = connectors
+        self.tuning = tuning
+    }
+
+    enum CodingKeys: String, CodingKey { case site, linkAccess, links, listeners, connectors, tuning }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        site = try container.decode(String.self, forKey: .site)
+        linkAccess = try container.decodeIfPresent([LinkAccess].self, forKey: .linkAccess) ?? []
+        links = try container.decodeIfPresent([Link].self, forKey: .links) ?? []
+        listeners = try container.decodeIfPresent([Listener].self, forKey: .listeners) ?? []
+        connectors = try container.decodeIfPresent([Connector].self, forKey: .connectors) ?? []
+        tuning = try container.decodeIfPresent(RouterTuning.self, forKey: .tuning) ?? .defaults
+    }
+}
+
+/// Numbers that shape the data plane.
+public struct RouterTuning: Codable, Sendable, Hashable {
+    /// Bytes a stream may have in flight before the receiver grants more. Default 4 MiB.
+    public var streamWindow: Int
+    /// Largest frame payload sent or accepted. Default 1 MiB.
+    public var maxFramePayload: Int
+    /// Most streams open on one link; an open beyond it is reset and the link lives on. Default 20,000.
+    public var maxStreamsPerLink: Int
+    /// Seconds between keepalive pings. Default 1.
+    public var keepaliveInterval: Double
+    /// Seconds of silence after which a link is declared dead. Default 3.
+    public var keepaliveTimeout: Double
+    /// Seconds a connector dial may take before the flow is reset. Default 2.
+    public var connectTimeout: Double
+
+    public init(streamWindow: Int, maxFramePayload: Int, maxStreamsPerLink: Int, keepaliveInterval: Double,
+                keepaliveTimeout: Double, connectTimeout: Double)
+    {
+        self.streamWindow = streamWindow
+        self.maxFramePayload = maxFramePayload
+        self.maxStreamsPerLink = maxStreamsPerLink
+        self.keepaliveInterval = keepaliveInterval
+        self.keepaliveTimeout = keepaliveTimeout
+        self.connectTimeout = connectTimeout
+    }
+
+    /// 4 MiB stream window, 1 MiB frames, 20,000 streams per link, ping every 1 s, dead after 3 s, 2 s connect timeout.
+    public static let defaults = RouterTuning(streamWindow: 4 << 20, maxFramePayload: 1 << 20, maxStreamsPerLink: 20_000,
+                                              keepaliveInterval: 1, keepaliveTimeout: 3, connectTimeout: 2)
+}

@@ -1,0 +1,56 @@
+import NIOCore
+
+/// Sits on a flow's TCP connection and hands everything to its `FlowStream`.
+final class FlowTCPHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+
+    let stream: FlowStream
+    private var failed = false
+
+    init(stream: FlowStream) {
+        self.stream = stream
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        // A listener's client is attached before its channel registers; start reading now.
+        stream.updateReading()
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        stream.readFromTCP(unwrapInboundIn(data))
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        stream.session.flush()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case ChannelEvent.inputClosed = event {
+            stream.tcpInputClosed()
+            stream.session.flush()
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        guard !stream.isClosed else { return }
+        // NIO closes a half-closed connection outright when its input ends too (no inputClosed
+        // event), so a clean close after the peer's FIN is a FIN; an error or an early close aborts.
+        if !failed && stream.remoteFinReceived {
+            stream.tcpInputClosed()
+            stream.session.flush()
+        } else {
+            stream.tcpFailed()
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        failed = true
+        stream.session.logger.debug("flow connection failed", metadata: [
+            "stream": "\(stream.id)", "routingKey": "\(stream.routingKey)", "error": "\(error)",
+        ])
+        context.close(promise: nil)
+    }
+}

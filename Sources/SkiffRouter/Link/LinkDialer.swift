@@ -1,0 +1,94 @@
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// Keeps one configured link connected: dials, and after every failure or drop dials again with
+/// capped exponential backoff (0.5 s doubling to 30 s).
+final class LinkDialer: @unchecked Sendable {
+    let config: RouterConfig.Link
+    unowned let router: Router
+    private(set) var session: LinkSession?
+    private(set) var state = "connecting"
+    private(set) var lastError: String?
+    private var attempt = 0
+    private var retry: Scheduled<Void>?
+    private var channel: Channel?
+    private var stopped = false
+
+    init(config: RouterConfig.Link, router: Router) {
+        self.config = config
+        self.router = router
+    }
+
+    func start() { dial() }
+
+    func stop() {
+        stopped = true
+        retry?.cancel()
+        session?.close(reason: "link removed from the configuration", code: .normal)
+        channel?.close(promise: nil)
+    }
+
+    private func dial() {
+        guard !stopped else { return }
+        state = "connecting"
+        let context: NIOSSLContext
+        do {
+            context = try TLSContexts.client(credentials: router.pkiRoot + "/links/" + config.credentials)
+        } catch {
+            failed("credentials in pki/links/\(config.credentials) unusable: \(error)")
+            return
+        }
+        let tuning = router.config.tuning
+        let session = LinkSession(direction: .outgoing(link: config.name), localSite: router.config.site, tuning: tuning,
+                                  delegate: router, logger: router.logger)
+        let hostname = TLSContexts.serverHostname(config.host)
+        ClientBootstrap(group: router.loop)
+            .connectTimeout(.seconds(5))
+            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(ChannelOptions.writeBufferWaterMark, value: .init(low: 1 << 20, high: 4 << 20))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers([
+                        try NIOSSLClientHandler(context: context, serverHostname: hostname),
+                        ByteToMessageHandler(FrameDecoderHandler(maxPayload: tuning.maxFramePayload)), session,
+                    ])
+                }
+            }
+            .connect(host: config.host, port: config.port)
+            .whenComplete { result in
+                switch result {
+                case .success(let channel):
+                    self.channel = channel
+                    self.session = session
+                    channel.closeFuture.whenComplete { _ in self.dropped(session) }
+                case .failure(let error):
+                    self.failed("cannot connect to \(self.config.host):\(self.config.port): \(error)")
+                }
+            }
+    }
+
+    func connected() {
+        attempt = 0
+        state = "up"
+        lastError = nil
+    }
+
+    private func dropped(_ old: LinkSession) {
+        guard session === old else { return }
+        session = nil
+        channel = nil
+        failed(old.closeReason ?? "link closed")
+    }
+
+    private func failed(_ message: String) {
+        state = "down"
+        lastError = message
+        guard !stopped else { return }
+        router.logger.warning("link down", metadata: ["link": "\(config.name)", "error": "\(message)"])
+        let delay = min(30.0, 0.5 * Double(1 << min(attempt, 6)))
+        attempt += 1
+        retry = router.loop.scheduleTask(in: .milliseconds(Int64(delay * 1000))) { [weak self] in self?.dial() }
+    }
+}

@@ -1,0 +1,35 @@
+import NIOSSL
+
+/// The TLS set-up of links: TLS 1.3 only, both sides present certificates, each verifies the other.
+enum TLSContexts {
+    /// For accepting links: our server certificate; clients must chain to the trust bundle.
+    static func server(pki root: String) throws -> NIOSSLContext {
+        var configuration = TLSConfiguration.makeServerConfigurationWithMTLS(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(root + "/server/tls.crt").map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: root + "/server/tls.key", format: .pem)),
+            trustRoots: .file(root + "/trust/bundle.pem"))
+        configuration.minimumTLSVersion = .tlsv13
+        configuration.maximumTLSVersion = .tlsv13
+        // Client certificates name a link, not a host: check the chain, not a hostname.
+        configuration.certificateVerification = .noHostnameVerification
+        return try NIOSSLContext(configuration: configuration)
+    }
+
+    /// For dialling a link: the link's client certificate; the server must chain to the link's CA
+    /// and carry the dialled host among its names.
+    static func client(credentials folder: String) throws -> NIOSSLContext {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(folder + "/tls.crt").map { .certificate($0) }
+        configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: folder + "/tls.key", format: .pem))
+        configuration.trustRoots = .file(folder + "/ca.crt")
+        configuration.minimumTLSVersion = .tlsv13
+        configuration.maximumTLSVersion = .tlsv13
+        configuration.certificateVerification = .fullVerification
+        return try NIOSSLContext(configuration: configuration)
+    }
+
+    /// SNI and hostname checks take a name; an IP literal is checked against IP SANs instead (nil here).
+    static func serverHostname(_ host: String) -> String? {
+        host.allSatisfy { $0.isNumber || $0 == "." } || host.contains(":") ? nil : host
+    }
+}

@@ -1,0 +1,68 @@
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+extension Router {
+    /// Binds the link-access ports (TLS 1.3, client certificates required) that changed.
+    func reconcileAccess(old: [RouterConfig.LinkAccess], new: [RouterConfig.LinkAccess]) -> [EventLoopFuture<Void>] {
+        for access in accessServers.keys where !new.contains(access) {
+            accessServers.removeValue(forKey: access)?.channel?.close(promise: nil)
+        }
+        return new.filter { accessServers[$0] == nil }.map(bindAccess)
+    }
+
+    private func bindAccess(_ access: RouterConfig.LinkAccess) -> EventLoopFuture<Void> {
+        let context: NIOSSLContext
+        do {
+            context = try TLSContexts.server(pki: pkiRoot)
+        } catch {
+            accessServers[access] = BoundServer(channel: nil, error: "server certificate or trust bundle unusable: \(error)")
+            logger.error("cannot accept links", metadata: ["role": "\(access.role)", "error": "\(error)"])
+            return loop.makeSucceededVoidFuture()
+        }
+        accessServers[access] = BoundServer(channel: nil, error: "binding")
+        let tuning = config.tuning
+        let bootstrap = ServerBootstrap(group: loop)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(ChannelOptions.writeBufferWaterMark, value: .init(low: 1 << 20, high: 4 << 20))
+            .childChannelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let session = LinkSession(direction: .incoming, localSite: self.config.site, tuning: tuning, delegate: self,
+                                              logger: self.logger)
+                    let tls = NIOSSLServerHandler(context: context)
+                    try channel.pipeline.syncOperations.addHandlers([
+                        tls, ByteToMessageHandler(FrameDecoderHandler(maxPayload: tuning.maxFramePayload)), session,
+                        HandshakeFailureLogger(logger: self.logger),
+                    ])
+                    self.incoming[ObjectIdentifier(session)] = session
+                }
+            }
+        return bootstrap.bind(host: access.host, port: access.port).map { channel in
+            self.accessServers[access] = BoundServer(channel: channel, error: nil)
+            self.logger.info("accepting links", metadata: ["role": "\(access.role)", "address": "\(access.host):\(access.port)"])
+        }.recover { error in
+            self.accessServers[access] = BoundServer(channel: nil, error: "cannot bind \(access.host):\(access.port): \(error)")
+            self.logger.error("cannot accept links", metadata: ["address": "\(access.host):\(access.port)", "error": "\(error)"])
+        }
+    }
+}
+
+/// Logs refused handshakes (no certificate, a foreign CA, TLS 1.2) with the peer's address.
+final class HandshakeFailureLogger: ChannelInboundHandler, Sendable {
+    typealias InboundIn = Never
+    let logger: Logger
+
+    init(logger: Logger) {
+        self.logger = logger
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if error is NIOSSLError || error is BoringSSLError {
+            logger.warning("refused a link handshake", metadata: ["peer": "\(context.remoteAddress?.description ?? "?")", "error": "\(error)"])
+        }
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,165 @@
+import NIOCore
+import NIOPosix
+
+extension Router {
+    // MARK: Listeners
+
+    /// Binds new listeners, closes removed ones, rebinds changed ones; flows already accepted go on.
+    func reconcileListeners(_ wanted: [RouterConfig.Listener]) -> [EventLoopFuture<Void>] {
+        let byName = Dictionary(wanted.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
+        for (name, state) in listeners where byName[name] == nil || byName[name]!.port != state.config.port
+            || byName[name]!.host != state.config.host
+        {
+            state.channel?.close(promise: nil)
+            listeners[name] = nil
+        }
+        var work: [EventLoopFuture<Void>] = []
+        for (name, listener) in byName {
+            if let state = listeners[name] {
+                state.config = listener  // a new routing key applies to new flows
+            } else {
+                let state = ListenerState(config: listener)
+                listeners[name] = state
+                work.append(bind(state))
+            }
+        }
+        return work
+    }
+
+    private func bind(_ state: ListenerState) -> EventLoopFuture<Void> {
+        let listener = state.config
+        return ServerBootstrap(group: loop)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(ChannelOptions.backlog, value: 1024)
+            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(ChannelOptions.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64 << 10, initial: 256 << 10, maximum: 1 << 20))
+            .childChannelInitializer { [self] child in
+                child.eventLoop.makeCompletedFuture { self.acceptFlow(child, listener: state) }
+            }
+            .bind(host: listener.host, port: listener.port)
+            .map { channel in
+                state.channel = channel
+                state.error = nil
+            }
+            .recover { error in
+                state.error = "cannot bind \(listener.host):\(listener.port): \(error)"
+                self.logger.error("cannot bind listener", metadata: ["listener": "\(listener.name)", "error": "\(error)"])
+            }
+    }
+
+    /// A client connected to a listener: send its flow to the best destination for the key.
+    private func acceptFlow(_ child: Channel, listener: ListenerState) {
+        let key = listener.config.routingKey
+        if let connector = pickConnector(for: key) {
+            // Read nothing until the connector answers. (Set here, before the channel registers:
+            // a child channel option would be applied after this initializer.)
+            child.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+            splice(child, to: connector, counters: listener.counters)
+        } else if let session = pickSession(for: key), let stream = session.openStream(routingKey: key, counters: listener.counters) {
+            try? child.pipeline.syncOperations.addHandler(FlowTCPHandler(stream: stream))
+            stream.attach(child)
+            session.flush()
+        } else {
+            logger.debug("no route for a flow; closing it", metadata: ["routingKey": "\(key)"])
+            child.close(promise: nil)
+        }
+    }
+
+    // MARK: Routing
+
+    /// Local connectors first, the one with the fewest open flows (Skupper's "balanced" rule).
+    func pickConnector(for key: String) -> ConnectorState? {
+        connectors.values.filter { $0.config.routingKey == key }.min { $0.counters.open < $1.counters.open }
+    }
+
+    /// Otherwise the link whose peer serves the key with the lowest (open flows + link cost).
+    func pickSession(for key: String) -> LinkSession? {
+        upSessions.filter { $0.peerKeys.contains(key) }.min { score($0) < score($1) }
+    }
+
+    private func score(_ session: LinkSession) -> Int {
+        var cost = 1
+        if case .outgoing(let name) = session.direction { cost = dialers[name]?.config.cost ?? 1 }
+        return session.openFlows + cost
+    }
+
+    // MARK: Connectors
+
+    func reconcileConnectors(_ wanted: [RouterConfig.Connector]) {
+        let byName = Dictionary(wanted.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
+        for name in connectors.keys where byName[name] == nil { connectors[name] = nil }
+        for (name, connector) in byName {
+            if let state = connectors[name] {
+                if state.config != connector { state.config = connector; state.reachable = true }
+            } else {
+                connectors[name] = ConnectorState(config: connector)
+            }
+        }
+    }
+
+    private func connectorBootstrap(_ initializer: @escaping @Sendable (Channel) -> EventLoopFuture<Void>) -> ClientBootstrap {
+        ClientBootstrap(group: loop)
+            .connectTimeout(.milliseconds(Int64(config.tuning.connectTimeout * 1000)))
+            .channelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(ChannelOptions.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64 << 10, initial: 256 << 10, maximum: 1 << 20))
+            .channelInitializer(initializer)
+    }
+
+    /// Dials the connector's target for a stream the peer opened; a refusal resets the stream.
+    func dialConnector(_ connector: ConnectorState, for stream: FlowStream) {
+        let target = connector.config
+        connectorBootstrap { channel in
+            channel.setOption(ChannelOptions.autoRead, value: false).flatMapThrowing {
+                try channel.pipeline.syncOperations.addHandler(FlowTCPHandler(stream: stream))
+            }
+        }
+        .connect(host: target.host, port: target.port)
+        .whenComplete { result in
+            switch result {
+            case .success(let channel):
+                connector.reachable = true
+                connector.lastError = nil
+                stream.attach(channel)
+                stream.session.flush()
+            case .failure(let error):
+                connector.reachable = false
+                connector.lastError = "\(error)"
+                stream.tcpFailed()
+            }
+        }
+    }
+
+    /// A listener and a connector at the same router: join the two connections directly.
+    private func splice(_ client: Channel, to connector: ConnectorState, counters: FlowCounters) {
+        counters.opened()
+        connector.counters.opened()
+        let (clientSide, serverSide) = SpliceHandler.pair(counters: counters)
+        let target = connector.config
+        connectorBootstrap { channel in
+            channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(serverSide) }
+        }
+        .connect(host: target.host, port: target.port)
+        .whenComplete { result in
+            switch result {
+            case .success(let channel):
+                connector.reachable = true
+                channel.closeFuture.whenComplete { _ in connector.counters.closed() }
+                do {
+                    try client.pipeline.syncOperations.addHandler(clientSide)
+                    client.setOption(ChannelOptions.autoRead, value: true).whenSuccess { client.read() }
+                } catch {
+                    channel.close(promise: nil)
+                    client.close(promise: nil)
+                }
+            case .failure(let error):
+                connector.reachable = false
+                connector.lastError = "\(error)"
+                connector.counters.closed()
+                counters.closed()
+                client.close(promise: nil)
+            }
+        }
+    }
+}

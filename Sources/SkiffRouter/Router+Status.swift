@@ -1,0 +1,51 @@
+import NIOCore
+
+extension Router {
+    /// The router's view of itself: links, listeners, connectors, with counters.
+    public func status() -> EventLoopFuture<RouterStatus> {
+        loop.submit { self.statusOnLoop() }
+    }
+
+    public func currentConfig() -> EventLoopFuture<RouterConfig> {
+        loop.submit { self.config }
+    }
+
+    private func statusOnLoop() -> RouterStatus {
+        let reachableKeys = Set(localRoutingKeys).union(upSessions.flatMap(\.peerKeys))
+        var links: [RouterStatus.Link] = dialers.values.sorted { $0.config.name < $1.config.name }.map { dialer in
+            let session = dialer.session
+            return RouterStatus.Link(
+                name: dialer.config.name, direction: "outgoing", peerSite: session?.peerSite,
+                state: session?.isUp == true ? "up" : dialer.state, rttMilliseconds: session?.rtt.map { Double($0.nanoseconds) / 1e6 },
+                bytesIn: session?.bytesIn ?? 0, bytesOut: session?.bytesOut ?? 0, openFlows: session?.openFlows ?? 0,
+                peerRoutingKeys: (session?.peerKeys ?? []).sorted(), lastError: dialer.lastError)
+        }
+        links += incoming.values.filter(\.isUp).map { session in
+            RouterStatus.Link(
+                name: nil, direction: "incoming", peerSite: session.peerSite, state: "up",
+                rttMilliseconds: session.rtt.map { Double($0.nanoseconds) / 1e6 }, bytesIn: session.bytesIn, bytesOut: session.bytesOut,
+                openFlows: session.openFlows, peerRoutingKeys: session.peerKeys.sorted(), lastError: nil)
+        }
+        return RouterStatus(
+            site: config.site,
+            linkAccess: config.linkAccess.map { access in
+                let server = accessServers[access]
+                return RouterStatus.Access(role: access.role, address: "\(access.host):\(access.port)", bound: server?.channel != nil,
+                                           error: server?.error)
+            },
+            links: links,
+            listeners: listeners.values.sorted { $0.config.name < $1.config.name }.map { state in
+                RouterStatus.Listener(
+                    name: state.config.name, routingKey: state.config.routingKey, address: "\(state.config.host):\(state.config.port)",
+                    bound: state.channel != nil, error: state.error, openFlows: state.counters.open, totalFlows: state.counters.total,
+                    bytesIn: state.counters.bytesIn, bytesOut: state.counters.bytesOut,
+                    hasMatchingConnector: reachableKeys.contains(state.config.routingKey))
+            },
+            connectors: connectors.values.sorted { $0.config.name < $1.config.name }.map { state in
+                RouterStatus.Connector(
+                    name: state.config.name, routingKey: state.config.routingKey, target: "\(state.config.host):\(state.config.port)",
+                    reachable: state.reachable, lastError: state.lastError, openFlows: state.counters.open,
+                    totalFlows: state.counters.total, bytesIn: state.counters.bytesIn, bytesOut: state.counters.bytesOut)
+            })
+    }
+}

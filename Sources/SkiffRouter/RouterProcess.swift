@@ -1,0 +1,76 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+
+/// `skiff router`: one site's router as a long-lived process. Reads `router/config.json`, serves
+/// the management API on `router/router.sock`, writes `router/router.pid`, and runs until SIGTERM
+/// or SIGINT.
+public enum RouterProcess {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func configPath(_ stateDirectory: String) -> String { stateDirectory + "/router/config.json" }
+    public static func socketPath(_ stateDirectory: String) -> String { stateDirectory + "/router/router.sock" }
+    public static func pidPath(_ stateDirectory: String) -> String { stateDirectory + "/router/router.pid" }
+
+    public static func loadConfig(_ stateDirectory: String) throws -> RouterConfig {
+        let path = configPath(stateDirectory)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Failure(description: "no router configuration at \(path); `skiff apply` writes one")
+        }
+        do {
+            return try JSONDecoder().decode(RouterConfig.self, from: data)
+        } catch {
+            throw Failure(description: "\(path): not a router configuration: \(error)")
+        }
+    }
+
+    /// Writes the configuration atomically, so a crash never leaves half a file for the next start.
+    public static func saveConfig(_ config: RouterConfig, stateDirectory: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let path = configPath(stateDirectory)
+        try FileManager.default.createDirectory(atPath: stateDirectory + "/router", withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let temporary = path + ".tmp-\(getpid())"
+        try encoder.encode(config).write(to: URL(fileURLWithPath: temporary))
+        guard rename(temporary, path) == 0 else { throw Failure(description: "cannot write \(path)") }
+    }
+
+    /// Runs the router until a termination signal; returns after a graceful shutdown.
+    public static func run(stateDirectory: String, logger: Logger) throws {
+        let config = try loadConfig(stateDirectory)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        let router = Router(stateDirectory: stateDirectory, loop: group.next(), logger: logger)
+        try router.apply(config).wait()
+        let management = try ManagementServer.start(router: router, socketPath: socketPath(stateDirectory)) { applied in
+            do {
+                try saveConfig(applied, stateDirectory: stateDirectory)
+            } catch {
+                logger.error("cannot save the router configuration", metadata: ["error": "\(error)"])
+            }
+        }.wait()
+        try "\(getpid())\n".write(toFile: pidPath(stateDirectory), atomically: true, encoding: .utf8)
+        logger.info("router running", metadata: ["site": "\(config.site)", "socket": "\(socketPath(stateDirectory))"])
+
+        let stop = DispatchSemaphore(value: 0)
+        var sources: [DispatchSourceSignal] = []
+        for signalNumber in [SIGTERM, SIGINT] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { stop.signal() }
+            source.resume()
+            sources.append(source)
+        }
+        stop.wait()
+        logger.info("router stopping")
+        try? management.close().wait()
+        try? router.shutdown().wait()
+        unlink(socketPath(stateDirectory))
+        unlink(pidPath(stateDirectory))
+        _ = sources
+    }
+}

@@ -1,0 +1,62 @@
+import NIOCore
+
+/// Decodes frames from a byte stream. A value type with no I/O: feed bytes, take frames.
+public struct FrameParser: Sendable {
+    public var maxPayload: Int
+
+    public init(maxPayload: Int = WireFormat.defaultMaxPayload) {
+        self.maxPayload = maxPayload
+    }
+
+    /// The next whole frame at the front of `buffer`, consuming it, or nil when more bytes are needed.
+    /// Throws on anything a well-behaved peer never sends; the caller closes the link.
+    public func nextFrame(from buffer: inout ByteBuffer) throws -> Frame? {
+        guard let header = buffer.getBytes(at: buffer.readerIndex, length: WireFormat.headerSize) else { return nil }
+        let version = header[0]
+        guard version == WireFormat.version else { throw FrameError.unsupportedVersion(version) }
+        guard let type = FrameType(rawValue: header[1]) else { throw FrameError.unknownType(header[1]) }
+        let flags = FrameFlags(rawValue: UInt16(header[2]) << 8 | UInt16(header[3]))
+        let stream = Self.uint32(header, 4)
+        let length = Self.uint32(header, 8)
+        guard FrameFlags([.ack, .fin, .rst]).isSuperset(of: flags) else { throw FrameError.invalidFlags(type: type, flags: flags.rawValue) }
+
+        switch type {
+        case .windowUpdate:
+            buffer.moveReaderIndex(forwardBy: WireFormat.headerSize)
+            return .windowUpdate(stream: stream, delta: length)
+        case .ping:
+            buffer.moveReaderIndex(forwardBy: WireFormat.headerSize)
+            return .ping(ack: flags.contains(.ack), opaque: length)
+        case .goAway:
+            buffer.moveReaderIndex(forwardBy: WireFormat.headerSize)
+            return .goAway(LinkErrorCode(rawValue: length))
+        case .data, .open, .hello, .advert:
+            guard length <= maxPayload else { throw FrameError.payloadTooLarge(length: length, limit: maxPayload) }
+            guard buffer.readableBytes >= WireFormat.headerSize + Int(length) else { return nil }
+            buffer.moveReaderIndex(forwardBy: WireFormat.headerSize)
+            let payload = buffer.readSlice(length: Int(length))!
+            return try Self.frame(type, flags: flags, stream: stream, payload: payload)
+        }
+    }
+
+    private static func frame(_ type: FrameType, flags: FrameFlags, stream: UInt32, payload: ByteBuffer) throws -> Frame {
+        switch type {
+        case .data:
+            return .data(stream: stream, flags: flags, payload: payload)
+        case .open:
+            guard payload.readableBytes > 0, payload.readableBytes <= WireFormat.maxRoutingKeyBytes,
+                  let key = payload.getString(at: payload.readerIndex, length: payload.readableBytes),
+                  Array(key.utf8) == payload.getBytes(at: payload.readerIndex, length: payload.readableBytes)
+            else { throw FrameError.invalidRoutingKey }
+            return .open(stream: stream, routingKey: key)
+        case .hello:
+            return .hello(payload)
+        default:
+            return .advert(payload)
+        }
+    }
+
+    private static func uint32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
+        UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
+    }
+}

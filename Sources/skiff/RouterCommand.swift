@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SkiffReconcile
+import SkiffRouter
+
+struct RouterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "router",
+        abstract: "Run a site's router: the long-lived process that carries the traffic.",
+        discussion: """
+            Reads <state-dir>/router/config.json, accepts and dials links (mutual TLS 1.3 with the \
+            certificates under <state-dir>/pki), binds listeners, dials connectors, and serves its \
+            management API on <state-dir>/router/router.sock until SIGTERM.
+
+            Example: skiff router --site west --state-dir /var/lib/skiff/west
+            """
+    )
+
+    @OptionGroup var siteOptions: SiteOptions
+
+    @Option(name: .long, help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error.", valueName: "level"))
+    var logLevel: String = "info"
+
+    func run() throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        try RouterProcess.run(stateDirectory: siteOptions.stateDirectory.path, logger: Logger(label: "skiff.router"))
+    }
+}
