@@ -1,0 +1,131 @@
+import Foundation
+import SkiffRouter
+import SkiffTestSupport
+import Testing
+
+/// Two router processes, real TLS on loopback, real TCP clients and servers.
+@Suite("Router: traffic between two sites", .serialized)
+struct RouterTrafficTests {
+    @Test("100 MiB each way arrives intact through west → east; the link was dialled by east only")
+    func bulk() throws {
+        let sites = try TwoSites()
+        let result = try sites.flows(["bulk", "\(sites.listenerPort)", "100"])
+        #expect(result["intact"] as? Bool == true, "\(result)")
+        #expect(result["received"] as? Int == 100 << 20)
+        let west = try sites.status("west"), east = try sites.status("east")
+        #expect(west.links.map(\.direction) == ["incoming"], "west dials nothing")
+        #expect(east.links.map(\.direction) == ["outgoing"])
+        #expect(east.links.first?.peerSite == "west" && west.links.first?.peerSite == "east")
+        #expect(west.listeners.first?.bytesIn == 100 << 20 && west.listeners.first?.bytesOut == 100 << 20)
+        #expect(east.connectors.first?.totalFlows == 1)
+        print("bulk 100 MiB each way:", result["mib_per_second"] ?? "?", "MiB/s (debug build)")
+    }
+
+    @Test("1,000 concurrent flows all complete")
+    func manyFlows() throws {
+        let sites = try TwoSites()
+        let result = try sites.flows(["many", "\(sites.listenerPort)", "1000", "10000"])
+        #expect(result["completed"] as? Int == 1000, "\(result)")
+        #expect(try eventually { try sites.status("west").listeners.first?.openFlows == 0 }, "every flow was closed")
+        #expect(try sites.status("west").listeners.first?.totalFlows == 1000)
+    }
+
+    @Test("half-close: the client stops writing and still receives the whole reply")
+    func halfClose() throws {
+        let sites = try TwoSites()
+        let result = try sites.flows(["halfclose", "\(sites.listenerPort)"])
+        #expect(result["intact"] as? Bool == true, "\(result)")
+    }
+
+    @Test("a connector whose service is down closes the client's connection within a second")
+    func connectorDown() throws {
+        let sites = try TwoSites()
+        sites.echo.kill()
+        let result = try sites.flows(["closed", "\(sites.listenerPort)"])
+        let seconds = try #require(result["seconds"] as? Double)
+        #expect(seconds < 1.0, "closed after \(seconds) s")
+        #expect(try eventually { try sites.status("east").connectors.first?.reachable == false })
+    }
+
+    @Test("a listener with no route anywhere closes its clients at once")
+    func noRoute() throws {
+        let sites = try TwoSites()
+        var config = sites.westConfig()
+        let port = try FreePort.next()
+        config.listeners.append(.init(name: "nowhere", routingKey: "nobody-serves-this", host: "127.0.0.1", port: port))
+        try sites.put(config, site: "west")
+        let result = try sites.flows(["closed", "\(port)"])
+        #expect((result["seconds"] as? Double ?? 99) < 1.0)
+        let listener = try #require(try sites.status("west").listeners.first { $0.name == "nowhere" })
+        #expect(listener.bound && !listener.hasMatchingConnector)
+    }
+
+    @Test("a stalled reader holds its own flow only: a second bulk flow on the same link completes")
+    func slowConsumer() throws {
+        let sites = try TwoSites()
+        let result = try sites.flows(["slow", "\(sites.listenerPort)", "50"])
+        #expect(result["intact"] as? Bool == true, "\(result)")
+        let pushed = try #require(result["stalled_flow_pushed_mib"] as? Double)
+        #expect(pushed < 64, "the stalled flow was held back by flow control (pushed \(pushed) MiB)")
+        print("slow consumer: stalled flow pushed \(pushed) MiB before stalling; bulk flow meanwhile", result["mib_per_second"] ?? "?", "MiB/s")
+    }
+
+    @Test("incremental config: adding a listener and removing an unrelated connector leaves a running flow intact")
+    func incrementalConfig() throws {
+        let sites = try TwoSites()
+        // An extra connector to remove later, for a key nobody uses.
+        try sites.put(sites.eastConfig(connectors: [.init(name: "spare", routingKey: "spare", host: "127.0.0.1", port: 9)]), site: "east")
+        let secondPort = try FreePort.next()
+        let bulk = DispatchQueue(label: "bulk")
+        let box = ResultBox()
+        let group = DispatchGroup()
+        group.enter()
+        bulk.async {
+            box.set(try? sites.flows(["bulk", "\(sites.listenerPort)", "200"]))
+            group.leave()
+        }
+        usleep(300_000)
+        try sites.put(sites.westConfig(listeners: [.init(name: "second", routingKey: "backend", host: "127.0.0.1", port: secondPort)]),
+                      site: "west")
+        try sites.put(sites.eastConfig(), site: "east")
+        let viaSecond = try sites.flows(["halfclose", "\(secondPort)"])
+        #expect(viaSecond["intact"] as? Bool == true)
+        #expect(group.wait(timeout: .now() + 60) == .success)
+        let result = try #require(box.get())
+        #expect(result["intact"] as? Bool == true, "\(result)")
+        #expect(try sites.status("east").connectors.map(\.name) == ["backend"])
+    }
+
+    @Test("kill -9 east: west declares the link dead within about 3 s and resets its flows; a restarted east links again")
+    func linkFailure() throws {
+        let sites = try TwoSites()
+        let flow = DispatchQueue(label: "flow")
+        let box = ResultBox()
+        let group = DispatchGroup()
+        group.enter()
+        flow.async {
+            box.set(try? sites.flows(["slow", "\(sites.listenerPort)", "2000"]))
+            group.leave()
+        }
+        #expect(try eventually { try sites.status("west").listeners.first?.openFlows ?? 0 > 0 })
+        let killed = Date()
+        sites.eastRouter?.kill()
+        #expect(try eventually(timeout: 6) { try sites.status("west").links.isEmpty })
+        let detected = Date().timeIntervalSince(killed)
+        #expect(detected < 5, "detected after \(detected) s")
+        #expect(try eventually(timeout: 5) { try sites.status("west").listeners.first?.openFlows == 0 }, "flows reset")
+        #expect(group.wait(timeout: .now() + 30) == .success, "the client saw its flow end")
+        try sites.restartEast()
+        #expect(sites.waitForLink(timeout: 15), "the link came back by itself")
+        let after = try sites.flows(["halfclose", "\(sites.listenerPort)"])
+        #expect(after["intact"] as? Bool == true)
+        print("link death detected after \(detected) s")
+    }
+}
+
+final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: [String: Any]?
+    func set(_ value: [String: Any]?) { lock.withLock { self.value = value } }
+    func get() -> [String: Any]? { lock.withLock { value } }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import SkiffPKI
+import SkiffRouter
+import SkiffTestSupport
+
+/// Two real router processes on loopback: `west` accepts links and has a listener; `east` dials
+/// west (west never dials east) and has a connector to a real echo server. Everything is stopped
+/// when the value is released.
+final class TwoSites: @unchecked Sendable {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    let west = try! TemporaryDirectory("skiff-west")
+    let east = try! TemporaryDirectory("skiff-east")
+    let accessPort: Int
+    let listenerPort: Int
+    let echoPort: Int
+    let echo: BackgroundProcess
+    var westRouter: BackgroundProcess?
+    var eastRouter: BackgroundProcess?
+
+    init(tuning: RouterTuning = .defaults) throws {
+        accessPort = try FreePort.next()
+        listenerPort = try FreePort.next()
+        echo = try BackgroundProcess("/usr/bin/env", ["python3", Self.root + "/Tests/Tools/echo_server.py"])
+        guard let line = echo.firstLine(), let port = Int(line) else { throw SetupError(message: "the echo server did not start") }
+        echoPort = port
+        try makeCertificates()
+        try RouterProcess.saveConfig(westConfig(tuning: tuning), stateDirectory: west.path)
+        try RouterProcess.saveConfig(eastConfig(tuning: tuning), stateDirectory: east.path)
+        westRouter = try startRouter(west.path, site: "west")
+        eastRouter = try startRouter(east.path, site: "east")
+        guard waitForLink() else { throw SetupError(message: "the link did not come up: \(log("west"))\(log("east"))") }
+    }
+
+    struct SetupError: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
+    func westConfig(tuning: RouterTuning = .defaults, listeners extra: [RouterConfig.Listener] = []) -> RouterConfig {
+        RouterConfig(site: "west", linkAccess: [.init(role: "inter-router", host: "127.0.0.1", port: accessPort)],
+                     listeners: [.init(name: "backend", routingKey: "backend", host: "127.0.0.1", port: listenerPort)] + extra,
+                     tuning: tuning)
+    }
+
+    func eastConfig(tuning: RouterTuning = .defaults, connectors extra: [RouterConfig.Connector] = []) -> RouterConfig {
+        RouterConfig(site: "east", links: [.init(name: "to-west", host: "127.0.0.1", port: accessPort)],
+                     connectors: [.init(name: "backend", routingKey: "backend", host: "127.0.0.1", port: echoPort)] + extra,
+                     tuning: tuning)
+    }
+
+    /// West's CA issues west's server certificate and east's link credentials.
+    private func makeCertificates() throws {
+        let westPKI = SitePKI(stateDirectory: west.path)
+        let ca = try westPKI.createCA(site: "west")
+        try westPKI.issueServerCertificate(site: "west", hosts: ["127.0.0.1", "localhost"])
+        let credential = try westPKI.issueClientCertificate(link: "to-west", site: "west")
+        try PEMFiles.writeCredential(credential, ca: ca.certificate, to: SitePKI(stateDirectory: east.path).linkFolder("to-west"))
+        _ = try SitePKI(stateDirectory: east.path).createCA(site: "east")
+    }
+
+    func startRouter(_ stateDirectory: String, site: String) throws -> BackgroundProcess {
+        let process = try BackgroundProcess(SkiffBinary.path, ["router", "--site", site, "--state-dir", stateDirectory],
+                                            logPath: stateDirectory + "/router.log")
+        _ = eventually { FileManager.default.fileExists(atPath: RouterProcess.socketPath(stateDirectory)) }
+        return process
+    }
+
+    func restartEast() throws {
+        eastRouter = try startRouter(east.path, site: "east")
+    }
+
+    func log(_ site: String) -> String {
+        (try? String(contentsOfFile: (site == "west" ? west.path : east.path) + "/router.log", encoding: .utf8)) ?? ""
+    }
+
+    /// Waits until west sees east's link up with its routing keys.
+    func waitForLink(timeout: Double = 10) -> Bool {
+        eventually(timeout: timeout) {
+            (try? status("west"))?.links.contains { $0.state == "up" && $0.peerRoutingKeys.contains("backend") } ?? false
+        }
+    }
+
+    // MARK: Management API through curl
+
+    func status(_ site: String) throws -> RouterStatus {
+        let socket = RouterProcess.socketPath(site == "west" ? west.path : east.path)
+        let result = try Command.check("curl", ["-sf", "--max-time", "5", "--unix-socket", socket, "http://localhost/v1/status"])
+        return try JSONDecoder().decode(RouterStatus.self, from: Data(result.stdout.utf8))
+    }
+
+    @discardableResult
+    func put(_ config: RouterConfig, site: String) throws -> CommandResult {
+        let socket = RouterProcess.socketPath(site == "west" ? west.path : east.path)
+        let body = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
+        return try Command.check("curl", ["-sf", "--max-time", "10", "-X", "PUT", "--data-binary", "@-", "--unix-socket", socket,
+                                          "http://localhost/v1/config"], input: body)
+    }
+
+    // MARK: Traffic
+
+    func flows(_ arguments: [String]) throws -> [String: Any] {
+        let result = try Command.check("python3", [Self.root + "/Tests/Tools/flow_client.py"] + arguments)
+        guard let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] else {
+            throw SetupError(message: "flow_client printed \(result.stdout)")
+        }
+        return object
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+
+/// A program running beside a test (a router, an echo server), killed when the value is released —
+/// also when the test fails.
+public final class BackgroundProcess: @unchecked Sendable {
+    public let process: Process
+    private let output: Pipe
+    public let logPath: String?
+
+    /// Starts `executable` with `arguments`; its stderr goes to `logPath` (or is discarded).
+    public init(_ executable: String, _ arguments: [String], logPath: String? = nil) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        output = Pipe()
+        process.standardOutput = output
+        self.logPath = logPath
+        if let logPath {
+            FileManager.default.createFile(atPath: logPath, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
+        try process.run()
+    }
+
+    /// The first line the program prints, waiting at most `timeout` seconds.
+    public func firstLine(timeout: Double = 10) -> String? {
+        let handle = output.fileHandleForReading
+        let box = LineBox()
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            var bytes: [UInt8] = []
+            while true {
+                let chunk = handle.readData(ofLength: 1)
+                guard let byte = chunk.first else { break }
+                if byte == UInt8(ascii: "\n") { break }
+                bytes.append(byte)
+            }
+            box.set(String(decoding: bytes, as: UTF8.self))
+            done.signal()
+        }
+        return done.wait(timeout: .now() + timeout) == .success ? box.get() : nil
+    }
+
+    public var isRunning: Bool { process.isRunning }
+
+    /// SIGKILL, and wait for it to be gone.
+    public func kill() {
+        guard process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM, and wait up to `timeout` seconds for a graceful exit (then SIGKILL).
+    public func terminate(timeout: Double = 5) {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        kill()
+    }
+
+    deinit {
+        kill()
+    }
+}
+
+private final class LineBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: String?
+    func set(_ line: String) { lock.withLock { value = line } }
+    func get() -> String? { lock.withLock { value } }
+}
+
+/// Loopback ports nobody is using right now.
+public enum FreePort {
+    public static func next() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EMFILE) }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// Polls `condition` every 50 ms until it holds or `timeout` seconds pass; returns whether it held.
+public func eventually(timeout: Double = 10, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    repeat {
+        if try condition() { return true }
+        usleep(50_000)
+    } while Date() < deadline
+    return try condition()
+}

@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Drives flows through a Skiff listener and reports what happened as one JSON object.
+
+  flow_client.py bulk PORT MIB          send MIB MiB while reading the echo; compare SHA-256 both ways
+  flow_client.py many PORT COUNT BYTES  COUNT concurrent flows, each echoing BYTES bytes
+  flow_client.py halfclose PORT         send, shut down writing, still read the whole reply
+  flow_client.py closed PORT            connect and time how long until the connection is closed
+  flow_client.py slow PORT MIB          flow A stops reading; flow B moves MIB MiB meanwhile
+
+Every wait is bounded (60 s); exit status 0 unless the arguments are wrong."""
+import asyncio
+import hashlib
+import json
+import os
+import sys
+import time
+
+TIMEOUT = 60
+
+
+async def bulk(port, mib, chunk=1 << 20):
+    reader, writer = await asyncio.open_connection("127.0.0.1", port, limit=1 << 22)
+    total = mib << 20
+    sent_hash, received_hash = hashlib.sha256(), hashlib.sha256()
+    block = os.urandom(chunk)
+    start = time.monotonic()
+
+    async def send():
+        remaining = total
+        counter = 0
+        while remaining > 0:
+            piece = (counter.to_bytes(8, "big") + block)[: min(chunk, remaining)]
+            counter += 1
+            sent_hash.update(piece)
+            writer.write(piece)
+            await writer.drain()
+            remaining -= len(piece)
+        writer.write_eof()
+
+    async def receive():
+        count = 0
+        while True:
+            data = await reader.read(1 << 20)
+            if not data:
+                return count
+            received_hash.update(data)
+            count += len(data)
+
+    _, received = await asyncio.wait_for(asyncio.gather(send(), receive()), TIMEOUT)
+    seconds = time.monotonic() - start
+    writer.close()
+    return {"sent": total, "received": received, "intact": sent_hash.digest() == received_hash.digest(),
+            "seconds": seconds, "mib_per_second": (2 * total / (1 << 20)) / seconds}
+
+
+async def one_flow(port, size):
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    payload = os.urandom(size)
+    writer.write(payload)
+    await writer.drain()
+    writer.write_eof()
+    echoed = await reader.read(-1)
+    writer.close()
+    return echoed == payload
+
+
+async def many(port, count, size):
+    start = time.monotonic()
+    results = await asyncio.wait_for(
+        asyncio.gather(*(one_flow(port, size) for _ in range(count)), return_exceptions=True), TIMEOUT)
+    ok = sum(1 for result in results if result is True)
+    errors = sorted({repr(result) for result in results if result is not True})[:5]
+    return {"flows": count, "completed": ok, "errors": errors, "seconds": time.monotonic() - start}
+
+
+async def halfclose(port):
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    message = b"request body, then FIN\n" * 1000
+    writer.write(message)
+    writer.write_eof()
+    reply = await asyncio.wait_for(reader.read(-1), TIMEOUT)
+    writer.close()
+    return {"sent": len(message), "received": len(reply), "intact": reply == message}
+
+
+async def closed(port):
+    start = time.monotonic()
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(b"anyone there?\n")
+    try:
+        data = await asyncio.wait_for(reader.read(-1), TIMEOUT)
+    except ConnectionError as error:
+        data = repr(error).encode()
+    return {"seconds": time.monotonic() - start, "received": len(data)}
+
+
+async def slow(port, mib):
+    # Flow A: sends a lot and never reads its echo, so the echo backs up through the routers.
+    _, stalled_writer = await asyncio.open_connection("127.0.0.1", port)
+    junk = os.urandom(1 << 20)
+    pushed = 0
+    try:
+        for _ in range(64):
+            stalled_writer.write(junk)
+            await asyncio.wait_for(stalled_writer.drain(), 2)
+            pushed += len(junk)
+    except asyncio.TimeoutError:
+        pass
+    # Flow B: a bulk transfer on the same link while A is stuck.
+    result = await bulk(port, mib)
+    result["stalled_flow_pushed_mib"] = pushed / (1 << 20)
+    stalled_writer.transport.abort()
+    return result
+
+
+def main():
+    mode, port = sys.argv[1], int(sys.argv[2])
+    if mode == "bulk":
+        result = asyncio.run(bulk(port, int(sys.argv[3])))
+    elif mode == "many":
+        result = asyncio.run(many(port, int(sys.argv[3]), int(sys.argv[4])))
+    elif mode == "halfclose":
+        result = asyncio.run(halfclose(port))
+    elif mode == "closed":
+        result = asyncio.run(closed(port))
+    elif mode == "slow":
+        result = asyncio.run(slow(port, int(sys.argv[3])))
+    else:
+        sys.exit("unknown mode " + mode)
+    print(json.dumps(result))
+
+
+main()
