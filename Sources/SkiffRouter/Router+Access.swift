@@ -1,4 +1,3 @@
-import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -35,7 +34,6 @@ extension Router {
                     let tls = NIOSSLServerHandler(context: context)
                     try channel.pipeline.syncOperations.addHandlers([
                         tls, ByteToMessageHandler(FrameDecoderHandler(maxPayload: tuning.maxFramePayload)), session,
-                        HandshakeFailureLogger(logger: self.logger),
                     ])
                     self.incoming[ObjectIdentifier(session)] = session
                 }
@@ -47,22 +45,5 @@ extension Router {
             self.accessServers[access] = BoundServer(channel: nil, error: "cannot bind \(access.host):\(access.port): \(error)")
             self.logger.error("cannot accept links", metadata: ["address": "\(access.host):\(access.port)", "error": "\(error)"])
         }
-    }
-}
-
-/// Logs refused handshakes (no certificate, a foreign CA, TLS 1.2) with the peer's address.
-final class HandshakeFailureLogger: ChannelInboundHandler, Sendable {
-    typealias InboundIn = Never
-    let logger: Logger
-
-    init(logger: Logger) {
-        self.logger = logger
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        if error is NIOSSLError || error is BoringSSLError {
-            logger.warning("refused a link handshake", metadata: ["peer": "\(context.remoteAddress?.description ?? "?")", "error": "\(error)"])
-        }
-        context.close(promise: nil)
     }
 }

@@ -23,7 +23,10 @@ extension Router: LinkSessionDelegate {
 
     func sessionDown(_ session: LinkSession, reason: String) {
         incoming[ObjectIdentifier(session)] = nil
-        logger.info("link down", metadata: ["peerSite": "\(session.peerSite ?? "?")", "reason": "\(reason)"])
+        if case .outgoing(let name) = session.direction { dialers[name]?.dropped(session) }
+        if session.peerSite != nil {
+            logger.info("link down", metadata: ["peerSite": "\(session.peerSite ?? "?")", "reason": "\(reason)"])
+        }
     }
 
     func sessionKeysChanged(_ session: LinkSession) {}

@@ -75,7 +75,8 @@ final class LinkDialer: @unchecked Sendable {
         lastError = nil
     }
 
-    private func dropped(_ old: LinkSession) {
+    /// The link's session ended (closed, or declared dead by keepalive): dial again.
+    func dropped(_ old: LinkSession) {
         guard session === old else { return }
         session = nil
         channel = nil

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import NIOSSL
 
 /// What a link session needs from its router.
 protocol LinkSessionDelegate: AnyObject, Sendable {
@@ -43,6 +44,7 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     private(set) var bytesIn = 0
     private(set) var bytesOut = 0
     private(set) var closeReason: String?
+    private var tornDown = false
 
     init(direction: Direction, localSite: String, tuning: RouterTuning, delegate: LinkSessionDelegate, logger: Logger) {
         self.direction = direction
@@ -74,8 +76,9 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
         lastReceived = .now()
         sendJSON(LinkHello(site: localSite, protocolVersion: Int(WireFormat.version)), as: Frame.hello)
         advertise()
-        let interval = TimeAmount.milliseconds(Int64(tuning.keepaliveInterval * 1000))
-        keepalive = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [weak self] _ in
+        // Check often, ping once per interval: silence is caught within a quarter second of the timeout.
+        let check = TimeAmount.milliseconds(Int64(min(tuning.keepaliveInterval, 0.25) * 1000))
+        keepalive = context.eventLoop.scheduleRepeatedTask(initialDelay: check, delay: check) { [weak self] _ in
             self?.tick()
         }
     }
@@ -87,17 +90,28 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     }
 
     private func tick() {
-        let silence = NIODeadline.now() - lastReceived
-        if silence > .milliseconds(Int64(tuning.keepaliveTimeout * 1000)) {
-            close(reason: "no frame from the peer for \(tuning.keepaliveTimeout) s (keepalive)", code: .normal)
+        let now = NIODeadline.now()
+        if now - lastReceived > .milliseconds(Int64(tuning.keepaliveTimeout * 1000)) {
+            logger.warning("link dead", metadata: ["peer": "\(remoteAddress)", "peerSite": "\(peerSite ?? "?")",
+                                                   "reason": "no frame for \(tuning.keepaliveTimeout) s (keepalive)"])
+            closeReason = "no frame from the peer for \(tuning.keepaliveTimeout) s (keepalive)"
+            // Routing must stop using the link now, not when TLS has finished saying goodbye to a
+            // peer that is not listening.
+            tearDown()
+            context?.close(promise: nil)
             return
         }
-        pingSentAt = .now()
-        send(.ping(ack: false, opaque: 0))
-        flush()
+        if pingSentAt.map({ now - $0 >= .milliseconds(Int64(tuning.keepaliveInterval * 1000)) }) ?? true {
+            pingSentAt = now
+            send(.ping(ack: false, opaque: 0))
+            flush()
+        }
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    /// Resets every stream and reports the link down; runs once, whichever comes first.
+    private func tearDown() {
+        guard !tornDown else { return }
+        tornDown = true
         keepalive?.cancel()
         keepalive = nil
         let open = streams.values
@@ -105,6 +119,10 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
         for stream in open { stream.abort() }
         isUp = false
         delegate?.sessionDown(self, reason: closeReason ?? "connection closed")
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        tearDown()
         self.context = nil
         context.fireChannelInactive()
     }
@@ -114,6 +132,9 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
             logger.warning("link protocol error; closing", metadata: ["peer": "\(remoteAddress)", "error": "\(frameError)"])
             close(reason: "protocol error: \(frameError)", code: .protocolError)
         } else {
+            if !isUp, error is NIOSSLError || error is BoringSSLError {
+                logger.warning("refused a link handshake", metadata: ["peer": "\(remoteAddress)", "error": "\(error)"])
+            }
             closeReason = closeReason ?? "\(error)"
             context.close(promise: nil)
         }

@@ -1,7 +1,11 @@
+import NIOCore
 import NIOSSL
 
 /// The TLS set-up of links: TLS 1.3 only, both sides present certificates, each verifies the other.
 enum TLSContexts {
+    /// How long a closing link waits for the peer's close_notify: a dead peer never sends one.
+    static let shutdownTimeout = TimeAmount.seconds(1)
+
     /// For accepting links: our server certificate; clients must chain to the trust bundle.
     static func server(pki root: String) throws -> NIOSSLContext {
         var configuration = TLSConfiguration.makeServerConfigurationWithMTLS(
@@ -12,6 +16,7 @@ enum TLSContexts {
         configuration.maximumTLSVersion = .tlsv13
         // Client certificates name a link, not a host: check the chain, not a hostname.
         configuration.certificateVerification = .noHostnameVerification
+        configuration.shutdownTimeout = shutdownTimeout
         return try NIOSSLContext(configuration: configuration)
     }
 
@@ -25,6 +30,7 @@ enum TLSContexts {
         configuration.minimumTLSVersion = .tlsv13
         configuration.maximumTLSVersion = .tlsv13
         configuration.certificateVerification = .fullVerification
+        configuration.shutdownTimeout = shutdownTimeout
         return try NIOSSLContext(configuration: configuration)
     }
 
