@@ -3,17 +3,18 @@ SWIFT ?= swift
 BUILD_FLAGS ?=
 SKIFF = .build/debug/skiff
 
-.PHONY: all build release test demo deps bench-plan schemas clean
+.PHONY: all build release test demo deps bench-plan bench-router schemas clean
 
 all: build
 
 # Installs what the build and the tests need when it is missing: libgit2 (through pkg-config),
-# openssl and git for the tests, and Python's jsonschema + PyYAML for the schema cross-check.
+# openssl, git and curl for the tests, and Python's jsonschema + PyYAML for the schema cross-check.
 deps:
 	@missing=""; \
 	pkg-config --exists libgit2 2>/dev/null || missing="$$missing libgit2-dev pkg-config"; \
 	command -v openssl >/dev/null || missing="$$missing openssl"; \
 	command -v git >/dev/null || missing="$$missing git"; \
+	command -v curl >/dev/null || missing="$$missing curl"; \
 	command -v python3 >/dev/null || missing="$$missing python3 python3-pip"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
@@ -30,13 +31,18 @@ release: deps
 	$(SWIFT) build -c release $(BUILD_FLAGS)
 
 # Builds everything (the CLI tests spawn the built binary) and runs the whole suite.
+# The router tests open a thousand flows at once: raise the open-file limit where allowed.
 test: build
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
-	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+	ulimit -n 65536 2>/dev/null || ulimit -n $$(ulimit -Hn); $(SWIFT) test --skip-build $(BUILD_FLAGS)
 
 # The bundled example, as a user runs it: validate it and plan both sites, then plan a change.
 demo: build
 	@scripts/demo.sh $(SKIFF)
+
+# Router data plane against direct TCP and a stunnel4 pair (release build; needs iperf3, ab, nginx, stunnel4).
+bench-router: release
+	@scripts/bench-router.sh .build/release/skiff
 
 # Times validate + plan on generated networks of 10, 1,000 and 10,000 resources (release build).
 bench-plan: release

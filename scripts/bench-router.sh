@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Benchmark: the same workloads three ways on loopback — direct TCP, a stunnel4 pair (two TLS
+# proxies), and two Skiff routers linked by mutual TLS — and a table of the figures:
+#   bulk throughput, 1 flow and 8 parallel flows (iperf3)
+#   new connections per second, one small HTTP request each, no keep-alive (ab → nginx)
+#   request/response latency p50 and p99 (ab, one client)
+#   router memory with 10,000 idle flows open
+# Usage: scripts/bench-router.sh [path/to/skiff]   (make bench-router builds a release binary first)
+set -euo pipefail
+skiff="$(cd "$(dirname "${1:-.build/release/skiff}")" && pwd)/$(basename "${1:-.build/release/skiff}")"
+for tool in iperf3 ab nginx stunnel4 openssl python3; do
+  command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install iperf3 apache2-utils nginx-light stunnel4"; exit 1; }
+done
+work="$(mktemp -d)"
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+free_ports() { python3 -c "
+import socket
+socks=[socket.socket() for _ in range($1)]
+for s in socks: s.bind(('127.0.0.1',0))
+print(' '.join(str(s.getsockname()[1]) for s in socks))"; }
+read -r IPERF HTTP ECHO LINK S_IPERF S_HTTP S_ECHO T_IPERF T_HTTP T_ECHO K_IPERF K_HTTP K_ECHO <<<"$(free_ports 13)"
+
+# Backends: iperf3, nginx (a 100-byte page), a Python echo server for idle flows.
+iperf3 -s -p "$IPERF" >/dev/null 2>&1 & pids+=($!)
+mkdir -p "$work/www" && head -c 100 /dev/zero | tr '\0' x > "$work/www/index.html"
+cat > "$work/nginx.conf" <<NGINX
+worker_processes 1; daemon off; pid $work/nginx.pid; error_log $work/nginx.err;
+events { worker_connections 20000; }
+http { access_log off; server { listen 127.0.0.1:$HTTP; root $work/www; } }
+NGINX
+nginx -c "$work/nginx.conf" & pids+=($!)
+python3 "$(dirname "$0")/../Tests/Tools/echo_server.py" "$ECHO" >/dev/null & pids+=($!)
+
+# Certificates: west's CA issues west's server certificate (via skiff apply) and east's client one.
+mkdir -p "$work/net/west" "$work/net/east"
+printf 'apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: west\nspec:\n  linkAccess: default\n---\napiVersion: skupper.io/v2alpha1\nkind: RouterAccess\nmetadata:\n  name: r\nspec:\n  roles: [{name: inter-router, port: %s}]\n  subjectAlternativeNames: [127.0.0.1]\n' "$LINK" > "$work/net/west/site.yaml"
+printf 'apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: east\n' > "$work/net/east/site.yaml"
+"$skiff" apply --site west --repo "$work/net" --state-dir "$work/west" >/dev/null
+"$skiff" apply --site east --repo "$work/net" --state-dir "$work/east" >/dev/null
+links="$work/east/pki/links/to-west"; mkdir -p "$links"
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$links/tls.key" -subj "/CN=link to-west" -out "$work/c.csr" 2>/dev/null
+printf 'extendedKeyUsage=clientAuth\n' > "$work/ext"
+openssl x509 -req -in "$work/c.csr" -CA "$work/west/pki/ca/ca.crt" -CAkey "$work/west/pki/ca/tls.key" -CAcreateserial -days 2 \
+  -extfile "$work/ext" -out "$links/tls.crt" 2>/dev/null
+cp "$work/west/pki/ca/ca.crt" "$links/ca.crt"
+
+# Skiff: listeners at west, connectors at east, the link dialled by east.
+mkdir -p "$work/west/router" "$work/east/router"
+cat > "$work/west/router/config.json" <<JSON
+{"site":"west","linkAccess":[{"role":"inter-router","host":"127.0.0.1","port":$LINK}],
+ "listeners":[{"name":"iperf","routingKey":"iperf","host":"127.0.0.1","port":$K_IPERF},
+              {"name":"http","routingKey":"http","host":"127.0.0.1","port":$K_HTTP},
+              {"name":"echo","routingKey":"echo","host":"127.0.0.1","port":$K_ECHO}]}
+JSON
+cat > "$work/east/router/config.json" <<JSON
+{"site":"east","links":[{"name":"to-west","host":"127.0.0.1","port":$LINK}],
+ "connectors":[{"name":"iperf","routingKey":"iperf","host":"127.0.0.1","port":$IPERF},
+               {"name":"http","routingKey":"http","host":"127.0.0.1","port":$HTTP},
+               {"name":"echo","routingKey":"echo","host":"127.0.0.1","port":$ECHO}]}
+JSON
+"$skiff" router --site west --state-dir "$work/west" --log-level error & west_pid=$!; pids+=($west_pid)
+"$skiff" router --site east --state-dir "$work/east" --log-level error & east_pid=$!; pids+=($east_pid)
+
+# stunnel: the client proxy (T_*) wraps in TLS 1.3 with the same certificates; the server proxy
+# (S_*) unwraps and forwards to the backend.
+cat > "$work/stunnel-server.conf" <<CONF
+foreground = yes
+pid =
+sslVersionMin = TLSv1.3
+cert = $work/west/pki/server/tls.crt
+key = $work/west/pki/server/tls.key
+CAfile = $work/west/pki/ca/ca.crt
+verifyChain = yes
+[iperf]
+accept = 127.0.0.1:$S_IPERF
+connect = 127.0.0.1:$IPERF
+[http]
+accept = 127.0.0.1:$S_HTTP
+connect = 127.0.0.1:$HTTP
+[echo]
+accept = 127.0.0.1:$S_ECHO
+connect = 127.0.0.1:$ECHO
+CONF
+cat > "$work/stunnel-client.conf" <<CONF
+foreground = yes
+pid =
+client = yes
+sslVersionMin = TLSv1.3
+cert = $links/tls.crt
+key = $links/tls.key
+CAfile = $links/ca.crt
+verifyChain = yes
+[iperf]
+accept = 127.0.0.1:$T_IPERF
+connect = 127.0.0.1:$S_IPERF
+[http]
+accept = 127.0.0.1:$T_HTTP
+connect = 127.0.0.1:$S_HTTP
+[echo]
+accept = 127.0.0.1:$T_ECHO
+connect = 127.0.0.1:$S_ECHO
+CONF
+stunnel4 "$work/stunnel-server.conf" 2>/dev/null & s_server=$!; pids+=($s_server)
+stunnel4 "$work/stunnel-client.conf" 2>/dev/null & s_client=$!; pids+=($s_client)
+
+for _ in $(seq 100); do
+  curl -sf --unix-socket "$work/west/router/router.sock" http://localhost/v1/status 2>/dev/null | grep -q '"state" : "up"' && break
+  sleep 0.1
+done
+
+gbit() { python3 -c "import json,sys; d=json.load(sys.stdin); print('%.2f' % (d['end']['sum_received']['bits_per_second']/1e9))"; }
+iperf() { iperf3 -c 127.0.0.1 -p "$1" -t 5 -P "$2" -J 2>/dev/null | gbit || echo "n/a"; }
+rps() { ab -q -n 5000 -c 32 "http://127.0.0.1:$1/" 2>/dev/null | awk '/Requests per second/ {print $4}'; }
+latency() { ab -q -n 2000 -c 1 "http://127.0.0.1:$1/" 2>/dev/null | awk '$1=="50%" {p50=$2} $1=="99%" {p99=$2} END {print p50 " / " p99}'; }
+rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+idle_memory() {  # port, pid… : KiB per idle flow, over the given processes
+  local port=$1; shift
+  local before=0 after=0
+  for pid in "$@"; do before=$((before + $(rss_kib "$pid"))); done
+  python3 - "$port" <<'PY' &
+import socket, sys, time
+port = int(sys.argv[1]); held = []
+for _ in range(10000):
+    held.append(socket.create_connection(("127.0.0.1", port)))
+print("open", flush=True)
+time.sleep(8)
+PY
+  local client=$!
+  sleep 6
+  for pid in "$@"; do after=$((after + $(rss_kib "$pid"))); done
+  wait "$client" 2>/dev/null || true
+  python3 -c "print('%.1f' % (($after - $before) / 10000))"
+}
+
+printf '%-34s %12s %12s %12s\n' "" "direct" "stunnel4" "skiff"
+printf '%-34s %12s %12s %12s\n' "bulk, 1 flow (Gbit/s)" "$(iperf "$IPERF" 1)" "$(iperf "$T_IPERF" 1)" "$(iperf "$K_IPERF" 1)"
+printf '%-34s %12s %12s %12s\n' "bulk, 8 flows (Gbit/s)" "$(iperf "$IPERF" 8)" "$(iperf "$T_IPERF" 8)" "$(iperf "$K_IPERF" 8)"
+printf '%-34s %12s %12s %12s\n' "new connections/s (ab, c=32)" "$(rps "$HTTP")" "$(rps "$T_HTTP")" "$(rps "$K_HTTP")"
+printf '%-34s %12s %12s %12s\n' "latency p50 / p99 (ms, ab, c=1)" "$(latency "$HTTP")" "$(latency "$T_HTTP")" "$(latency "$K_HTTP")"
+printf '%-34s %12s %12s %12s\n' "memory per idle flow (KiB, both)" "-" "$(idle_memory "$T_ECHO" "$s_client" "$s_server")" "$(idle_memory "$K_ECHO" "$west_pid" "$east_pid")"
