@@ -121,12 +121,11 @@ idle_memory() {  # port, pid… : KiB per idle flow, over the given processes
   local port=$1; shift
   local before=0 after=0
   for pid in "$@"; do before=$((before + $(rss_kib "$pid"))); done
-  python3 - "$port" <<'PY' &
+  python3 - "$port" >/dev/null <<'PY' &
 import socket, sys, time
 port = int(sys.argv[1]); held = []
 for _ in range(10000):
     held.append(socket.create_connection(("127.0.0.1", port)))
-print("open", flush=True)
 time.sleep(8)
 PY
   local client=$!

@@ -43,35 +43,26 @@ public struct RouterConfig: Codable, Sendable, Hashable {
         }
     }
 
+    /// A routing key bound to a local host:port: for a listener the address it binds, for a
+    /// connector the service it dials.
+    public struct Binding: Codable, Sendable, Hashable {
+        public var name: String
+        public var routingKey: String
+        public var host: String
+        public var port: Int
+
+        public init(name: String, routingKey: String, host: String, port: Int) {
+            self.name = name
+            self.routingKey = routingKey
+            self.host = host
+            self.port = port
+        }
+    }
+
     /// A local port whose connections go to a routing key.
-    public struct Listener: Codable, Sendable, Hashable {
-        public var name: String
-        public var routingKey: String
-        public var host: String
-        public var port: Int
-
-        public init(name: String, routingKey: String, host: String, port: Int) {
-            self.name = name
-            self.routingKey = routingKey
-            self.host = host
-            self.port = port
-        }
-    }
-
+    public typealias Listener = Binding
     /// A local service that serves a routing key.
-    public struct Connector: Codable, Sendable, Hashable {
-        public var name: String
-        public var routingKey: String
-        public var host: String
-        public var port: Int
-
-        public init(name: String, routingKey: String, host: String, port: Int) {
-            self.name = name
-            self.routingKey = routingKey
-            self.host = host
-            self.port = port
-        }
-    }
+    public typealias Connector = Binding
 
     public var site: String
     public var linkAccess: [LinkAccess]
