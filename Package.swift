@@ -52,7 +52,7 @@ let package = Package(
         ),
         .target(
             name: "SkiffReconcile",
-            dependencies: ["SkiffModel", "SkiffSource", "SkiffPKI", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["SkiffModel", "SkiffSource", "SkiffPKI", "SkiffRouter", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "skiff",
@@ -72,7 +72,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
-        .testTarget(name: "SkiffReconcileTests", dependencies: ["SkiffReconcile", "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffTestSupport"]),
-        .testTarget(name: "SkiffCLITests", dependencies: ["skiff", "SkiffTestSupport"]),
+        .testTarget(name: "SkiffReconcileTests", dependencies: ["SkiffReconcile", "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffRouter", "SkiffTestSupport"]),
+        .testTarget(name: "SkiffCLITests", dependencies: ["skiff", "SkiffPKI", "SkiffRouter", "SkiffReconcile", "SkiffTestSupport"]),
     ]
 )

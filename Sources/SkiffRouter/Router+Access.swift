@@ -4,8 +4,10 @@ import NIOSSL
 
 extension Router {
     /// Binds the link-access ports (TLS 1.3, client certificates required) that changed.
-    func reconcileAccess(old: [RouterConfig.LinkAccess], new: [RouterConfig.LinkAccess]) -> [EventLoopFuture<Void>] {
-        for access in accessServers.keys where !new.contains(access) {
+    /// With `reloadCertificates`, every port is bound again with the certificates now on disk;
+    /// links already up keep their connections.
+    func reconcileAccess(old: [RouterConfig.LinkAccess], new: [RouterConfig.LinkAccess], reloadCertificates: Bool) -> [EventLoopFuture<Void>] {
+        for access in accessServers.keys where !new.contains(access) || reloadCertificates {
             accessServers.removeValue(forKey: access)?.channel?.close(promise: nil)
         }
         return new.filter { accessServers[$0] == nil }.map(bindAccess)

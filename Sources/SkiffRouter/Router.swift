@@ -39,7 +39,7 @@ public final class Router: @unchecked Sendable {
         let old = config
         config = new
         var work: [EventLoopFuture<Void>] = []
-        work += reconcileAccess(old: old.linkAccess, new: new.linkAccess)
+        work += reconcileAccess(old: old.linkAccess, new: new.linkAccess, reloadCertificates: old.tlsRevision != new.tlsRevision)
         work += reconcileListeners(new.listeners)
         let keysBefore = Set(old.connectors.map(\.routingKey))
         reconcileConnectors(new.connectors)

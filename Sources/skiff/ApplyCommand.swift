@@ -24,12 +24,15 @@ struct ApplyCommand: ParsableCommand {
         print(report.render(.text))
         guard report.canApply else { throw ExitCode(1) }
         print("")
-        let executed = try Executor.apply(report)
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        let executed = try Executor.apply(report, routerExecutable: executable)
         let after = try SitePlanning.plan(site: siteOptions.site, desired: report.desired, stateDirectory: directory,
                                           hostname: ProcessInfo.processInfo.hostName, now: Date())
-        let (live, _) = try SitePlanning.live(stateDirectory: directory, now: Date())
-        let applied = ApplyReport(site: siteOptions.site, executed: executed, followUp: after.plan, certificates: live.certificates ?? [:])
+        let applied = ApplyReport(site: siteOptions.site, executed: executed, followUp: after.plan)
         print(applied.render())
+        print("")
+        let status = try SiteStatusReport.read(site: siteOptions.site, stateDirectory: directory)
+        print(status.render(.text))
         if !applied.converged { throw ExitCode(1) }
     }
 }

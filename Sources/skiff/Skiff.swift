@@ -17,7 +17,8 @@ struct Skiff: ParsableCommand {
             (plan --detailed-exitcode).
             """,
         version: version,
-        subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, RouterCommand.self, RevokeAccessCommand.self, SchemaCommand.self]
+        subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, StatusCommand.self, StopCommand.self, RouterCommand.self,
+                      RevokeAccessCommand.self, SchemaCommand.self]
     )
 
     /// Runs the command and maps every failure to the documented exit codes: usage errors and

@@ -1,4 +1,5 @@
 import Foundation
+import SkiffReconcile
 import SkiffTestSupport
 import Testing
 
@@ -12,14 +13,24 @@ struct ApplyCommandTests {
         return repo
     }
 
+    /// Stops the router `apply` started in `state`, when the test ends.
+    final class RouterGuard {
+        let state: TemporaryDirectory
+        init(_ state: TemporaryDirectory) { self.state = state }
+        deinit { RouterSupervisor(stateDirectory: StateDirectory(path: state.path)).stop(timeout: 5) }
+    }
+
     @Test("apply from an empty state directory issues certificates openssl accepts; a second apply changes nothing")
     func applyTwice() throws {
         let repo = try Self.repository(), state = try TemporaryDirectory()
+        let router = RouterGuard(state)
+        defer { _ = router }
         let first = try SkiffBinary.run(["apply", "--site", "west", "--state-dir", state.path], in: repo.path)
         #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
         #expect(first.stdout.contains("  + create Certificate/site-ca (missing): done"))
         #expect(first.stdout.contains("  + create Connector/db (missing): recorded"))
-        #expect(first.stdout.contains("Apply complete: 5 created, 0 updated, 0 deleted."))
+        #expect(first.stdout.contains("  + create Router/west (not running): done"))
+        #expect(first.stdout.contains("Apply complete: 6 created, 0 updated, 0 deleted."))
         let verify = try Command.run("openssl", ["verify", "-CAfile", state.path + "/pki/ca/ca.crt", state.path + "/pki/server/tls.crt"])
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
         #expect(FileManager.default.fileExists(atPath: state.path + "/records/applied.json"))
@@ -35,11 +46,15 @@ struct ApplyCommandTests {
     @Test("a deleted server key shows as drift in the plan and apply repairs it")
     func drift() throws {
         let repo = try Self.repository(), state = try TemporaryDirectory()
+        let router = RouterGuard(state)
+        defer { _ = router }
         #expect(try SkiffBinary.run(["apply", "--site", "west", "--state-dir", state.path], in: repo.path).status == 0)
         try FileManager.default.removeItem(atPath: state.path + "/pki/server/tls.key")
         let plan = try SkiffBinary.run(["plan", "--site", "west", "--state-dir", state.path, "--detailed-exitcode"], in: repo.path)
         #expect(plan.status == 2)
         #expect(plan.stdout.contains("  ~ update Certificate/router-server (drift: \(state.path)/pki/server/tls.key: missing)"))
+        #expect(plan.stdout.contains("  ~ update Router/west (changed: certificates renewed)"),
+                "the router is told about the new certificate by the same apply: \(plan.stdout)")
         let apply = try SkiffBinary.run(["apply", "--site", "west", "--state-dir", state.path], in: repo.path)
         #expect(apply.status == 0)
         #expect(FileManager.default.fileExists(atPath: state.path + "/pki/server/tls.key"))
@@ -59,6 +74,8 @@ struct ApplyCommandTests {
     @Test("revoke-access rotates the CA: a client certificate issued before no longer verifies against the trust bundle")
     func revokeAccess() throws {
         let repo = try Self.repository(), state = try TemporaryDirectory()
+        let router = RouterGuard(state)
+        defer { _ = router }
         #expect(try SkiffBinary.run(["apply", "--site", "west", "--state-dir", state.path], in: repo.path).status == 0)
         // A client certificate the old CA issued, made with openssl (as another tool would hold it).
         let key = state.path + "/client.key", csr = state.path + "/client.csr", certificate = state.path + "/client.crt"
@@ -75,7 +92,11 @@ struct ApplyCommandTests {
         #expect(try Command.run("openssl", ["verify", "-CAfile", state.path + "/pki/trust/bundle.pem", certificate]).status != 0)
         #expect(try Command.run("openssl", ["verify", "-CAfile", state.path + "/pki/ca/ca.crt", state.path + "/pki/server/tls.crt"]).status == 0)
         let after = try SkiffBinary.run(["plan", "--site", "west", "--state-dir", state.path, "--detailed-exitcode"], in: repo.path)
-        #expect(after.status == 0, "a rotated site is still converged: \(after.stdout)")
+        #expect(after.status == 2)
+        #expect(after.stdout.contains("  ~ update Router/west (drift: certificates renewed)"), "the router must load the new CA: \(after.stdout)")
+        #expect(try SkiffBinary.run(["apply", "--site", "west", "--state-dir", state.path], in: repo.path).status == 0)
+        let converged = try SkiffBinary.run(["plan", "--site", "west", "--state-dir", state.path, "--detailed-exitcode"], in: repo.path)
+        #expect(converged.status == 0, "\(converged.stdout)")
     }
 
     @Test("revoke-access on a site without a CA, or with a bad overlap, is a clear error")

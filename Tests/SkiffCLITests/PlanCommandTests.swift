@@ -26,7 +26,8 @@ struct PlanCommandTests {
         #expect(result.stdout.contains("  + create Site/west (missing)"))
         #expect(result.stdout.contains("  + create Listener/web (missing)"))
         #expect(result.stdout.contains("  + create Certificate/site-ca (missing)"))
-        #expect(result.stdout.contains("Plan: 3 to create, 0 to update, 0 to delete."))
+        #expect(result.stdout.contains("  + create Router/west (not running)"))
+        #expect(result.stdout.contains("Plan: 4 to create, 0 to update, 0 to delete."))
         #expect(!FileManager.default.fileExists(atPath: state.path + "/west"), "plan never writes state")
         let plain = try SkiffBinary.run(["plan", "--site", "west", "--path", "network", "--state-dir", state.path + "/west"], in: repo.path)
         #expect(plain.status == 0, "without --detailed-exitcode, changes exit 0")
@@ -49,7 +50,7 @@ struct PlanCommandTests {
         #expect(text.stdout.contains("  + create Connector/api (missing)"))
         #expect(text.stdout.contains("  ~ update Connector/web (changed: port 9000 → 9090)"))
         #expect(text.stdout.contains("  - delete Listener/old (pruned: no longer in git)"))
-        #expect(text.stdout.contains("Plan: 2 to create, 1 to update, 1 to delete."), "the site CA is created too")
+        #expect(text.stdout.contains("Plan: 3 to create, 1 to update, 1 to delete."), "the site CA and the router are created too")
 
         let json = try SkiffBinary.run(["plan", "--site", "east", "--path", "network", "--state-dir", state.path, "--output", "json"], in: repo.path)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])

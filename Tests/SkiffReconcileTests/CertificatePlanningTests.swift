@@ -28,7 +28,7 @@ struct CertificatePlanningTests {
 
     static func plan(_ network: TemporaryDirectory, state: TemporaryDirectory, now: Date = Date()) throws -> SitePlanReport {
         try SitePlanning.plan(site: "west", source: SourceRequest(repository: network.path), stateDirectory: StateDirectory(path: state.path),
-                              hostname: "west-host", now: now)
+                              hostname: "west-host", now: now, router: false)
     }
 
     static func describe(_ report: SitePlanReport) -> [String] {
@@ -80,7 +80,7 @@ struct CertificatePlanningTests {
         let closed = try TemporaryDirectory()
         try closed.write("west/site.yaml", Fixtures.site("west"))
         let report = try SitePlanning.plan(site: "west", source: SourceRequest(repository: closed.path),
-                                           stateDirectory: StateDirectory(path: state.path), hostname: "west-host", now: Date())
+                                           stateDirectory: StateDirectory(path: state.path), hostname: "west-host", now: Date(), router: false)
         #expect(Self.describe(report) == ["delete Certificate/router-server (pruned: no link access in git)"])
         _ = try Executor.apply(report)
         #expect(!FileManager.default.fileExists(atPath: SitePKI(stateDirectory: state.path).serverFolder))
@@ -164,7 +164,7 @@ struct LinkCredentialTests {
 
     static func problems(_ network: TemporaryDirectory, _ state: TemporaryDirectory) throws -> [String] {
         let report = try SitePlanning.plan(site: "east", source: SourceRequest(repository: network.path),
-                                           stateDirectory: StateDirectory(path: state.path), hostname: "east-host", now: Date())
+                                           stateDirectory: StateDirectory(path: state.path), hostname: "east-host", now: Date(), router: false)
         return report.diagnostics.filter { $0.description.contains("to-west") }.map(\.description)
     }
 

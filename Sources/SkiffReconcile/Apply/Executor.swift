@@ -1,6 +1,7 @@
 import Foundation
 import SkiffModel
 import SkiffPKI
+import SkiffRouter
 
 /// Carries out a site plan, in order, then records what was applied.
 public enum Executor {
@@ -16,7 +17,8 @@ public enum Executor {
 
     /// Executes every action of `report`'s plan and writes `records/applied.json`. Stops at the first
     /// failure (later runs pick up from what is then live); refuses a report that cannot be applied.
-    public static func apply(_ report: SitePlanReport, now: Date = Date()) throws -> [PlanAction] {
+    /// `routerExecutable` is the `skiff` binary that runs the router when it must be started.
+    public static func apply(_ report: SitePlanReport, routerExecutable: String? = nil, now: Date = Date()) throws -> [PlanAction] {
         guard let plan = report.plan, report.canApply else {
             throw Failure(action: nil, message: "the plan cannot be applied: " + DiagnosticText.tally(report.diagnostics))
         }
@@ -26,6 +28,10 @@ public enum Executor {
         let pki = SitePKI(stateDirectory: report.stateDirectory.path)
         for action in plan.actions {
             do {
+                if case .router = action.target {
+                    try executeRouter(action, site: site, stateDirectory: report.stateDirectory, executable: routerExecutable, now: now)
+                    continue
+                }
                 try execute(action, requirements: report.requirements, pki: pki, now: now)
             } catch {
                 throw Failure(action: action, message: "\(error)")
@@ -52,8 +58,27 @@ public enum Executor {
         case (.certificate(.routerServer), .delete):
             try FileManager.default.removeItem(atPath: pki.serverFolder)
         case (.resource, _):
-            // Resources are recorded as applied; the router that serves them reads the record.
+            // Listeners, connectors and links take effect through the router's configuration,
+            // which a router action pushes; the rest is recorded.
             break
+        case (.router, _):
+            break
+        }
+    }
+
+    /// Writes the router's configuration, then starts the router or pushes the configuration to it.
+    /// The configuration is built now, after any certificate action, so it names the new ones.
+    static func executeRouter(_ action: PlanAction, site: DesiredSite, stateDirectory: StateDirectory, executable: String?,
+                              now: Date) throws
+    {
+        let config = SitePlanning.routerConfig(for: site, stateDirectory: stateDirectory, now: now)
+        try RouterProcess.saveConfig(config, stateDirectory: stateDirectory.path)
+        let supervisor = RouterSupervisor(stateDirectory: stateDirectory)
+        if action.verb == .create {
+            guard let executable else { throw Failure(action: action, message: "no skiff executable to run the router with") }
+            try supervisor.start(executable: executable, site: site.name)
+        } else {
+            try supervisor.client.put(config)
         }
     }
 }

@@ -4,12 +4,15 @@ import SkiffModel
 public enum PlanTarget: Sendable, Hashable, Comparable, CustomStringConvertible {
     case certificate(CertificateRole)
     case resource(ResourceID)
+    /// The site's router process and its configuration.
+    case router(site: String)
 
     /// `Certificate` or the resource kind (`Listener`).
     public var kind: String {
         switch self {
         case .certificate: "Certificate"
         case .resource(let id): id.kind.rawValue
+        case .router: "Router"
         }
     }
 
@@ -17,19 +20,34 @@ public enum PlanTarget: Sendable, Hashable, Comparable, CustomStringConvertible 
         switch self {
         case .certificate(let role): role.rawValue
         case .resource(let id): id.name
+        case .router(let site): site
         }
+    }
+
+    /// The resource kind, for resource targets.
+    var resourceKind: ResourceKind? {
+        if case .resource(let id) = self { return id.kind }
+        return nil
     }
 
     /// `Certificate/site-ca`, `Listener/backend`.
     public var description: String { "\(kind)/\(name)" }
 
-    /// Certificates come first (the CA before what it signs), then resources in their order.
+    /// Certificates come first (the CA before what it signs), then resources in their order, then
+    /// the router, which serves them all.
     public static func < (lhs: PlanTarget, rhs: PlanTarget) -> Bool {
         switch (lhs, rhs) {
         case (.certificate(let a), .certificate(let b)): a.order < b.order
-        case (.certificate, .resource): true
-        case (.resource, .certificate): false
         case (.resource(let a), .resource(let b)): a < b
+        default: lhs.rank < rhs.rank
+        }
+    }
+
+    private var rank: Int {
+        switch self {
+        case .certificate: 0
+        case .resource: 1
+        case .router: 2
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SkiffModel
+import SkiffRouter
 
 /// Computes plans. A pure function of (desired, baseline): no files, no sockets, no clock.
 public enum Planner {
@@ -15,7 +16,8 @@ public enum Planner {
     /// (against `live.certificates`, at time `now`): they come first, the server certificate's
     /// removal last.
     public static func plan(site: String, desired: DesiredSite?, live: LiveSite, baseline: Baseline = .live,
-                            certificates: CertificateRequirements? = nil, now: Date = Date(timeIntervalSince1970: 0)) -> Plan
+                            certificates: CertificateRequirements? = nil, router: RouterConfig? = nil,
+                            now: Date = Date(timeIntervalSince1970: 0)) -> Plan
     {
         var certificateOutcome = CertificatePlanner.Outcome(actions: [], problems: [])
         if let certificates, let liveCertificates = live.certificates {
@@ -23,7 +25,33 @@ public enum Planner {
         }
         let resourceActions = resourceActions(desired: desired, live: live, baseline: baseline)
         let (removals, others) = (certificateOutcome.actions.filter { $0.verb == .delete }, certificateOutcome.actions.filter { $0.verb != .delete })
-        return Plan(site: site, actions: others + resourceActions + removals, problems: certificateOutcome.problems)
+        let routerActions = router.flatMap { routerAction(site: site, desired: $0, live: live.router, otherActions: others + resourceActions) }
+        let (resourceDeletes, resourceOthers) = (resourceActions.filter { $0.verb == .delete }, resourceActions.filter { $0.verb != .delete })
+        return Plan(site: site, actions: others + resourceOthers + (routerActions.map { [$0] } ?? []) + resourceDeletes + removals,
+                    problems: certificateOutcome.problems)
+    }
+
+    /// Start the router, or push it a new configuration when what it runs differs from what git says.
+    /// A difference that no resource change explains is drift: someone changed the router by hand.
+    static func routerAction(site: String, desired: RouterConfig, live: RouterLive?, otherActions: [PlanAction]) -> PlanAction? {
+        switch live {
+        case nil:
+            return nil
+        case .notRunning?:
+            return PlanAction(verb: .create, target: .router(site: site), reason: "not running")
+        case .running(let config)?:
+            var differences = RouterConfigBuilder.differences(from: config, to: desired)
+            // New certificates in this plan change the revision the router must load, once issued.
+            let certificatesChange = otherActions.contains { if case .certificate = $0.target { true } else { false } }
+            if certificatesChange, !differences.contains("certificates renewed") { differences.append("certificates renewed") }
+            guard !differences.isEmpty else { return nil }
+            let explained = otherActions.contains { action in
+                if case .certificate = action.target { return true }
+                return [.listener, .connector, .link, .routerAccess, .site].contains(action.target.resourceKind)
+            }
+            return PlanAction(verb: .update, target: .router(site: site),
+                              reason: (explained ? "changed: " : "drift: ") + differences.joined(separator: ", "))
+        }
     }
 
     static func resourceActions(desired: DesiredSite?, live: LiveSite, baseline: Baseline) -> [PlanAction] {

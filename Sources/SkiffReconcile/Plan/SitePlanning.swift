@@ -1,6 +1,7 @@
 import Foundation
 import SkiffModel
 import SkiffPKI
+import SkiffRouter
 import SkiffSource
 
 /// Planning one site end to end: read the desired state, read the live state, plan.
@@ -18,37 +19,54 @@ public enum SitePlanning {
     }
 
     /// The live state of a site: what its record says was applied, and its certificates on disk.
-    public static func live(stateDirectory: StateDirectory, now: Date) throws -> (LiveSite, AppliedRecord?) {
+    /// With `router: false` the router is left out of the comparison (planning certificates alone).
+    public static func live(stateDirectory: StateDirectory, now: Date, router: Bool = true) throws -> (LiveSite, AppliedRecord?) {
         let applied = try AppliedRecord.load(from: stateDirectory)
         var live = applied?.liveSite ?? .empty
         let pki = SitePKI(stateDirectory: stateDirectory.path)
         live.certificates = [.siteCA: pki.inspectCA(now: now), .routerServer: pki.inspectServer(now: now)]
+        if router {
+            do {
+                live.router = .running(try RouterSupervisor(stateDirectory: stateDirectory).liveConfig())
+            } catch {
+                live.router = .notRunning("\(error)")
+            }
+        }
         return (live, applied)
+    }
+
+    /// The router configuration for `site`, stamped with the certificates now on disk.
+    public static func routerConfig(for site: DesiredSite, stateDirectory: StateDirectory, now: Date) -> RouterConfig {
+        var config = RouterConfigBuilder.build(site)
+        let pki = SitePKI(stateDirectory: stateDirectory.path)
+        config.tlsRevision = [pki.inspectCA(now: now).serial, pki.inspectServer(now: now).serial].map { $0 ?? "-" }.joined(separator: "/")
+        return config
     }
 
     /// The report for `skiff plan --site` (and the first step of `apply`). Throws when the source or
     /// the state directory cannot be read, or when the site has no folder; an invalid desired state
     /// yields a report without a plan.
     public static func plan(site: String, source: SourceRequest, stateDirectory: StateDirectory,
-                            hostname: String = ProcessInfo.processInfo.hostName, now: Date = Date()) throws -> SitePlanReport
+                            hostname: String = ProcessInfo.processInfo.hostName, now: Date = Date(), router: Bool = true) throws -> SitePlanReport
     {
         let desired = try DesiredState.read(source)
-        return try plan(site: site, desired: desired, stateDirectory: stateDirectory, hostname: hostname, now: now)
+        return try plan(site: site, desired: desired, stateDirectory: stateDirectory, hostname: hostname, now: now, router: router)
     }
 
     public static func plan(site: String, desired: DesiredState, stateDirectory: StateDirectory, hostname: String,
-                            now: Date) throws -> SitePlanReport
+                            now: Date, router: Bool = true) throws -> SitePlanReport
     {
         guard let desiredSite = desired.network.sites[site] else {
             throw Failure.siteNotInNetwork(site: site, source: desired.snapshot.summary, sites: desired.network.siteNames)
         }
         var desired = desired
         desired.diagnostics = (desired.diagnostics + CertificateRequirements.settingProblems(desiredSite)).sortedForDisplay()
-        let (live, applied) = try Self.live(stateDirectory: stateDirectory, now: now)
+        let (live, applied) = try Self.live(stateDirectory: stateDirectory, now: now, router: router)
         let siteHasErrors = desired.diagnostics.errors.contains { $0.location.file.hasPrefix("\(site)/") }
         let requirements = CertificateRequirements(site: desiredSite, hostname: hostname)
         var plan = siteHasErrors
-            ? nil : Planner.plan(site: site, desired: desiredSite, live: live, certificates: requirements, now: now)
+            ? nil : Planner.plan(site: site, desired: desiredSite, live: live, certificates: requirements,
+                                 router: routerConfig(for: desiredSite, stateDirectory: stateDirectory, now: now), now: now)
         plan?.problems += LinkCredentialCheck.problems(site: desiredSite, pki: SitePKI(stateDirectory: stateDirectory.path), now: now)
         return SitePlanReport(site: site, desired: desired, plan: plan, applied: applied, stateDirectory: stateDirectory,
                               requirements: requirements)

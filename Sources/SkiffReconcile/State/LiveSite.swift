@@ -1,5 +1,12 @@
 import SkiffModel
 import SkiffPKI
+import SkiffRouter
+
+/// The router as found: running with a configuration, or not running (and why).
+public enum RouterLive: Sendable, Hashable {
+    case running(RouterConfig)
+    case notRunning(String)
+}
 
 /// What exists at a site, as the planner sees it: each resource's spec by kind and name, and the
 /// site's certificates as found on disk.
@@ -7,6 +14,8 @@ public struct LiveSite: Sendable, Hashable {
     public var resources: [ResourceID: JSONValue]
     /// Nil when certificates are not part of the comparison (two commits compared in CI).
     public var certificates: [CertificateRole: CredentialReport]?
+    /// Nil when the router is not part of the comparison (two commits compared in CI).
+    public var router: RouterLive?
 
     public init(resources: [ResourceID: JSONValue] = [:], certificates: [CertificateRole: CredentialReport]? = nil) {
         self.resources = resources

@@ -70,6 +70,9 @@ public struct RouterConfig: Codable, Sendable, Hashable {
     public var listeners: [Listener]
     public var connectors: [Connector]
     public var tuning: RouterTuning
+    /// Changes whenever the certificates on disk change (the reconciler sets it from their serials):
+    /// a new value makes the router load them again for new links.
+    public var tlsRevision: String?
 
     public init(site: String, linkAccess: [LinkAccess] = [], links: [Link] = [], listeners: [Listener] = [],
                 connectors: [Connector] = [], tuning: RouterTuning = .defaults)
@@ -82,7 +85,7 @@ public struct RouterConfig: Codable, Sendable, Hashable {
         self.tuning = tuning
     }
 
-    enum CodingKeys: String, CodingKey { case site, linkAccess, links, listeners, connectors, tuning }
+    enum CodingKeys: String, CodingKey { case site, linkAccess, links, listeners, connectors, tuning, tlsRevision }
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -92,6 +95,7 @@ public struct RouterConfig: Codable, Sendable, Hashable {
         listeners = try container.decodeIfPresent([Listener].self, forKey: .listeners) ?? []
         connectors = try container.decodeIfPresent([Connector].self, forKey: .connectors) ?? []
         tuning = try container.decodeIfPresent(RouterTuning.self, forKey: .tuning) ?? .defaults
+        tlsRevision = try container.decodeIfPresent(String.self, forKey: .tlsRevision)
     }
 }
 

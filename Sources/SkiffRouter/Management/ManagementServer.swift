@@ -38,6 +38,7 @@ final class ManagementHandler: ChannelInboundHandler, @unchecked Sendable {
     let router: Router
     let onConfig: @Sendable (RouterConfig) -> Void
     private var head: HTTPRequestHead?
+    private var keepAlive = true
     private var body = ByteBuffer()
     private var tooLarge = false
 
@@ -50,6 +51,7 @@ final class ManagementHandler: ChannelInboundHandler, @unchecked Sendable {
         switch unwrapInboundIn(data) {
         case .head(let head):
             self.head = head
+            keepAlive = head.isKeepAlive
             body.clear()
             tooLarge = false
         case .body(var chunk):
@@ -118,6 +120,9 @@ final class ManagementHandler: ChannelInboundHandler, @unchecked Sendable {
         buffer.writeBytes(data)
         buffer.writeString("\n")
         context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        let keepAlive = self.keepAlive
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+            if !keepAlive { context.close(promise: nil) }
+        }
     }
 }

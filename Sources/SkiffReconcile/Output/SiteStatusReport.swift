@@ -1,0 +1,132 @@
+import Foundation
+import SkiffModel
+import SkiffPKI
+import SkiffRouter
+
+/// `skiff status`: what was applied, each resource's state (Ready / Pending / Error), the links,
+/// and the network as this router sees it.
+public struct SiteStatusReport: Sendable {
+    public struct Entry: Sendable, Hashable, Encodable {
+        public var kind: String
+        public var name: String
+        /// `Ready`, `Pending` or `Error`.
+        public var status: String
+        public var message: String
+    }
+
+    public var site: String
+    public var applied: AppliedRecord?
+    public var router: RouterStatus?
+    public var routerError: String?
+    public var entries: [Entry]
+
+    /// Reads the record, the certificates and the router's own status.
+    public static func read(site: String, stateDirectory: StateDirectory, now: Date = Date()) throws -> SiteStatusReport {
+        let applied = try AppliedRecord.load(from: stateDirectory)
+        let supervisor = RouterSupervisor(stateDirectory: stateDirectory)
+        var router: RouterStatus?
+        var routerError: String?
+        do { router = try supervisor.client.status() } catch { routerError = "\(error)" }
+        let pki = SitePKI(stateDirectory: stateDirectory.path)
+        var entries = certificateEntries(ca: pki.inspectCA(now: now), server: pki.inspectServer(now: now))
+        for resource in applied?.resources ?? [] {
+            entries.append(entry(for: resource, router: router, routerError: routerError))
+        }
+        return SiteStatusReport(site: site, applied: applied, router: router, routerError: routerError, entries: entries)
+    }
+
+    static func certificateEntries(ca: CredentialReport, server: CredentialReport) -> [Entry] {
+        [(CertificateRole.siteCA, ca), (.routerServer, server)].compactMap { role, report in
+            guard !report.isMissing else { return nil }
+            let until = report.notAfter.map { "valid until " + ISO8601DateFormatter().string(from: $0) } ?? ""
+            return Entry(kind: "Certificate", name: role.rawValue, status: report.isHealthy ? "Ready" : "Error",
+                         message: report.isHealthy ? until : report.problems.map(\.description).joined(separator: "; "))
+        }
+    }
+
+    /// Maps a recorded resource to what the router says about it.
+    static func entry(for resource: AppliedRecord.Entry, router: RouterStatus?, routerError: String?) -> Entry {
+        func make(_ status: String, _ message: String) -> Entry {
+            Entry(kind: resource.kind.rawValue, name: resource.name, status: status, message: message)
+        }
+        guard let router else { return make("Error", "router not running") }
+        switch resource.kind {
+        case .listener:
+            guard let listener = router.listeners.first(where: { $0.name == resource.name }) else { return make("Pending", "not configured in the router") }
+            if let error = listener.error { return make("Error", error) }
+            if !listener.hasMatchingConnector { return make("Pending", "No matching connectors (listening on \(listener.address))") }
+            return make("Ready", "listening on \(listener.address), \(listener.openFlows) open flows")
+        case .connector:
+            guard let connector = router.connectors.first(where: { $0.name == resource.name }) else { return make("Pending", "not configured in the router") }
+            return connector.reachable
+                ? make("Ready", "\(connector.target), \(connector.openFlows) open flows")
+                : make("Error", "\(connector.target) unreachable: \(connector.lastError ?? "refused")")
+        case .link:
+            guard let link = router.links.first(where: { $0.name == resource.name }) else { return make("Pending", "not configured in the router") }
+            return link.state == "up"
+                ? make("Ready", "linked to site \(link.peerSite ?? "?")")
+                : make("Pending", "\(link.state): \(link.lastError ?? "connecting")")
+        case .routerAccess:
+            let ports = router.linkAccess
+            if let failed = ports.first(where: { !$0.bound }) { return make("Error", failed.error ?? "not bound") }
+            return make("Ready", "accepting links on " + ports.map(\.address).joined(separator: ", "))
+        case .site:
+            return make("Ready", "router running")
+        case .accessGrant, .accessToken:
+            return make("Pending", "recorded; grant serving and token redemption are not implemented yet")
+        }
+    }
+
+    public func render(_ format: OutputFormat) -> String {
+        format == .json ? json() : text()
+    }
+
+    private func text() -> String {
+        var lines = ["Site \(site)"]
+        if let applied {
+            let commit = applied.commit.map { "commit \($0.prefix(12))" } ?? "a folder"
+            lines.append("Applied: \(commit) at \(ISO8601DateFormatter().string(from: applied.appliedAt))")
+        } else {
+            lines.append("Applied: nothing yet")
+        }
+        lines.append("Router: " + (router != nil ? "running" : "not running (\(routerError ?? "?"))"))
+        lines.append("")
+        lines += entries.map { "  \($0.kind)/\($0.name): \($0.status) — \($0.message)" }
+        if let router, !router.links.isEmpty {
+            lines += ["", "Links:"]
+            lines += router.links.map { link in
+                let rtt = link.rttMilliseconds.map { String(format: ", rtt %.1f ms", $0) } ?? ""
+                return "  \(link.name ?? "(incoming)") \(link.direction) ↔ \(link.peerSite ?? "?"): \(link.state)\(rtt), \(link.openFlows) open flows"
+            }
+            lines += ["", "Services (routing key: where listeners and connectors are):"]
+            var keys: [String: [String]] = [:]
+            for listener in router.listeners { keys[listener.routingKey, default: []].append("listener \(listener.name)@\(site)") }
+            for connector in router.connectors { keys[connector.routingKey, default: []].append("connector \(connector.name)@\(site)") }
+            for link in router.links where link.state == "up" {
+                for key in link.peerRoutingKeys { keys[key, default: []].append("connector@\(link.peerSite ?? "?")") }
+            }
+            lines += keys.keys.sorted().map { "  \($0): " + keys[$0]!.joined(separator: ", ") }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private struct Body: Encodable {
+        var formatVersion = ReportJSON.formatVersion
+        var site: String
+        var appliedCommit: String?
+        var appliedAt: Date?
+        var routerRunning: Bool
+        var resources: [Entry]
+        var router: RouterStatus?
+
+        enum CodingKeys: String, CodingKey {
+            case formatVersion = "format_version", site, appliedCommit = "applied_commit", appliedAt = "applied_at",
+                 routerRunning = "router_running", resources, router
+        }
+    }
+
+    private func json() -> String {
+        ReportJSON.encode(Body(site: site, appliedCommit: applied?.commit, appliedAt: applied?.appliedAt, routerRunning: router != nil,
+                               resources: entries, router: router))
+    }
+}

@@ -1,0 +1,60 @@
+import SkiffModel
+import SkiffRouter
+
+/// The router configuration a site's desired state calls for.
+public enum RouterConfigBuilder {
+    /// Skupper's default link access, used when a Site asks for link access without a RouterAccess.
+    static let defaultAccess = [RouterConfig.LinkAccess(role: "inter-router", host: "0.0.0.0", port: 55671),
+                                RouterConfig.LinkAccess(role: "edge", host: "0.0.0.0", port: 45671)]
+
+    public static func build(_ site: DesiredSite) -> RouterConfig {
+        var access = site.resources(of: .routerAccess).flatMap { resource -> [RouterConfig.LinkAccess] in
+            let spec = RouterAccessSpec(resource.spec)
+            return spec.roles.map { RouterConfig.LinkAccess(role: $0.name, host: spec.bindHost, port: $0.port) }
+        }
+        if access.isEmpty, site.siteSpec.offersLinkAccess, !site.siteSpec.edge { access = defaultAccess }
+        let role = site.siteSpec.edge ? "edge" : "inter-router"
+        let links = site.resources(of: .link).compactMap { resource -> RouterConfig.Link? in
+            let spec = LinkSpec(resource.spec)
+            // Dial the endpoint for our role; Skupper lists inter-router and edge endpoints.
+            guard let endpoint = spec.endpoints.first(where: { $0.name == role }) ?? spec.endpoints.first else { return nil }
+            return RouterConfig.Link(name: resource.name, host: endpoint.host, port: endpoint.port, cost: spec.cost,
+                                     credentials: spec.tlsCredentials ?? resource.name)
+        }
+        return RouterConfig(
+            site: site.name, linkAccess: access, links: links,
+            listeners: site.resources(of: .listener).map { binding($0) },
+            connectors: site.resources(of: .connector).map { binding($0) })
+    }
+
+    private static func binding(_ resource: Resource) -> RouterConfig.Binding {
+        let spec = RoutingKeyAddress(resource.spec)
+        return RouterConfig.Binding(name: resource.name, routingKey: spec.routingKey, host: spec.host, port: spec.port)
+    }
+
+    /// What differs between two configurations, in a few words:
+    /// `listener metrics missing, listener backend differs, connector old not in git`.
+    public static func differences(from live: RouterConfig, to desired: RouterConfig) -> [String] {
+        var changes: [String] = []
+        func compare<T: Equatable>(_ noun: String, _ old: [T], _ new: [T], name: (T) -> String) {
+            let oldByName = Dictionary(old.map { (name($0), $0) }, uniquingKeysWith: { first, _ in first })
+            let newByName = Dictionary(new.map { (name($0), $0) }, uniquingKeysWith: { first, _ in first })
+            for key in Set(oldByName.keys).union(newByName.keys).sorted() {
+                switch (oldByName[key], newByName[key]) {
+                case (nil, _?): changes.append("\(noun) \(key) missing")
+                case (_?, nil): changes.append("\(noun) \(key) not in git")
+                case let (a?, b?) where a != b: changes.append("\(noun) \(key) differs")
+                default: break
+                }
+            }
+        }
+        compare("link access", live.linkAccess, desired.linkAccess) { "\($0.role)" }
+        compare("link", live.links, desired.links) { $0.name }
+        compare("listener", live.listeners, desired.listeners) { $0.name }
+        compare("connector", live.connectors, desired.connectors) { $0.name }
+        if live.site != desired.site { changes.append("site name differs") }
+        if live.tuning != desired.tuning { changes.append("tuning differs") }
+        if live.tlsRevision != desired.tlsRevision { changes.append("certificates renewed") }
+        return changes
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import SkiffRouter
+
+/// Finds, starts and stops a site's router process. The router runs detached (its own session),
+/// so it outlives the `skiff` that started it and keeps traffic flowing while skiff restarts.
+public struct RouterSupervisor: Sendable {
+    public let stateDirectory: StateDirectory
+
+    public init(stateDirectory: StateDirectory) {
+        self.stateDirectory = stateDirectory
+    }
+
+    public var client: ManagementClient { ManagementClient(socketPath: RouterProcess.socketPath(stateDirectory.path), timeout: 5) }
+    public var logPath: String { stateDirectory.path + "/router/router.log" }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The running router's configuration; throws (saying why) when no router answers.
+    public func liveConfig() throws -> RouterConfig {
+        try client.config()
+    }
+
+    public var pid: Int32? {
+        (try? String(contentsOfFile: RouterProcess.pidPath(stateDirectory.path), encoding: .utf8))
+            .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    /// Starts `executable router --site S --state-dir D` detached, logging to `router/router.log`,
+    /// and waits (up to 10 s) until its management API answers.
+    public func start(executable: String, site: String) throws {
+        try FileManager.default.createDirectory(atPath: stateDirectory.path + "/router", withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Close every other inherited descriptor: a pipe to whoever ran skiff must not stay open
+        // for as long as the router lives (that caller would wait for end-of-file forever).
+        for fd in 3..<Int32(min(sysconf(Int32(_SC_OPEN_MAX)), 65536)) where fcntl(fd, F_GETFD) != -1 {
+            posix_spawn_file_actions_addclose(&actions, fd)
+        }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // POSIX_SPAWN_SETSID (glibc ≥ 2.26; not exported to Swift): a session of its own, so no
+        // terminal hang-up or process-group signal aimed at skiff reaches the router.
+        posix_spawnattr_setflags(&attributes, Int16(0x80))
+        let arguments = [executable, "router", "--site", site, "--state-dir", stateDirectory.path]
+        var argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var child: pid_t = 0
+        let spawned = posix_spawn(&child, executable, &actions, &attributes, &argv, environ)
+        guard spawned == 0 else { throw Failure(description: "cannot start \(executable): \(String(cString: strerror(spawned)))") }
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if (try? client.status()) != nil { return }
+            var status: Int32 = 0
+            if waitpid(child, &status, WNOHANG) == child { break }
+            usleep(50_000)
+        }
+        let log = (try? String(contentsOfFile: logPath, encoding: .utf8))?.split(separator: "\n").suffix(3).joined(separator: " | ") ?? ""
+        throw Failure(description: "the router did not start; \(logPath): \(log)")
+    }
+
+    /// Stops the router (SIGTERM, then SIGKILL after `timeout`); returns whether one was running.
+    @discardableResult
+    public func stop(timeout: Double = 10) -> Bool {
+        guard let pid, kill(pid, 0) == 0 else { return false }
+        kill(pid, SIGTERM)
+        let deadline = Date().addingTimeInterval(timeout)
+        while kill(pid, 0) == 0, Date() < deadline { usleep(50_000) }
+        if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
+        return true
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// A small blocking client for the management API on the router's Unix socket, for the
+/// reconciler and the CLI (they run outside any event loop).
+public struct ManagementClient: Sendable {
+    public let socketPath: String
+    public var timeout: Double
+
+    public init(socketPath: String, timeout: Double = 10) {
+        self.socketPath = socketPath
+        self.timeout = timeout
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public func status() throws -> RouterStatus {
+        try decode(RouterStatus.self, try request("GET", "/v1/status"))
+    }
+
+    public func config() throws -> RouterConfig {
+        try decode(RouterConfig.self, try request("GET", "/v1/config"))
+    }
+
+    @discardableResult
+    public func put(_ config: RouterConfig) throws -> RouterStatus {
+        try decode(RouterStatus.self, try request("PUT", "/v1/config", body: try JSONEncoder().encode(config)))
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch {
+            throw Failure(description: "unexpected answer from the router at \(socketPath): \(error)")
+        }
+    }
+
+    /// Whether `response` holds the whole answer: headers, and as many body bytes as Content-Length says.
+    static func isComplete(_ response: Data) -> Bool {
+        guard let split = response.range(of: Data("\r\n\r\n".utf8)),
+              let headers = String(data: response[..<split.lowerBound], encoding: .utf8)
+        else { return false }
+        for line in headers.split(separator: "\r\n") where line.lowercased().hasPrefix("content-length:") {
+            let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) ?? 0
+            return response.count - split.upperBound >= length
+        }
+        return false
+    }
+
+    /// One HTTP/1.1 request; returns the body of a 200 answer, throws otherwise.
+    func request(_ method: String, _ path: String, body: Data = Data()) throws -> Data {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "cannot create a socket") }
+        defer { close(fd) }
+        var seconds = timeval(tv_sec: Int(timeout), tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &seconds, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &seconds, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let pathBytes = Array(socketPath.utf8)
+        guard pathBytes.count < MemoryLayout.size(ofValue: address.sun_path) else { throw Failure(description: "socket path too long: \(socketPath)") }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in pathBytes.enumerated() { raw[index] = byte }
+        }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard connected == 0 else { throw Failure(description: "the router is not running (no answer on \(socketPath))") }
+        var message = Data("\(method) \(path) HTTP/1.1\r\nHost: router\r\nConnection: close\r\nContent-Length: \(body.count)\r\n\r\n".utf8)
+        message.append(body)
+        try message.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                guard written > 0 else { throw Failure(description: "cannot talk to the router at \(socketPath)") }
+                offset += written
+            }
+        }
+        var response = Data()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while !Self.isComplete(response) {
+            let count = read(fd, &buffer, buffer.count)
+            if count <= 0 { break }
+            response.append(contentsOf: buffer[0..<count])
+        }
+        guard let split = response.range(of: Data("\r\n\r\n".utf8)),
+              let statusLine = String(data: response[..<split.lowerBound], encoding: .utf8)?.split(separator: "\r\n").first
+        else { throw Failure(description: "no answer from the router at \(socketPath)") }
+        let payload = response[split.upperBound...]
+        guard statusLine.contains(" 200 ") else {
+            let message = String(data: payload, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            throw Failure(description: "the router refused \(method) \(path): \(statusLine) \(message)")
+        }
+        return Data(payload)
+    }
+}

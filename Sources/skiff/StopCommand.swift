@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import SkiffReconcile
+
+struct StopCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stop",
+        abstract: "Stop a site's router, keeping its state (or deleting it with --purge).",
+        discussion: """
+            The next `skiff apply` brings the site back with the same CA and credentials. With --purge the \
+            state directory is deleted too: the CA and every credential are gone for good.
+
+            Example: skiff stop --site west
+            """
+    )
+
+    @OptionGroup var siteOptions: SiteOptions
+
+    @Flag(help: "Also delete the site's state directory (CA, credentials, records).")
+    var purge = false
+
+    func run() throws {
+        let directory = siteOptions.stateDirectory
+        let stopped = RouterSupervisor(stateDirectory: directory).stop()
+        print(stopped ? "Stopped the router of site \(siteOptions.site)." : "No router of site \(siteOptions.site) was running.")
+        guard purge else { return }
+        guard FileManager.default.fileExists(atPath: directory.path) else {
+            print("Nothing to purge: \(directory.path) does not exist.")
+            return
+        }
+        let contents = (try? FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()) ?? []
+        try FileManager.default.removeItem(atPath: directory.path)
+        print("Deleted \(directory.path) (\(contents.joined(separator: ", "))).")
+    }
+}

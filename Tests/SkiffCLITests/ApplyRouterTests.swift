@@ -1,0 +1,138 @@
+import Foundation
+import SkiffPKI
+import SkiffReconcile
+import SkiffRouter
+import SkiffTestSupport
+import Testing
+
+/// Two sites driven from a git repository by `skiff apply`, with real router processes that apply
+/// starts detached. Routers are stopped when the test ends, pass or fail.
+final class AppliedSites: @unchecked Sendable {
+    let repo: GitFixture
+    let state = try! TemporaryDirectory("skiff-sites")
+    let accessPort: Int, listenerPort: Int, echoPort: Int
+    let echo: BackgroundProcess
+
+    init() throws {
+        repo = try GitFixture()
+        accessPort = try FreePort.next()
+        listenerPort = try FreePort.next()
+        echo = try BackgroundProcess("/usr/bin/env", ["python3", TwoSitesPaths.root + "/Tests/Tools/echo_server.py"])
+        guard let line = echo.firstLine(), let port = Int(line) else { throw CocoaError(.fileNoSuchFile) }
+        echoPort = port
+        try repo.write("west/site.yaml", Fixtures.file(Fixtures.site("west", linkAccess: "default"),
+                                                       Fixtures.routerAccess(host: "127.0.0.1", port: accessPort),
+                                                       Fixtures.listener("backend", port: listenerPort)))
+        try repo.write("east/site.yaml", Fixtures.file(Fixtures.site("east"), Fixtures.link("to-west", port: accessPort),
+                                                       Fixtures.connector("backend", port: echoPort)))
+        try repo.commit("two sites")
+    }
+
+    func path(_ site: String) -> String { state.path + "/" + site }
+
+    /// East's link credentials, issued by west's CA (what redeeming a token will do).
+    func grantEastAccess() throws {
+        let west = SitePKI(stateDirectory: path("west"))
+        let credential = try west.issueClientCertificate(link: "to-west", site: "west")
+        try PEMFiles.writeCredential(credential, ca: try west.loadCA().certificate, to: SitePKI(stateDirectory: path("east")).linkFolder("to-west"))
+    }
+
+    func skiff(_ arguments: [String]) throws -> CommandResult {
+        try SkiffBinary.run(arguments, in: repo.path)
+    }
+
+    func apply(_ site: String) throws -> CommandResult {
+        try skiff(["apply", "--site", site, "--state-dir", path(site)])
+    }
+
+    func client(_ site: String) -> ManagementClient {
+        ManagementClient(socketPath: RouterProcess.socketPath(path(site)))
+    }
+
+    func flow() throws -> [String: Any] {
+        let result = try Command.check("python3", [TwoSitesPaths.root + "/Tests/Tools/flow_client.py", "halfclose", "\(listenerPort)"])
+        return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
+    }
+
+    deinit {
+        for site in ["west", "east"] { RouterSupervisor(stateDirectory: StateDirectory(path: path(site))).stop(timeout: 5) }
+    }
+}
+
+enum TwoSitesPaths {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+}
+
+@Suite("skiff apply drives real routers", .serialized)
+struct ApplyRouterTests {
+    @Test("two sites from git: apply starts both routers, traffic flows, a second apply touches nothing")
+    func endToEnd() throws {
+        let sites = try AppliedSites()
+        let west = try sites.apply("west")
+        #expect(west.status == 0, "\(west.stdout)\(west.stderr)")
+        #expect(west.stdout.contains("  + create Router/west (not running): done"))
+        try sites.grantEastAccess()
+        let east = try sites.apply("east")
+        #expect(east.status == 0, "\(east.stdout)\(east.stderr)")
+        #expect(eventually { (try? sites.client("west").status())?.listeners.first?.hasMatchingConnector == true })
+        #expect(try sites.flow()["intact"] as? Bool == true)
+
+        let again = try sites.apply("west")
+        #expect(again.stdout.contains("No changes. Site west matches the desired state."))
+        #expect(!again.stdout.contains(": done"))
+        let status = try sites.skiff(["status", "--site", "east", "--state-dir", sites.path("east"), "--output", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        let resources = try #require(object["resources"] as? [[String: Any]])
+        #expect(resources.first { $0["kind"] as? String == "Link" }?["status"] as? String == "Ready")
+        #expect(resources.first { $0["kind"] as? String == "Connector" }?["status"] as? String == "Ready")
+        #expect(object["router_running"] as? Bool == true)
+    }
+
+    @Test("drift: a listener removed through the management API and a killed router are both repaired by apply")
+    func drift() throws {
+        let sites = try AppliedSites()
+        #expect(try sites.apply("west").status == 0)
+        var config = try sites.client("west").config()
+        config.listeners = []
+        try sites.client("west").put(config)
+        let plan = try sites.skiff(["plan", "--site", "west", "--state-dir", sites.path("west"), "--detailed-exitcode"])
+        #expect(plan.status == 2)
+        #expect(plan.stdout.contains("  ~ update Router/west (drift: listener backend missing)"), "\(plan.stdout)")
+        #expect(try sites.apply("west").status == 0)
+        #expect(try sites.client("west").config().listeners.map(\.name) == ["backend"])
+
+        let pid = try #require(RouterSupervisor(stateDirectory: StateDirectory(path: sites.path("west"))).pid)
+        kill(pid, SIGKILL)
+        #expect(eventually { kill(pid, 0) != 0 })
+        let dead = try sites.skiff(["plan", "--site", "west", "--state-dir", sites.path("west")])
+        #expect(dead.stdout.contains("  + create Router/west (not running)"))
+        #expect(try sites.apply("west").status == 0)
+        #expect((try? sites.client("west").status()) != nil)
+    }
+
+    @Test("a port held by another process is an Error in status, not a crash")
+    func portInUse() throws {
+        let sites = try AppliedSites()
+        let holder = try BackgroundProcess("/usr/bin/env", ["python3", TwoSitesPaths.root + "/Tests/Tools/echo_server.py", "\(sites.listenerPort)"])
+        _ = holder.firstLine()
+        #expect(try sites.apply("west").status == 0)
+        let status = try sites.skiff(["status", "--site", "west", "--state-dir", sites.path("west")])
+        #expect(status.stdout.contains("Listener/backend: Error — cannot bind 127.0.0.1:\(sites.listenerPort)"), "\(status.stdout)")
+        #expect((try? sites.client("west").status()) != nil, "the router keeps running")
+    }
+
+    @Test("stop keeps the state; the next apply brings the site back with the same CA; --purge deletes it")
+    func stopAndPurge() throws {
+        let sites = try AppliedSites()
+        #expect(try sites.apply("west").status == 0)
+        let serial = SitePKI(stateDirectory: sites.path("west")).inspectCA().serial
+        let stop = try sites.skiff(["stop", "--site", "west", "--state-dir", sites.path("west")])
+        #expect(stop.stdout.contains("Stopped the router of site west."))
+        #expect((try? sites.client("west").status()) == nil)
+        #expect(try sites.apply("west").status == 0)
+        #expect(SitePKI(stateDirectory: sites.path("west")).inspectCA().serial == serial)
+        let purge = try sites.skiff(["stop", "--site", "west", "--state-dir", sites.path("west"), "--purge"])
+        #expect(purge.stdout.contains("Deleted \(sites.path("west"))"))
+        #expect(!FileManager.default.fileExists(atPath: sites.path("west")))
+    }
+}
