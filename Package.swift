@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -52,7 +54,15 @@ let package = Package(
         ),
         .target(
             name: "SkiffReconcile",
-            dependencies: ["SkiffModel", "SkiffSource", "SkiffPKI", "SkiffRouter", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffRouter",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .executableTarget(
             name: "skiff",
@@ -60,6 +70,9 @@ let package = Package(
                 "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffRouter", "SkiffReconcile",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // Helpers shared by the test targets: temporary folders, running programs, git fixtures.

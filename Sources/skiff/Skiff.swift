@@ -17,7 +17,7 @@ struct Skiff: ParsableCommand {
             (plan --detailed-exitcode).
             """,
         version: version,
-        subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, StatusCommand.self, StopCommand.self, RouterCommand.self,
+        subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DaemonCommand.self, StatusCommand.self, StopCommand.self, RouterCommand.self,
                       RevokeAccessCommand.self, SchemaCommand.self]
     )
 

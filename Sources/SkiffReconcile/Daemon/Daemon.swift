@@ -1,0 +1,133 @@
+import Foundation
+import Logging
+import Metrics
+import SkiffModel
+import SkiffSource
+
+/// The GitOps loop of one site: fetch → validate → plan → apply, on an interval and whenever the
+/// webhook fires. A commit that does not validate is reported and never applied: the site keeps
+/// running the last good commit, and drift against it is still corrected every cycle.
+public final class Daemon: @unchecked Sendable {
+    public let options: DaemonOptions
+    let logger: Logger
+    private let lock = NSLock()
+    private var state = DaemonState()
+    private var lastGood: DesiredState?
+    private let wake = DispatchSemaphore(value: 0)
+    private var stopped = false
+
+    private let duration = Metrics.Timer(label: "skiff_reconcile_duration_seconds", preferredDisplayUnit: .seconds)
+    private let drift = Counter(label: "skiff_drift_corrections_total")
+
+    public init(options: DaemonOptions, logger: Logger = Logger(label: "skiff.daemon")) {
+        self.options = options
+        self.logger = logger
+    }
+
+    public var snapshot: DaemonState { lock.withLock { state } }
+
+    /// Runs cycles until `stop()`.
+    public func run() {
+        while !lock.withLock({ stopped }) {
+            let delay = cycle()
+            _ = wake.wait(timeout: .now() + delay)
+        }
+    }
+
+    /// Asks for a cycle now (the webhook).
+    public func trigger() { wake.signal() }
+
+    public func stop() {
+        lock.withLock { stopped = true }
+        wake.signal()
+    }
+
+    /// One cycle; returns the seconds to wait before the next.
+    @discardableResult
+    public func cycle() -> Double {
+        let started = Date()
+        let result: String
+        do {
+            result = try reconcile()
+            lock.withLock { state.consecutiveFailures = 0 }
+        } catch {
+            result = "failed"
+            lock.withLock {
+                state.lastError = "\(error)"
+                state.consecutiveFailures += 1
+            }
+            logger.error("reconcile failed", metadata: ["site": "\(options.site)", "error": "\(error)"])
+        }
+        let seconds = Date().timeIntervalSince(started)
+        duration.recordNanoseconds(Int64(seconds * 1e9))
+        Counter(label: "skiff_reconcile_total", dimensions: [("result", result)]).increment()
+        return lock.withLock {
+            state.cycles += 1
+            state.lastResult = result
+            state.lastCycleAt = started
+            state.lastCycleSeconds = seconds
+            return nextDelay()
+        }
+    }
+
+    /// The interval with ±10% jitter; after failures, exponential backoff from 1 s up to the interval.
+    private func nextDelay() -> Double {
+        if state.consecutiveFailures > 0 {
+            return min(options.interval, pow(2, Double(state.consecutiveFailures - 1)))
+        }
+        return options.interval * Double.random(in: 0.9...1.1)
+    }
+
+    private func reconcile() throws -> String {
+        let head = try DesiredState.read(options.source)
+        lock.withLock { state.headCommit = head.snapshot.commit?.id }
+        var target = head
+        var result = "applied"
+        let errors = head.diagnostics.errors.filter { $0.location.file.hasPrefix("\(options.site)/") || !$0.location.file.contains("/") }
+        if head.network.sites[options.site] == nil || !errors.isEmpty {
+            let reason = errors.first?.description ?? "site \(options.site) is not in \(head.snapshot.summary)"
+            lock.withLock { state.lastError = "commit \(head.snapshot.commit?.shortID ?? "?") does not validate: \(reason)" }
+            Counter(label: "skiff_invalid_commits_total").increment()
+            logger.warning("commit does not validate; keeping the last good one",
+                           metadata: ["commit": "\(head.snapshot.commit?.shortID ?? "?")", "error": "\(reason)"])
+            guard let good = try lastGoodState() else { return "invalid" }
+            target = good
+            result = "invalid"
+        } else {
+            lock.withLock {
+                lastGood = head
+                state.lastError = nil
+            }
+        }
+        let report = try SitePlanning.plan(site: options.site, desired: target, stateDirectory: options.stateDirectory,
+                                           hostname: ProcessInfo.processInfo.hostName, now: Date())
+        guard let plan = report.plan, report.canApply else {
+            throw Executor.Failure(action: nil, message: "the plan cannot be applied: " + report.diagnostics.errors.map(\.description).joined(separator: "; "))
+        }
+        if plan.hasChanges {
+            _ = try Executor.apply(report, routerExecutable: options.routerExecutable)
+            let drifted = plan.actions.filter { $0.reason.hasPrefix("drift") || $0.reason.hasPrefix("not running") }.count
+            if drifted > 0 { drift.increment(by: drifted) }
+            logger.info("applied", metadata: ["commit": "\(target.snapshot.commit?.shortID ?? "folder")", "actions": "\(plan.actions.count)"])
+        } else if result == "applied" {
+            result = "unchanged"
+        }
+        lock.withLock {
+            state.goodCommit = target.snapshot.commit?.id
+            state.ready = true
+        }
+        Gauge(label: "skiff_applied_commit_info", dimensions: [("commit", target.snapshot.commit?.shortID ?? "folder")]).record(1)
+        return result
+    }
+
+    /// The last commit that validated: from this run, or (after a restart) the commit the record says was applied.
+    private func lastGoodState() throws -> DesiredState? {
+        if let good = lock.withLock({ lastGood }) { return good }
+        guard let commit = try AppliedRecord.load(from: options.stateDirectory)?.commit else { return nil }
+        var request = options.source
+        request.revision = commit
+        let good = try DesiredState.read(request)
+        lock.withLock { lastGood = good }
+        return good
+    }
+}

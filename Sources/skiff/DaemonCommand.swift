@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Metrics
+import NIOPosix
+import Prometheus
+import SkiffModel
+import SkiffReconcile
+
+struct DaemonCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "daemon",
+        abstract: "Keep one site converged with git: fetch, validate, plan and apply in a loop.",
+        discussion: """
+            Each cycle fetches --ref, validates it, and applies the plan. A commit that does not validate is \
+            reported (log, status, metrics) and never applied: the site keeps running the last good commit, and \
+            drift is corrected every cycle. POST /hooks/git starts a cycle at once. The router runs in its own \
+            process: stopping or restarting the daemon (even kill -9) drops no flow.
+
+            Example: skiff daemon --site west --repo https://git.example.com/net.git --path network --http 127.0.0.1:8181
+            """
+    )
+
+    @OptionGroup var source: SourceOptions
+    @OptionGroup var siteOptions: SiteOptions
+
+    @Option(name: .long, help: ArgumentHelp("Time between cycles, a duration such as 30s or 5m.", valueName: "duration"))
+    var interval: String = "30s"
+
+    @Option(name: .long, help: ArgumentHelp("Address for /healthz, /readyz, /metrics, /api/v1/status and /hooks/git.", valueName: "host:port"))
+    var http: String = "127.0.0.1:8181"
+
+    @Option(name: .customLong("webhook-secret-file"), help: ArgumentHelp("File holding the webhook's HMAC secret (GitHub-style X-Hub-Signature-256).", valueName: "file"))
+    var webhookSecretFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error.", valueName: "level"))
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard let seconds = GoDuration.seconds(parsing: interval), seconds >= 1 else {
+            throw ValidationError("--interval expects a duration of at least 1s such as 30s, got \"\(interval)\"")
+        }
+        guard let colon = http.lastIndex(of: ":"), Int(http[http.index(after: colon)...]) != nil else {
+            throw ValidationError("--http expects host:port, got \"\(http)\"")
+        }
+    }
+
+    func run() throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        var secret: String?
+        if let webhookSecretFile {
+            guard let text = try? String(contentsOfFile: webhookSecretFile, encoding: .utf8) else {
+                throw ValidationError("cannot read the webhook secret from \(webhookSecretFile)")
+            }
+            secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let options = DaemonOptions(
+            site: siteOptions.site, source: source.request(), stateDirectory: siteOptions.stateDirectory,
+            interval: GoDuration.seconds(parsing: interval) ?? 30,
+            routerExecutable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path, webhookSecret: secret)
+        let daemon = Daemon(options: options)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let colon = http.lastIndex(of: ":")!
+        let server = try DaemonHTTPServer.start(daemon: daemon, host: String(http[..<colon]), port: Int(http[http.index(after: colon)...])!,
+                                                group: group) { registry.emitToString() }.wait()
+        let logger = Logger(label: "skiff.daemon")
+        logger.info("daemon running", metadata: ["site": "\(options.site)", "http": "\(http)"])
+        var sources: [DispatchSourceSignal] = []
+        for signalNumber in [SIGTERM, SIGINT] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                logger.info("daemon stopping; the router keeps running")
+                daemon.stop()
+            }
+            source.resume()
+            sources.append(source)
+        }
+        daemon.run()
+        try? server.close().wait()
+        try? group.syncShutdownGracefully()
+        _ = sources
+    }
+}
