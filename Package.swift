@@ -86,6 +86,8 @@ let package = Package(
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
         .testTarget(name: "SkiffReconcileTests", dependencies: ["SkiffReconcile", "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffRouter", "SkiffTestSupport"]),
-        .testTarget(name: "SkiffCLITests", dependencies: ["skiff", "SkiffPKI", "SkiffRouter", "SkiffReconcile", "SkiffTestSupport"]),
+        .testTarget(name: "SkiffCLITests", dependencies: [
+            "skiff", "SkiffPKI", "SkiffRouter", "SkiffReconcile", "SkiffTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
     ]
 )

@@ -1,0 +1,154 @@
+import Crypto
+import Foundation
+import SkiffReconcile
+import SkiffRouter
+import SkiffTestSupport
+import Testing
+
+/// `skiff daemon` on a real repository, with real routers; everything stopped at the end.
+final class DaemonSite: @unchecked Sendable {
+    let sites: AppliedSites
+    let httpPort: Int
+    var daemon: BackgroundProcess?
+    let secretFile: String
+
+    init(interval: String = "30s") throws {
+        sites = try AppliedSites()
+        httpPort = try FreePort.next()
+        secretFile = try sites.state.write("secret", "s3cret-hook\n")
+        try start(interval: interval)
+    }
+
+    func start(interval: String = "30s") throws {
+        daemon = try BackgroundProcess(SkiffBinary.path, [
+            "daemon", "--site", "west", "--repo", sites.repo.path, "--state-dir", sites.path("west"), "--interval", interval,
+            "--http", "127.0.0.1:\(httpPort)", "--webhook-secret-file", secretFile,
+        ], logPath: sites.state.path + "/daemon.log")
+        _ = eventually { (try? self.get("/readyz"))?.status == 0 }
+    }
+
+    func get(_ path: String) throws -> CommandResult {
+        try Command.run("curl", ["-sf", "--max-time", "5", "http://127.0.0.1:\(httpPort)\(path)"])
+    }
+
+    /// POST /hooks/git signed with the secret (or with `signature`).
+    func hook(signature: String? = nil) throws -> String {
+        let body = #"{"ref":"refs/heads/main"}"#
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(body.utf8), using: SymmetricKey(data: Array("s3cret-hook".utf8)))
+        let header = signature ?? "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+        return try Command.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", "-X", "POST",
+                                        "-H", "X-Hub-Signature-256: \(header)", "--data", body,
+                                        "http://127.0.0.1:\(httpPort)/hooks/git"]).stdout
+    }
+
+    func listeners() -> [String] {
+        (try? sites.client("west").config().listeners.map(\.name).sorted()) ?? []
+    }
+
+    func daemonState() throws -> [String: Any] {
+        let object = try JSONSerialization.jsonObject(with: Data(try get("/api/v1/status").stdout.utf8)) as? [String: Any]
+        return object?["daemon"] as? [String: Any] ?? [:]
+    }
+
+    func addListener(_ name: String, port: Int) throws {
+        try sites.repo.write("west/\(name).yaml", Fixtures.listener(name, routingKey: "backend", port: port))
+        try sites.repo.commit("add \(name)")
+    }
+
+    deinit { daemon?.terminate() }
+}
+
+@Suite("skiff daemon", .serialized)
+struct DaemonTests {
+    @Test("a committed listener appears at once through the webhook, and within one interval by polling")
+    func commitsReachTheRouter() throws {
+        let site = try DaemonSite(interval: "2s")
+        #expect(site.listeners() == ["backend"])
+        try site.addListener("second", port: try FreePort.next())
+        #expect(try site.hook() == "202")
+        #expect(eventually(timeout: 1.5) { site.listeners() == ["backend", "second"] }, "applied at once on the webhook")
+        try site.addListener("third", port: try FreePort.next())
+        #expect(eventually(timeout: 5) { site.listeners() == ["backend", "second", "third"] }, "applied within an interval")
+        try site.sites.repo.git("rm", "-q", "west/third.yaml")
+        try site.sites.repo.commit("remove third")
+        #expect(try site.hook() == "202")
+        #expect(eventually(timeout: 3) { site.listeners() == ["backend", "second"] }, "pruned when it leaves git")
+    }
+
+    @Test("a webhook without the right signature is refused")
+    func webhookSignature() throws {
+        let site = try DaemonSite()
+        #expect(try site.hook(signature: "sha256=00") == "401")
+        #expect(try site.hook(signature: "") == "401")
+        #expect(try site.hook() == "202")
+        #expect(try site.get("/healthz").stdout == "ok\n")
+    }
+
+    @Test("a commit that does not validate is reported and never applied; the next good commit is")
+    func badCommit() throws {
+        let site = try DaemonSite()
+        let good = try site.sites.repo.git("rev-parse", "HEAD")
+        try site.sites.repo.write("west/broken.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Listener\nmetadata:\n  name: broken\nspec:\n  port: [\n")
+        try site.sites.repo.commit("broken")
+        _ = try site.hook()
+        #expect(eventually { (try? site.daemonState())?["last_result"] as? String == "invalid" })
+        let state = try site.daemonState()
+        #expect((state["last_error"] as? String)?.contains("west/broken.yaml:7:1: invalid YAML") == true, "\(state)")
+        #expect(state["good_commit"] as? String == good)
+        #expect(try site.get("/readyz").status == 0, "still ready: the good commit runs")
+        #expect(try site.get("/metrics").stdout.contains("skiff_invalid_commits_total 1"))
+        #expect(site.listeners() == ["backend"])
+        try site.sites.repo.git("rm", "-q", "west/broken.yaml")
+        try site.addListener("fixed", port: try FreePort.next())
+        _ = try site.hook()
+        #expect(eventually { site.listeners() == ["backend", "fixed"] })
+        #expect(eventually {
+            guard let state = try? site.daemonState() else { return false }
+            return state["last_error"] == nil && state["last_result"] as? String == "applied"
+        }, "the error clears once a good commit is applied")
+    }
+
+    @Test("drift is corrected within one cycle: a listener removed by hand, a killed router")
+    func drift() throws {
+        let site = try DaemonSite(interval: "1s")
+        var config = try site.sites.client("west").config()
+        config.listeners = []
+        try site.sites.client("west").put(config)
+        #expect(eventually(timeout: 4) { site.listeners() == ["backend"] })
+        let pid = try #require(RouterSupervisor(stateDirectory: StateDirectory(path: site.sites.path("west"))).pid)
+        kill(pid, SIGKILL)
+        #expect(eventually(timeout: 6) { (try? site.sites.client("west").status()) != nil && RouterSupervisor(stateDirectory: StateDirectory(path: site.sites.path("west"))).pid != pid })
+        #expect(try site.get("/metrics").stdout.contains("skiff_drift_corrections_total"))
+    }
+
+    @Test("kill -9 the daemon during a bulk flow: the flow completes intact, and a restarted daemon reapplies nothing")
+    func restartDropsNoFlow() throws {
+        let site = try DaemonSite()
+        try site.sites.grantEastAccess()
+        #expect(try site.sites.apply("east").status == 0)
+        #expect(eventually { (try? site.sites.client("west").status())?.listeners.first?.hasMatchingConnector == true })
+        let queue = DispatchQueue(label: "bulk")
+        let box = ResultBox()
+        let done = DispatchGroup()
+        done.enter()
+        queue.async {
+            let result = try? Command.check("python3", [TwoSitesPaths.root + "/Tests/Tools/flow_client.py", "bulk", "\(site.sites.listenerPort)", "300"])
+            box.set(result.flatMap { try? JSONSerialization.jsonObject(with: Data($0.stdout.utf8)) as? [String: Any] })
+            done.leave()
+        }
+        usleep(300_000)
+        site.daemon?.kill()
+        try site.start()
+        #expect(done.wait(timeout: .now() + 60) == .success)
+        #expect(box.get()?["intact"] as? Bool == true, "\(String(describing: box.get()))")
+        let metrics = try site.get("/metrics").stdout
+        #expect(metrics.contains(#"skiff_reconcile_total{result="unchanged"} 1"#), "nothing reapplied: \(metrics)")
+    }
+}
+
+final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: [String: Any]?
+    func set(_ value: [String: Any]?) { lock.withLock { self.value = value } }
+    func get() -> [String: Any]? { lock.withLock { value } }
+}
