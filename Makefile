@@ -3,7 +3,7 @@ SWIFT ?= swift
 BUILD_FLAGS ?=
 SKIFF = .build/debug/skiff
 
-.PHONY: all build release test demo deps bench-plan bench-router schemas clean
+.PHONY: all build release test demo deps bench-plan bench-router bench-reconcile schemas clean
 
 all: build
 
@@ -43,6 +43,10 @@ demo: build
 # Router data plane against direct TCP and a stunnel4 pair (release build; needs iperf3, ab, nginx, stunnel4).
 bench-router: release
 	@scripts/bench-router.sh .build/release/skiff
+
+# Commit-to-traffic time (webhook, polling) and no-change reconcile time with 1,000 services (release build).
+bench-reconcile: release
+	@scripts/bench-reconcile.sh .build/release/skiff
 
 # Times validate + plan on generated networks of 10, 1,000 and 10,000 resources (release build).
 bench-plan: release

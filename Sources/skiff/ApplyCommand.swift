@@ -18,11 +18,15 @@ struct ApplyCommand: ParsableCommand {
     @OptionGroup var source: SourceOptions
     @OptionGroup var siteOptions: SiteOptions
 
+    @Option(name: .long, help: ArgumentHelp("Apply a plan saved by `skiff plan --out`; refused if the commit or the live state changed since.", valueName: "file"))
+    var plan: String?
+
     func run() throws {
         let directory = siteOptions.stateDirectory
         let report = try SitePlanning.plan(site: siteOptions.site, source: source.request(), stateDirectory: directory)
         print(report.render(.text))
         guard report.canApply else { throw ExitCode(1) }
+        if let plan { try SavedPlan.load(plan).check(against: report) }
         print("")
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         let executed = try Executor.apply(report, routerExecutable: executable)

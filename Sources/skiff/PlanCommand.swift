@@ -39,12 +39,16 @@ struct PlanCommand: ParsableCommand {
     @Flag(name: .customLong("detailed-exitcode"), help: "Exit 2 when there are changes, 0 when there are none.")
     var detailedExitcode = false
 
+    @Option(name: .long, help: ArgumentHelp("With --site: also save the plan, for `skiff apply --plan FILE`.", valueName: "file"))
+    var out: String?
+
     func validate() throws {
         switch (site, base) {
         case (nil, nil): throw ValidationError("give --site SITE to plan a site, or --base REV to plan a change (CI)")
         case (.some, .some): throw ValidationError("--site and --base are exclusive: plan a site, or plan a change")
         case (.some, nil) where output == .markdown: throw ValidationError("--output markdown needs --base")
         case (nil, .some) where stateDir != nil: throw ValidationError("--state-dir needs --site; --base plans need no live state")
+        case (nil, .some) where out != nil: throw ValidationError("--out needs --site: only a site plan can be applied")
         default: break
         }
     }
@@ -56,6 +60,7 @@ struct PlanCommand: ParsableCommand {
             let report = try SitePlanning.plan(site: site, source: source.request(), stateDirectory: directory)
             print(report.render(output.format))
             guard let plan = report.plan, report.canApply else { throw ExitCode(1) }
+            if let out { try SavedPlan(report).write(to: out) }
             hasChanges = plan.hasChanges
         } else {
             let baseState = try DesiredState.read(source.request(revision: base))

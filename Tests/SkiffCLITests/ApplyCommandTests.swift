@@ -108,3 +108,41 @@ struct ApplyCommandTests {
         #expect(bad.status == 1 && bad.stderr.contains("--overlap expects a duration"))
     }
 }
+
+@Suite("saved plans: skiff plan --out, skiff apply --plan")
+struct SavedPlanTests {
+    @Test("a saved plan applies while nothing changed; a new commit or a changed live state makes it stale")
+    func stalePlans() throws {
+        let repo = try ApplyCommandTests.repository(), state = try TemporaryDirectory()
+        let router = ApplyCommandTests.RouterGuard(state)
+        defer { _ = router }
+        let saved = state.path + "/../plan-\(UUID().uuidString).json"
+        defer { try? FileManager.default.removeItem(atPath: saved) }
+        #expect(try SkiffBinary.run(["plan", "--site", "west", "--state-dir", state.path, "--out", saved], in: repo.path).status == 0)
+        let plan = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: saved))) as? [String: Any])
+        #expect((plan["actions"] as? [String])?.contains("create Certificate/site-ca (missing)") == true)
+
+        try repo.write("west/more.yaml", Fixtures.connector("more", port: 6000))
+        try repo.commit("more")
+        let staleCommit = try SkiffBinary.run(["apply", "--site", "west", "--state-dir", state.path, "--plan", saved], in: repo.path)
+        #expect(staleCommit.status == 1)
+        #expect(staleCommit.stderr.contains("stale plan: it was made for commit"), "\(staleCommit.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: state.path + "/pki"), "nothing applied")
+
+        #expect(try SkiffBinary.run(["plan", "--site", "west", "--state-dir", state.path, "--out", saved], in: repo.path).status == 0)
+        // Someone applied something else in between: the record changed.
+        try state.write("records/applied.json", """
+            {"format_version": 1, "site": "west", "commit": null, "applied_at": "2026-01-01T00:00:00Z",
+             "resources": [{"kind": "Listener", "name": "ghost", "spec": {"routingKey": "g", "host": "127.0.0.1", "port": 1}}]}
+            """)
+        let staleLive = try SkiffBinary.run(["apply", "--site", "west", "--state-dir", state.path, "--plan", saved], in: repo.path)
+        #expect(staleLive.status == 1)
+        #expect(staleLive.stderr.contains("stale plan: the live state of site west changed"), "\(staleLive.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: state.path + "/pki"), "nothing applied")
+
+        #expect(try SkiffBinary.run(["plan", "--site", "west", "--state-dir", state.path, "--out", saved], in: repo.path).status == 0)
+        let applied = try SkiffBinary.run(["apply", "--site", "west", "--state-dir", state.path, "--plan", saved], in: repo.path)
+        #expect(applied.status == 0, "\(applied.stderr)")
+        #expect(applied.stdout.contains("Apply complete"))
+    }
+}

@@ -143,6 +143,9 @@ struct DaemonTests {
         #expect(box.get()?["intact"] as? Bool == true, "\(String(describing: box.get()))")
         let metrics = try site.get("/metrics").stdout
         #expect(metrics.contains(#"skiff_reconcile_total{result="unchanged"} 1"#), "nothing reapplied: \(metrics)")
+        #expect(metrics.contains(#"skiff_link_up{link="incoming",peer="east"} 1"#), "\(metrics)")
+        #expect(metrics.contains(#"skiff_listener_flows{listener="backend",routing_key="backend"} 1"#), "\(metrics)")
+        #expect(metrics.contains("skiff_router_up 1"))
     }
 }
 

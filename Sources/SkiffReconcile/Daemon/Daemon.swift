@@ -117,7 +117,39 @@ public final class Daemon: @unchecked Sendable {
             state.ready = true
         }
         Gauge(label: "skiff_applied_commit_info", dimensions: [("commit", target.snapshot.commit?.shortID ?? "folder")]).record(1)
+        recordRouterMetrics()
         return result
+    }
+
+    /// Link state, bytes and flows per link, listener and connector, from the router's own status.
+    private func recordRouterMetrics() {
+        guard let status = try? RouterSupervisor(stateDirectory: options.stateDirectory).client.status() else {
+            Gauge(label: "skiff_router_up").record(0)
+            return
+        }
+        Gauge(label: "skiff_router_up").record(1)
+        for link in status.links {
+            let labels = [("link", link.name ?? "incoming"), ("peer", link.peerSite ?? "unknown")]
+            Gauge(label: "skiff_link_up", dimensions: labels).record(link.state == "up" ? 1 : 0)
+            Gauge(label: "skiff_link_open_flows", dimensions: labels).record(link.openFlows)
+            Gauge(label: "skiff_link_bytes_in", dimensions: labels).record(link.bytesIn)
+            Gauge(label: "skiff_link_bytes_out", dimensions: labels).record(link.bytesOut)
+        }
+        for listener in status.listeners {
+            let labels = [("listener", listener.name), ("routing_key", listener.routingKey)]
+            Gauge(label: "skiff_listener_open_flows", dimensions: labels).record(listener.openFlows)
+            Gauge(label: "skiff_listener_flows", dimensions: labels).record(listener.totalFlows)
+            Gauge(label: "skiff_listener_bytes_in", dimensions: labels).record(listener.bytesIn)
+            Gauge(label: "skiff_listener_bytes_out", dimensions: labels).record(listener.bytesOut)
+        }
+        for connector in status.connectors {
+            let labels = [("connector", connector.name), ("routing_key", connector.routingKey)]
+            Gauge(label: "skiff_connector_reachable", dimensions: labels).record(connector.reachable ? 1 : 0)
+            Gauge(label: "skiff_connector_open_flows", dimensions: labels).record(connector.openFlows)
+            Gauge(label: "skiff_connector_flows", dimensions: labels).record(connector.totalFlows)
+            Gauge(label: "skiff_connector_bytes_in", dimensions: labels).record(connector.bytesIn)
+            Gauge(label: "skiff_connector_bytes_out", dimensions: labels).record(connector.bytesOut)
+        }
     }
 
     /// The last commit that validated: from this run, or (after a restart) the commit the record says was applied.

@@ -10,6 +10,8 @@ public struct SitePlanReport: Sendable {
     public var applied: AppliedRecord?
     public var stateDirectory: StateDirectory
     public var requirements: CertificateRequirements
+    /// Digest of the live state the plan was computed from (see `SavedPlan`).
+    public var liveFingerprint: String = ""
 
     public init(site: String, desired: DesiredState, plan: Plan?, applied: AppliedRecord?, stateDirectory: StateDirectory,
                 requirements: CertificateRequirements)

@@ -68,7 +68,9 @@ public enum SitePlanning {
             ? nil : Planner.plan(site: site, desired: desiredSite, live: live, certificates: requirements,
                                  router: routerConfig(for: desiredSite, stateDirectory: stateDirectory, now: now), now: now)
         plan?.problems += LinkCredentialCheck.problems(site: desiredSite, pki: SitePKI(stateDirectory: stateDirectory.path), now: now)
-        return SitePlanReport(site: site, desired: desired, plan: plan, applied: applied, stateDirectory: stateDirectory,
-                              requirements: requirements)
+        var report = SitePlanReport(site: site, desired: desired, plan: plan, applied: applied, stateDirectory: stateDirectory,
+                                    requirements: requirements)
+        report.liveFingerprint = live.fingerprint
+        return report
     }
 }
