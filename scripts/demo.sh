@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # `make demo`: the bundled hello-world network as a user meets it, in a throw-away git repository:
-# validate, plan, apply both sites (routers start), traffic from west's listener to a backend at
-# east, status of both sites, a pull request planned for CI — then everything is stopped.
+# validate, plan, a daemon per site (each starts its router), traffic from west's listener to a
+# backend at east, status of both sites, a pull request planned for CI — then everything is stopped.
 set -euo pipefail
 skiff="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 backend=""
+daemons=()
 cleanup() {
+  for pid in "${daemons[@]}"; do kill "$pid" 2>/dev/null || true; done
   "$skiff" stop --site west --state-dir "$work/state/west" >/dev/null 2>&1 || true
   "$skiff" stop --site east --state-dir "$work/state/east" >/dev/null 2>&1 || true
   [ -n "$backend" ] && kill "$backend" 2>/dev/null || true
@@ -32,7 +34,16 @@ cd "$work/repo"
 
 run "$skiff" validate --path network
 run "$skiff" plan --site west --path network --state-dir "$work/state/west" --detailed-exitcode
-run "$skiff" apply --site west --path network --state-dir "$work/state/west"
+wait_ready() {  # port: until the daemon has applied a good commit
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$1/readyz" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  echo "daemon on port $1 did not become ready"; return 1
+}
+west_http=$(free_port); east_http=$(free_port)
+step "$skiff" daemon --site west --path network --interval 5s --http "127.0.0.1:$west_http" "&"
+"$skiff" daemon --site west --path network --state-dir "$work/state/west" --interval 5s --http "127.0.0.1:$west_http" \
+  --log-level warning & daemons+=($!)
+wait_ready "$west_http"
+curl -s "http://127.0.0.1:$west_http/readyz"
 
 # Until tokens are redeemed by skiff itself (see the issues), west's CA issues east's link
 # credentials here with openssl, as a site owner could do by hand.
@@ -46,7 +57,11 @@ openssl x509 -req -in "$work/link.csr" -CA "$work/state/west/pki/ca/ca.crt" -CAk
 cp "$work/state/west/pki/ca/ca.crt" "$links/ca.crt"
 chmod 600 "$links/tls.key"
 
-run "$skiff" apply --site east --path network --state-dir "$work/state/east"
+step "$skiff" daemon --site east --path network --interval 5s --http "127.0.0.1:$east_http" "&"
+"$skiff" daemon --site east --path network --state-dir "$work/state/east" --interval 5s --http "127.0.0.1:$east_http" \
+  --log-level warning & daemons+=($!)
+wait_ready "$east_http"
+curl -s "http://127.0.0.1:$east_http/readyz"
 
 # A small backend at east: it answers every line with a greeting.
 python3 - "$service" <<'PY' &
@@ -73,6 +88,11 @@ PY
 run "$skiff" status --site west --state-dir "$work/state/west"
 run "$skiff" status --site east --state-dir "$work/state/east"
 
+step "curl -X POST http://127.0.0.1:$west_http/hooks/git; curl http://127.0.0.1:$west_http/metrics | grep skiff_listener"
+curl -s -X POST "http://127.0.0.1:$west_http/hooks/git"
+sleep 1
+curl -s "http://127.0.0.1:$west_http/metrics" | grep '^skiff_listener' || true
+
 # A pull request: move the listener and add a second one; CI plans it without touching anything.
 sed -i "s/port: $listen/port: $(free_port)/" network/west/listener.yaml
 cat > network/west/metrics.yaml <<'YAML'
@@ -88,4 +108,4 @@ YAML
 git add -A
 git -c user.name=demo -c user.email=demo@example.com commit -qm "west: move backend, add metrics"
 run "$skiff" plan --base HEAD~1 --path network --output markdown
-step "stopping both routers and the backend"
+step "stopping both daemons, both routers and the backend"
