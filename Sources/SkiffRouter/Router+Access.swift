@@ -33,6 +33,7 @@ extension Router {
                 channel.eventLoop.makeCompletedFuture {
                     let session = LinkSession(direction: .incoming, localSite: self.config.site, tuning: tuning, delegate: self,
                                               logger: self.logger)
+                    session.budget = self.budget
                     let tls = NIOSSLServerHandler(context: context)
                     try channel.pipeline.syncOperations.addHandlers([
                         tls, ByteToMessageHandler(FrameDecoderHandler(maxPayload: tuning.maxFramePayload)), session,

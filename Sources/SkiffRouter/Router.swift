@@ -19,7 +19,8 @@ public final class Router: @unchecked Sendable {
     var incoming: [ObjectIdentifier: LinkSession] = [:]
     var listeners: [String: ListenerState] = [:]
     var connectors: [String: ConnectorState] = [:]
-    var started = false
+    /// The router-wide cap on bytes held for delivery.
+    private(set) var budget = BufferBudget(high: RouterTuning.defaults.maxBufferedBytes)
 
     /// A router for the site whose state directory is `stateDirectory` (certificates under `pki/`).
     public init(stateDirectory: String, loop: EventLoop, logger: Logger = Logger(label: "skiff.router")) {
@@ -27,6 +28,17 @@ public final class Router: @unchecked Sendable {
         self.pkiRoot = stateDirectory + "/pki"
         self.logger = logger
         self.config = RouterConfig(site: "")
+        watch(budget)
+    }
+
+    /// Past the cap, stop reading from every link; below half of it, read again.
+    private func watch(_ budget: BufferBudget) {
+        budget.onChange = { [weak self] pause in
+            guard let self else { return }
+            self.logger.notice(pause ? "buffer cap reached; pausing reads from links" : "buffers drained; reading from links again",
+                               metadata: ["held": "\(budget.held)", "cap": "\(budget.high)"])
+            for session in self.allSessions { session.setReading(!pause) }
+        }
     }
 
     /// Makes the router match `new`, changing only what differs: unchanged listeners, connectors
@@ -38,6 +50,10 @@ public final class Router: @unchecked Sendable {
     private func applyOnLoop(_ new: RouterConfig) -> EventLoopFuture<Void> {
         let old = config
         config = new
+        if new.tuning.maxBufferedBytes != budget.high {
+            budget = BufferBudget(high: new.tuning.maxBufferedBytes)
+            watch(budget)
+        }
         var work: [EventLoopFuture<Void>] = []
         work += reconcileAccess(old: old.linkAccess, new: new.linkAccess, reloadCertificates: old.tlsRevision != new.tlsRevision)
         work += reconcileListeners(new.listeners)

@@ -21,6 +21,15 @@ struct RouterTrafficTests {
         print("bulk 100 MiB each way:", result["mib_per_second"] ?? "?", "MiB/s (debug build)")
     }
 
+    @Test("with a router-wide buffer cap below one window, bulk traffic still completes intact")
+    func smallBufferCap() throws {
+        var tuning = RouterTuning.defaults
+        tuning.maxBufferedBytes = 256 << 10
+        let sites = try TwoSites(tuning: tuning)
+        let result = try sites.flows(["bulk", "\(sites.listenerPort)", "50"])
+        #expect(result["intact"] as? Bool == true, "\(result)")
+    }
+
     @Test("1,000 concurrent flows all complete")
     func manyFlows() throws {
         let sites = try TwoSites()

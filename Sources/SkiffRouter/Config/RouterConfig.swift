@@ -113,10 +113,13 @@ public struct RouterTuning: Codable, Sendable, Hashable {
     public var keepaliveTimeout: Double
     /// Seconds a connector dial may take before the flow is reset. Default 2.
     public var connectTimeout: Double
+    /// Bytes the whole router may hold for delivery before it stops reading from links. Default 256 MiB.
+    public var maxBufferedBytes: Int
 
     public init(streamWindow: Int, maxFramePayload: Int, maxStreamsPerLink: Int, keepaliveInterval: Double,
-                keepaliveTimeout: Double, connectTimeout: Double)
+                keepaliveTimeout: Double, connectTimeout: Double, maxBufferedBytes: Int = 256 << 20)
     {
+        self.maxBufferedBytes = maxBufferedBytes
         self.streamWindow = streamWindow
         self.maxFramePayload = maxFramePayload
         self.maxStreamsPerLink = maxStreamsPerLink
@@ -125,7 +128,26 @@ public struct RouterTuning: Codable, Sendable, Hashable {
         self.connectTimeout = connectTimeout
     }
 
-    /// 4 MiB stream window, 1 MiB frames, 20,000 streams per link, ping every 1 s, dead after 3 s, 2 s connect timeout.
+    /// 4 MiB stream window, 1 MiB frames, 20,000 streams per link, ping every 1 s, dead after 3 s, 2 s connect
+    /// timeout, 256 MiB held for delivery router-wide.
+    enum CodingKeys: String, CodingKey {
+        case streamWindow, maxFramePayload, maxStreamsPerLink, keepaliveInterval, keepaliveTimeout, connectTimeout, maxBufferedBytes
+    }
+
+    /// Every field is optional in JSON; a missing one takes its default.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = Self.defaults
+        self.init(
+            streamWindow: try container.decodeIfPresent(Int.self, forKey: .streamWindow) ?? defaults.streamWindow,
+            maxFramePayload: try container.decodeIfPresent(Int.self, forKey: .maxFramePayload) ?? defaults.maxFramePayload,
+            maxStreamsPerLink: try container.decodeIfPresent(Int.self, forKey: .maxStreamsPerLink) ?? defaults.maxStreamsPerLink,
+            keepaliveInterval: try container.decodeIfPresent(Double.self, forKey: .keepaliveInterval) ?? defaults.keepaliveInterval,
+            keepaliveTimeout: try container.decodeIfPresent(Double.self, forKey: .keepaliveTimeout) ?? defaults.keepaliveTimeout,
+            connectTimeout: try container.decodeIfPresent(Double.self, forKey: .connectTimeout) ?? defaults.connectTimeout,
+            maxBufferedBytes: try container.decodeIfPresent(Int.self, forKey: .maxBufferedBytes) ?? defaults.maxBufferedBytes)
+    }
+
     public static let defaults = RouterTuning(streamWindow: 4 << 20, maxFramePayload: 1 << 20, maxStreamsPerLink: 20_000,
                                               keepaliveInterval: 1, keepaliveTimeout: 3, connectTimeout: 2)
 }

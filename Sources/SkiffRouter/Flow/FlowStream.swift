@@ -120,7 +120,12 @@ final class FlowStream: @unchecked Sendable {
         let count = payload.readableBytes
         counters.bytesOut += count
         let promise = tcp.eventLoop.makePromise(of: Void.self)
-        promise.futureResult.whenSuccess { [weak self] in self?.written(count) }
+        let budget = session.budget
+        budget?.add(count)
+        promise.futureResult.whenComplete { [weak self] result in
+            budget?.remove(count)
+            if case .success = result { self?.written(count) }
+        }
         lastWrite = promise.futureResult
         tcp.write(payload, promise: promise)
         needsFlush = true

@@ -43,6 +43,7 @@ final class LinkDialer: @unchecked Sendable {
         let tuning = router.config.tuning
         let session = LinkSession(direction: .outgoing(link: config.name), localSite: router.config.site, tuning: tuning,
                                   delegate: router, logger: router.logger)
+        session.budget = router.budget
         let hostname = TLSContexts.serverHostname(config.host)
         ClientBootstrap(group: router.loop)
             .connectTimeout(.seconds(5))

@@ -29,6 +29,8 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     let localSite: String
     weak var delegate: LinkSessionDelegate?
     let logger: Logger
+    /// The router-wide cap on bytes held for delivery (nil in isolated tests).
+    weak var budget: BufferBudget?
 
     private(set) var peerSite: String?
     private(set) var peerKeys: Set<String> = []
@@ -56,6 +58,12 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     }
 
     var isWritable: Bool { context?.channel.isWritable ?? false }
+
+    /// Stops or resumes reading frames from the link (the router-wide buffer cap).
+    func setReading(_ reading: Bool) {
+        guard let channel = context?.channel else { return }
+        channel.setOption(ChannelOptions.autoRead, value: reading).whenSuccess { if reading { channel.read() } }
+    }
     var openFlows: Int { streams.count }
     var remoteAddress: String { context?.channel.remoteAddress?.description ?? "?" }
 
