@@ -75,6 +75,47 @@ struct DaemonTests {
         #expect(eventually(timeout: 3) { site.listeners() == ["backend", "second"] }, "pruned when it leaves git")
     }
 
+    @Test("changing a listener's port closes the old port and opens the new one; a flow on another listener is untouched")
+    func portChange() throws {
+        let site = try DaemonSite()
+        try site.sites.grantEastAccess()
+        #expect(try site.sites.apply("east").status == 0)
+        #expect(eventually { (try? site.sites.client("west").status())?.listeners.first?.hasMatchingConnector == true })
+        let (old, new) = (try FreePort.next(), try FreePort.next())
+        try site.addListener("second", port: old)
+        _ = try site.hook()
+        #expect(eventually { site.listeners() == ["backend", "second"] })
+        let box = ResultBox()
+        let done = DispatchGroup()
+        done.enter()
+        DispatchQueue(label: "bulk").async {
+            let result = try? Command.check("python3", [TwoSitesPaths.root + "/Tests/Tools/flow_client.py", "bulk", "\(site.sites.listenerPort)", "200"])
+            box.set(result.flatMap { try? JSONSerialization.jsonObject(with: Data($0.stdout.utf8)) as? [String: Any] })
+            done.leave()
+        }
+        usleep(200_000)
+        try site.addListener("second", port: new)
+        _ = try site.hook()
+        #expect(eventually { (try? site.sites.client("west").config())?.listeners.first { $0.name == "second" }?.port == new })
+        let viaNew = try Command.check("python3", [TwoSitesPaths.root + "/Tests/Tools/flow_client.py", "halfclose", "\(new)"])
+        #expect(viaNew.stdout.contains(#""intact": true"#))
+        let viaOld = try Command.run("python3", ["-c", "import socket; socket.create_connection(('127.0.0.1', \(old)), timeout=2)"])
+        #expect(viaOld.status != 0, "the old port is closed")
+        #expect(done.wait(timeout: .now() + 60) == .success)
+        #expect(box.get()?["intact"] as? Bool == true, "the flow on backend was untouched")
+    }
+
+    @Test("a deleted certificate is reissued within one cycle")
+    func deletedCertificate() throws {
+        let site = try DaemonSite(interval: "1s")
+        let key = site.sites.path("west") + "/pki/server/tls.key"
+        try FileManager.default.removeItem(atPath: key)
+        #expect(eventually(timeout: 5) { FileManager.default.fileExists(atPath: key) })
+        let verify = try Command.run("openssl", ["verify", "-CAfile", site.sites.path("west") + "/pki/ca/ca.crt",
+                                                 site.sites.path("west") + "/pki/server/tls.crt"])
+        #expect(verify.status == 0)
+    }
+
     @Test("a webhook without the right signature is refused")
     func webhookSignature() throws {
         let site = try DaemonSite()
