@@ -52,9 +52,6 @@ extension Router {
     private func acceptFlow(_ child: Channel, listener: ListenerState) {
         let key = listener.config.routingKey
         if let connector = pickConnector(for: key) {
-            // Read nothing until the connector answers. (Set here, before the channel registers:
-            // a child channel option would be applied after this initializer.)
-            child.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
             splice(child, to: connector, counters: listener.counters)
         } else if let session = pickSession(for: key), let stream = session.openStream(routingKey: key, counters: listener.counters) {
             try? child.pipeline.syncOperations.addHandler(FlowTCPHandler(stream: stream))
@@ -136,6 +133,8 @@ extension Router {
         counters.opened()
         connector.counters.opened()
         let (clientSide, serverSide) = SpliceHandler.pair(counters: counters)
+        // On the client now, so nothing it sends is read before the connector answers.
+        try? client.pipeline.syncOperations.addHandler(clientSide)
         let target = connector.config
         connectorBootstrap { channel in
             channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(serverSide) }
@@ -146,13 +145,7 @@ extension Router {
             case .success(let channel):
                 connector.reachable = true
                 channel.closeFuture.whenComplete { _ in connector.counters.closed() }
-                do {
-                    try client.pipeline.syncOperations.addHandler(clientSide)
-                    client.setOption(ChannelOptions.autoRead, value: true).whenSuccess { client.read() }
-                } catch {
-                    channel.close(promise: nil)
-                    client.close(promise: nil)
-                }
+                clientSide.becomeReady()
             case .failure(let error):
                 connector.reachable = false
                 connector.lastError = "\(error)"

@@ -30,6 +30,20 @@ struct RouterTrafficTests {
         #expect(result["intact"] as? Bool == true, "\(result)")
     }
 
+    @Test("a listener and a connector at the same router: bulk, half-close and many flows, spliced locally")
+    func localSplice() throws {
+        let sites = try TwoSites()
+        let port = try FreePort.next()
+        var config = sites.eastConfig()
+        config.listeners = [.init(name: "local", routingKey: "backend", host: "127.0.0.1", port: port)]
+        try sites.put(config, site: "east")
+        #expect(try sites.flows(["halfclose", "\(port)"])["intact"] as? Bool == true)
+        #expect(try sites.flows(["bulk", "\(port)", "50"])["intact"] as? Bool == true)
+        #expect(try sites.flows(["many", "\(port)", "300", "5000"])["completed"] as? Int == 300)
+        #expect(try sites.status("east").links.first?.openFlows == 0, "nothing crossed the link")
+        #expect(try sites.status("east").connectors.first?.totalFlows ?? 0 >= 302)
+    }
+
     @Test("1,000 concurrent flows all complete")
     func manyFlows() throws {
         let sites = try TwoSites()

@@ -11,15 +11,23 @@ final class SpliceHandler: ChannelDuplexHandler, @unchecked Sendable {
     private var partner: SpliceHandler?
     private var context: ChannelHandlerContext?
     private let counters: FlowCounters?
-    private var pendingRead = false
+    /// The last write into this side's connection: a half-close waits for it, since NIO fails
+    /// writes still queued when output closes.
+    private var lastWrite: EventLoopFuture<Void>?
+    /// The client side forwards nothing until the connector has answered; what NIO reads before
+    /// (its first read on activation bypasses the pipeline) is held, and later reads are suppressed.
+    private var ready: Bool
+    private var held: [ByteBuffer] = []
+    private var heldInputClosed = false
 
-    private init(counters: FlowCounters?) {
+    private init(counters: FlowCounters?, ready: Bool) {
         self.counters = counters
+        self.ready = ready
     }
 
     /// A connected pair; `counters` count bytes from the first side (the client) as bytes in.
     static func pair(counters: FlowCounters) -> (SpliceHandler, SpliceHandler) {
-        let client = SpliceHandler(counters: counters), server = SpliceHandler(counters: nil)
+        let client = SpliceHandler(counters: counters, ready: false), server = SpliceHandler(counters: nil, ready: true)
         client.partner = server
         server.partner = client
         return (client, server)
@@ -34,9 +42,20 @@ final class SpliceHandler: ChannelDuplexHandler, @unchecked Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
+        guard ready else {
+            held.append(buffer)
+            return
+        }
+        forward(buffer)
+    }
+
+    private func forward(_ buffer: ByteBuffer) {
         counters?.bytesIn += buffer.readableBytes
         partner?.counters?.bytesOut += buffer.readableBytes
-        partner?.context?.write(wrapOutboundOut(buffer), promise: nil)
+        guard let partner, let partnerContext = partner.context else { return }
+        let promise = partnerContext.eventLoop.makePromise(of: Void.self)
+        partner.lastWrite = promise.futureResult
+        partnerContext.write(wrapOutboundOut(buffer), promise: promise)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -44,14 +63,28 @@ final class SpliceHandler: ChannelDuplexHandler, @unchecked Sendable {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case ChannelEvent.inputClosed = event {
-            partner?.context?.close(mode: .output, promise: nil)
+        guard case ChannelEvent.inputClosed = event else { return }
+        if ready { halfClosePartner() } else { heldInputClosed = true }
+    }
+
+    /// This side's input ended: once everything before it is written, end the partner's output.
+    private func halfClosePartner() {
+        if let partner, let partnerContext = partner.context {
+            partnerContext.flush()
+            (partner.lastWrite ?? partnerContext.eventLoop.makeSucceededVoidFuture()).whenComplete { _ in
+                partnerContext.close(mode: .output, promise: nil)
+            }
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         counters?.closed()
-        partner?.context?.close(promise: nil)
+        // Deliver what this side sent before it went away, then close the other side.
+        guard let partner, let partnerContext = partner.context else { return }
+        partnerContext.flush()
+        (partner.lastWrite ?? partnerContext.eventLoop.makeSucceededVoidFuture()).whenComplete { _ in
+            partnerContext.close(promise: nil)
+        }
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -59,8 +92,18 @@ final class SpliceHandler: ChannelDuplexHandler, @unchecked Sendable {
     }
 
     func read(context: ChannelHandlerContext) {
-        // Read only while the partner can take what we read.
-        if partner?.context?.channel.isWritable ?? true { context.read() }
+        // Read only once the connector answered, and while the partner can take what we read.
+        if ready, partner?.context?.channel.isWritable ?? true { context.read() }
+    }
+
+    /// The connector answered: pass on what was held, and start reading from the client.
+    func becomeReady() {
+        ready = true
+        let early = held
+        held = []
+        for buffer in early { forward(buffer) }
+        partner?.context?.flush()
+        if heldInputClosed { halfClosePartner() } else { context?.read() }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
