@@ -71,6 +71,10 @@ struct DaemonCommand: ParsableCommand {
         let server = try DaemonHTTPServer.start(daemon: daemon, host: String(http[..<colon]), port: Int(http[http.index(after: colon)...])!,
                                                 group: group) { registry.emitToString() }.wait()
         let logger = Logger(label: "skiff.daemon")
+        try FileManager.default.createDirectory(atPath: options.stateDirectory.path, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        try AtomicFile.write(Data("\(getpid())\n".utf8), to: options.stateDirectory.daemonPIDPath, permissions: 0o644)
+        defer { unlink(options.stateDirectory.daemonPIDPath) }
         logger.info("daemon running", metadata: ["site": "\(options.site)", "http": "\(http)"])
         var sources: [DispatchSourceSignal] = []
         for signalNumber in [SIGTERM, SIGINT] {

@@ -5,7 +5,7 @@ import SkiffReconcile
 struct StopCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stop",
-        abstract: "Stop a site's router, keeping its state (or deleting it with --purge).",
+        abstract: "Stop a site's daemon and router, keeping its state (or deleting it with --purge).",
         discussion: """
             The next `skiff apply` brings the site back with the same CA and credentials. With --purge the \
             state directory is deleted too: the CA and every credential are gone for good.
@@ -21,7 +21,9 @@ struct StopCommand: ParsableCommand {
 
     func run() throws {
         let directory = siteOptions.stateDirectory
-        let stopped = RouterSupervisor(stateDirectory: directory).stop()
+        let supervisor = RouterSupervisor(stateDirectory: directory)
+        if supervisor.stopDaemon() { print("Stopped the daemon of site \(siteOptions.site).") }
+        let stopped = supervisor.stop()
         print(stopped ? "Stopped the router of site \(siteOptions.site)." : "No router of site \(siteOptions.site) was running.")
         guard purge else { return }
         guard FileManager.default.fileExists(atPath: directory.path) else {

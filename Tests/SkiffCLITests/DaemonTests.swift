@@ -116,6 +116,17 @@ struct DaemonTests {
         #expect(verify.status == 0)
     }
 
+    @Test("skiff stop stops the daemon first, then the router, and neither comes back")
+    func stop() throws {
+        let site = try DaemonSite(interval: "1s")
+        let stop = try site.sites.skiff(["stop", "--site", "west", "--state-dir", site.sites.path("west")])
+        #expect(stop.stdout.contains("Stopped the daemon of site west."), "\(stop.stdout)")
+        #expect(stop.stdout.contains("Stopped the router of site west."))
+        #expect(eventually { !(site.daemon?.isRunning ?? false) })
+        usleep(2_500_000)
+        #expect((try? site.sites.client("west").status()) == nil, "the router stays stopped")
+    }
+
     @Test("a webhook without the right signature is refused")
     func webhookSignature() throws {
         let site = try DaemonSite()

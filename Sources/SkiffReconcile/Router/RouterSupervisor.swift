@@ -69,7 +69,20 @@ public struct RouterSupervisor: Sendable {
     /// Stops the router (SIGTERM, then SIGKILL after `timeout`); returns whether one was running.
     @discardableResult
     public func stop(timeout: Double = 10) -> Bool {
-        guard let pid, kill(pid, 0) == 0 else { return false }
+        Self.terminate(pid, timeout: timeout)
+    }
+
+    /// Stops the site's daemon, if one runs (it would start the router again).
+    @discardableResult
+    public func stopDaemon(timeout: Double = 10) -> Bool {
+        let pid = (try? String(contentsOfFile: stateDirectory.daemonPIDPath, encoding: .utf8))
+            .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        defer { unlink(stateDirectory.daemonPIDPath) }
+        return Self.terminate(pid, timeout: timeout)
+    }
+
+    static func terminate(_ pid: Int32?, timeout: Double) -> Bool {
+        guard let pid, pid > 0, kill(pid, 0) == 0 else { return false }
         kill(pid, SIGTERM)
         let deadline = Date().addingTimeInterval(timeout)
         while kill(pid, 0) == 0, Date() < deadline { usleep(50_000) }

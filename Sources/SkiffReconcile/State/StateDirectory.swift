@@ -20,4 +20,7 @@ public struct StateDirectory: Sendable, Hashable {
     public var appliedRecordPath: String { recordsPath + "/applied.json" }
 
     public var exists: Bool { FileManager.default.fileExists(atPath: path) }
+
+    /// `daemon.pid`: the site's running daemon, so `skiff stop` can stop it before the router.
+    public var daemonPIDPath: String { path + "/daemon.pid" }
 }
