@@ -4,10 +4,11 @@ import Logging
 import Metrics
 import NIOPosix
 import Prometheus
+import ServiceLifecycle
 import SkiffModel
 import SkiffReconcile
 
-struct DaemonCommand: ParsableCommand {
+struct DaemonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "daemon",
         abstract: "Keep one site converged with git: fetch, validate, plan and apply in a loop.",
@@ -45,7 +46,7 @@ struct DaemonCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -76,20 +77,11 @@ struct DaemonCommand: ParsableCommand {
         try AtomicFile.write(Data("\(getpid())\n".utf8), to: options.stateDirectory.daemonPIDPath, permissions: 0o644)
         defer { unlink(options.stateDirectory.daemonPIDPath) }
         logger.info("daemon running", metadata: ["site": "\(options.site)", "http": "\(http)"])
-        var sources: [DispatchSourceSignal] = []
-        for signalNumber in [SIGTERM, SIGINT] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler {
-                logger.info("daemon stopping; the router keeps running")
-                daemon.stop()
-            }
-            source.resume()
-            sources.append(source)
-        }
-        daemon.run()
-        try? server.close().wait()
-        try? group.syncShutdownGracefully()
-        _ = sources
+        // SIGTERM and SIGINT shut down gracefully: the current cycle finishes, the router keeps running.
+        let services = ServiceGroup(services: [DaemonService(daemon: daemon, logger: logger)],
+                                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await services.run()
+        try? await server.close().get()
+        try? await group.shutdownGracefully()
     }
 }

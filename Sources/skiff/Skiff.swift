@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 @main
-struct Skiff: ParsableCommand {
+struct Skiff: AsyncParsableCommand {
     static let version = "0.1.0"
 
     static let configuration = CommandConfiguration(
@@ -23,10 +23,14 @@ struct Skiff: ParsableCommand {
 
     /// Runs the command and maps every failure to the documented exit codes: usage errors and
     /// runtime errors are 1 (never 0 or 2), `ExitCode` values pass through, help and version are 0.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
         } catch {
