@@ -200,10 +200,3 @@ struct DaemonTests {
         #expect(metrics.contains("skiff_router_up 1"))
     }
 }
-
-final class ResultBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: [String: Any]?
-    func set(_ value: [String: Any]?) { lock.withLock { self.value = value } }
-    func get() -> [String: Any]? { lock.withLock { value } }
-}

@@ -148,11 +148,6 @@ struct CertificatePlanningTests {
     }
 }
 
-enum OpenSSL {
-    static func verify(ca: String, certificate: String) throws -> CommandResult {
-        try Command.run("openssl", ["verify", "-CAfile", ca, certificate])
-    }
-}
 
 @Suite("Link credentials supplied by hand or by a redemption")
 struct LinkCredentialTests {

@@ -145,10 +145,3 @@ struct RouterTrafficTests {
         print("link death detected after \(detected) s")
     }
 }
-
-final class ResultBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: [String: Any]?
-    func set(_ value: [String: Any]?) { lock.withLock { self.value = value } }
-    func get() -> [String: Any]? { lock.withLock { value } }
-}

@@ -71,7 +71,7 @@ public enum Executor {
     static func executeRouter(_ action: PlanAction, site: DesiredSite, stateDirectory: StateDirectory, executable: String?,
                               now: Date) throws
     {
-        let config = SitePlanning.routerConfig(for: site, stateDirectory: stateDirectory, now: now)
+        let config = SitePlanning.routerConfig(for: site, certificates: SitePlanning.certificates(stateDirectory, now: now))
         try RouterProcess.saveConfig(config, stateDirectory: stateDirectory.path)
         let supervisor = RouterSupervisor(stateDirectory: stateDirectory)
         if action.verb == .create {

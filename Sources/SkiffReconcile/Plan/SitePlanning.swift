@@ -23,8 +23,7 @@ public enum SitePlanning {
     public static func live(stateDirectory: StateDirectory, now: Date, router: Bool = true) throws -> (LiveSite, AppliedRecord?) {
         let applied = try AppliedRecord.load(from: stateDirectory)
         var live = applied?.liveSite ?? .empty
-        let pki = SitePKI(stateDirectory: stateDirectory.path)
-        live.certificates = [.siteCA: pki.inspectCA(now: now), .routerServer: pki.inspectServer(now: now)]
+        live.certificates = certificates(stateDirectory, now: now)
         if router {
             do {
                 live.router = .running(try RouterSupervisor(stateDirectory: stateDirectory).liveConfig())
@@ -35,12 +34,17 @@ public enum SitePlanning {
         return (live, applied)
     }
 
-    /// The router configuration for `site`, stamped with the certificates now on disk.
-    public static func routerConfig(for site: DesiredSite, stateDirectory: StateDirectory, now: Date) -> RouterConfig {
+    /// The router configuration for `site`, stamped with the certificates it will serve.
+    public static func routerConfig(for site: DesiredSite, certificates: [CertificateRole: CredentialReport]) -> RouterConfig {
         var config = RouterConfigBuilder.build(site)
-        let pki = SitePKI(stateDirectory: stateDirectory.path)
-        config.tlsRevision = [pki.inspectCA(now: now).serial, pki.inspectServer(now: now).serial].map { $0 ?? "-" }.joined(separator: "/")
+        config.tlsRevision = [certificates[.siteCA]?.serial, certificates[.routerServer]?.serial].map { $0 ?? "-" }.joined(separator: "/")
         return config
+    }
+
+    /// The site's certificates as found on disk now.
+    static func certificates(_ stateDirectory: StateDirectory, now: Date) -> [CertificateRole: CredentialReport] {
+        let pki = SitePKI(stateDirectory: stateDirectory.path)
+        return [.siteCA: pki.inspectCA(now: now), .routerServer: pki.inspectServer(now: now)]
     }
 
     /// The report for `skiff plan --site` (and the first step of `apply`). Throws when the source or
@@ -66,7 +70,7 @@ public enum SitePlanning {
         let requirements = CertificateRequirements(site: desiredSite, hostname: hostname)
         var plan = siteHasErrors
             ? nil : Planner.plan(site: site, desired: desiredSite, live: live, certificates: requirements,
-                                 router: routerConfig(for: desiredSite, stateDirectory: stateDirectory, now: now), now: now)
+                                 router: routerConfig(for: desiredSite, certificates: live.certificates ?? [:]), now: now)
         plan?.problems += LinkCredentialCheck.problems(site: desiredSite, pki: SitePKI(stateDirectory: stateDirectory.path), now: now)
         var report = SitePlanReport(site: site, desired: desired, plan: plan, applied: applied, stateDirectory: stateDirectory,
                                     requirements: requirements)

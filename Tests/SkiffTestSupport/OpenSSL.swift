@@ -1,23 +1,23 @@
-import SkiffTestSupport
+import Foundation
 
 /// `openssl` as the independent judge of what Skiff issues.
-enum OpenSSL {
-    static func verify(ca: String, certificate: String, purpose: String? = nil) throws -> CommandResult {
+public enum OpenSSL {
+    public static func verify(ca: String, certificate: String, purpose: String? = nil) throws -> CommandResult {
         var arguments = ["verify", "-CAfile", ca]
         if let purpose { arguments += ["-purpose", purpose] }
         return try Command.run("openssl", arguments + [certificate])
     }
 
-    static func text(_ certificate: String) throws -> String {
+    public static func text(_ certificate: String) throws -> String {
         try Command.check("openssl", ["x509", "-noout", "-text", "-in", certificate]).stdout
     }
 
     /// `openssl pkey` reads the key and prints its public half, which must equal the certificate's.
-    static func publicKey(ofKey key: String) throws -> String {
+    public static func publicKey(ofKey key: String) throws -> String {
         try Command.check("openssl", ["pkey", "-in", key, "-pubout"]).stdout
     }
 
-    static func publicKey(ofCertificate certificate: String) throws -> String {
+    public static func publicKey(ofCertificate certificate: String) throws -> String {
         try Command.check("openssl", ["x509", "-in", certificate, "-noout", "-pubkey"]).stdout
     }
 }
