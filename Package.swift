@@ -44,8 +44,21 @@ let package = Package(
             ]
         ),
         .target(
+            name: "SkiffAccess",
+            dependencies: [
+                "SkiffPKI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "SkiffRouter",
             dependencies: [
+                "SkiffAccess",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -56,7 +69,7 @@ let package = Package(
         .target(
             name: "SkiffReconcile",
             dependencies: [
-                "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffRouter",
+                "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffAccess", "SkiffRouter",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -68,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "skiff",
             dependencies: [
-                "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffRouter", "SkiffReconcile",
+                "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffAccess", "SkiffRouter", "SkiffReconcile",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -87,9 +100,10 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
+        .testTarget(name: "SkiffAccessTests", dependencies: ["SkiffAccess", "SkiffPKI", "SkiffTestSupport", .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "SkiffReconcileTests", dependencies: ["SkiffReconcile", "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffRouter", "SkiffTestSupport"]),
         .testTarget(name: "SkiffCLITests", dependencies: [
-            "skiff", "SkiffPKI", "SkiffRouter", "SkiffReconcile", "SkiffTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            "skiff", "SkiffPKI", "SkiffAccess", "SkiffRouter", "SkiffReconcile", "SkiffTestSupport", .product(name: "Crypto", package: "swift-crypto"),
         ]),
     ]
 )

@@ -51,34 +51,22 @@ extension Router {
     /// A client connected to a listener: send its flow to the best destination for the key.
     private func acceptFlow(_ child: Channel, listener: ListenerState) {
         let key = listener.config.routingKey
-        if let connector = pickConnector(for: key) {
+        switch route(for: key) {
+        case .local(let connector)?:
             splice(child, to: connector, counters: listener.counters)
-        } else if let session = pickSession(for: key), let stream = session.openStream(routingKey: key, counters: listener.counters) {
+        case .link(let session, let destination)?:
+            guard let stream = session.openStream(routingKey: key, destination: destination, counters: listener.counters) else {
+                child.close(promise: nil)
+                return
+            }
+            if let destination { stream.routeCounters = counters(toward: destination) }
             try? child.pipeline.syncOperations.addHandler(FlowTCPHandler(stream: stream))
             stream.attach(child)
             session.flush()
-        } else {
+        case nil:
             logger.debug("no route for a flow; closing it", metadata: ["routingKey": "\(key)"])
             child.close(promise: nil)
         }
-    }
-
-    // MARK: Routing
-
-    /// Local connectors first, the one with the fewest open flows (Skupper's "balanced" rule).
-    func pickConnector(for key: String) -> ConnectorState? {
-        connectors.values.filter { $0.config.routingKey == key }.min { $0.counters.open < $1.counters.open }
-    }
-
-    /// Otherwise the link whose peer serves the key with the lowest (open flows + link cost).
-    func pickSession(for key: String) -> LinkSession? {
-        upSessions.filter { $0.peerKeys.contains(key) }.min { score($0) < score($1) }
-    }
-
-    private func score(_ session: LinkSession) -> Int {
-        var cost = 1
-        if case .outgoing(let name) = session.direction { cost = dialers[name]?.config.cost ?? 1 }
-        return session.openFlows + cost
     }
 
     // MARK: Connectors
@@ -116,13 +104,11 @@ extension Router {
         .whenComplete { result in
             switch result {
             case .success(let channel):
-                connector.reachable = true
-                connector.lastError = nil
+                self.markReachable(connector)
                 stream.attach(channel)
                 stream.session.flush()
             case .failure(let error):
-                connector.reachable = false
-                connector.lastError = "\(error)"
+                self.markUnreachable(connector, error: "\(error)")
                 stream.tcpFailed()
             }
         }
@@ -143,12 +129,11 @@ extension Router {
         .whenComplete { result in
             switch result {
             case .success(let channel):
-                connector.reachable = true
+                self.markReachable(connector)
                 channel.closeFuture.whenComplete { _ in connector.counters.closed() }
                 clientSide.becomeReady()
             case .failure(let error):
-                connector.reachable = false
-                connector.lastError = "\(error)"
+                self.markUnreachable(connector, error: "\(error)")
                 connector.counters.closed()
                 counters.closed()
                 client.close(promise: nil)

@@ -1,24 +1,49 @@
+import NIOCore
+
 extension Router: LinkSessionDelegate {
-    /// Starts dialers for new links, stops removed ones, restarts changed ones.
-    func reconcileLinks(_ links: [RouterConfig.Link]) {
+    /// Starts dialers for new links, stops removed ones, restarts changed ones. An edge router dials
+    /// one link at a time (the cheapest first) and fails over to the next when it drops.
+    func reconcileLinks(_ links: [RouterConfig.Link], edgeChanged: Bool = false) {
         let wanted = Dictionary(links.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
-        for (name, dialer) in dialers where wanted[name] != dialer.config {
+        for (name, dialer) in dialers where wanted[name] != dialer.config || edgeChanged {
             dialer.stop()
             dialers[name] = nil
         }
         for (name, link) in wanted where dialers[name] == nil {
-            let dialer = LinkDialer(config: link, router: self)
-            dialers[name] = dialer
+            dialers[name] = LinkDialer(config: link, router: self)
+        }
+        if isEdgeRouter {
+            if !dialers.values.contains(where: \.isActive) { edgeLinkOrder.first.map { dialers[$0]?.start() } }
+        } else {
+            for dialer in dialers.values where !dialer.isActive { dialer.start() }
+        }
+    }
+
+    /// An edge router's links in the order it tries them: cheapest first, then by name.
+    var edgeLinkOrder: [String] {
+        dialers.values.sorted { ($0.config.cost, $0.config.name) < ($1.config.cost, $1.config.name) }.map(\.config.name)
+    }
+
+    /// An edge router's link failed or dropped: stand it down and dial the next one after `delay`.
+    func failOver(from dialer: LinkDialer, after delay: TimeAmount) {
+        let order = edgeLinkOrder
+        guard let index = order.firstIndex(of: dialer.config.name), order.count > 1 else { return }
+        dialer.standBy()
+        let next = order[(index + 1) % order.count]
+        logger.notice("edge link failing over", metadata: ["from": "\(dialer.config.name)", "to": "\(next)"])
+        loop.scheduleTask(in: delay) { [weak self] in
+            guard let self, let dialer = self.dialers[next], !self.dialers.values.contains(where: \.isActive) else { return }
             dialer.start()
         }
     }
 
-    var localRoutingKeys: [String] {
-        Array(Set(connectors.values.map(\.config.routingKey)))
-    }
+    var localRoutingKeys: [String] { Array(servedKeys) }
 
     func sessionUp(_ session: LinkSession) {
         if case .outgoing(let name) = session.direction { dialers[name]?.connected() }
+        synchronise(session)
+        originateAdvert()
+        if session.peerIsEdge { session.advertise() }
     }
 
     func sessionDown(_ session: LinkSession, reason: String) {
@@ -27,18 +52,42 @@ extension Router: LinkSessionDelegate {
         if session.peerSite != nil {
             logger.info("link down", metadata: ["peerSite": "\(session.peerSite ?? "?")", "reason": "\(reason)"])
         }
+        originateAdvert()
+        recomputeRoutes()
     }
 
-    func sessionKeysChanged(_ session: LinkSession) {}
-
-    func counters(forStreamTo routingKey: String) -> FlowCounters {
-        pickConnector(for: routingKey)?.counters ?? FlowCounters()
+    /// An edge peer's keys are served here; an interior peer's ADVERT only matters to an edge router.
+    func sessionKeysChanged(_ session: LinkSession) {
+        if session.peerIsEdge { originateAdvert() }
+        recomputeRoutes()
     }
 
-    /// The peer opened a stream for `routingKey`: dial a local connector for it.
+    func counters(forStreamTo routingKey: String, destination: String?) -> FlowCounters {
+        if let destination, destination != site { return transitCounters }
+        return pickConnector(for: routingKey, reachableOnly: false)?.counters ?? transitCounters
+    }
+
+    /// The peer opened a stream: for this router, dial a local connector (or hand it to an attached
+    /// edge site); for another router, pass it on toward it; with no destination (from an edge
+    /// router), choose as for a local listener.
     func acceptStream(_ stream: FlowStream) -> Bool {
-        guard let connector = pickConnector(for: stream.routingKey) else { return false }
-        dialConnector(connector, for: stream)
-        return true
+        let key = stream.routingKey
+        switch stream.destination {
+        case let destination? where destination != site:
+            guard !isEdgeRouter, let session = session(toward: destination) else { return false }
+            return forward(stream, along: .link(session, destination: destination))
+        case nil where !isEdgeRouter:
+            guard let route = route(for: key, arrivedOn: stream.session) else { return false }
+            return forward(stream, along: route)
+        default:
+            if let connector = pickConnector(for: key, reachableOnly: true) ?? (edgeSessions.isEmpty ? pickConnector(for: key, reachableOnly: false) : nil) {
+                return forward(stream, along: .local(connector))
+            }
+            let edges = edgeSessions.filter { $0 !== stream.session && $0.peerKeys.contains(key) }
+            guard let edge = edges.min(by: { $0.openFlows < $1.openFlows }) else {
+                return pickConnector(for: key, reachableOnly: false).map { forward(stream, along: .local($0)) } ?? false
+            }
+            return forward(stream, along: .link(edge, destination: edge.peerSite))
+        }
     }
 }

@@ -3,15 +3,36 @@ import NIOCore
 extension Router {
     /// The router's view of itself: links, listeners, connectors, with counters.
     public func status() -> EventLoopFuture<RouterStatus> {
-        loop.submit { self.statusOnLoop() }
+        grants.status().map { grantServer in
+            var status = self.statusOnLoop()
+            status.grantServer = grantServer
+            status.routing = self.routingStatus()
+            return status
+        }
     }
 
     public func currentConfig() -> EventLoopFuture<RouterConfig> {
         loop.submit { self.config }
     }
 
+    private func routingStatus() -> RouterStatus.Routing {
+        var services: [String: Set<String>] = [:]
+        for key in servedKeys { services[key, default: []].insert(site) }
+        for session in edgeSessions { for key in session.peerKeys { services[key, default: []].insert(session.peerSite ?? "?") } }
+        for (origin, advert) in linkState.adverts where origin != site && routingTable[origin] != nil {
+            for key in advert.keys { services[key, default: []].insert(origin) }
+        }
+        if isEdgeRouter {
+            for session in upSessions { for key in session.peerKeys { services[key, default: []].insert(session.peerSite ?? "?") } }
+        }
+        let sites = linkState.adverts.mapValues { $0.neighbours.map(\.site) }
+        return RouterStatus.Routing(edge: isEdgeRouter, routes: routingTable.sorted, services: services.mapValues { $0.sorted() },
+                                    sites: sites, linkStateSent: linkStateSent, linkStateReceived: linkStateReceived,
+                                    transitFlows: transitCounters.open)
+    }
+
     private func statusOnLoop() -> RouterStatus {
-        let reachableKeys = Set(localRoutingKeys).union(upSessions.flatMap(\.peerKeys))
+        let reachableKeys = networkKeys
         var links: [RouterStatus.Link] = dialers.values.sorted { $0.config.name < $1.config.name }.map { dialer in
             let session = dialer.session
             return RouterStatus.Link(

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
+import SkiffAccess
 
 /// A site's data plane: accepts and dials links, binds listeners, dials connectors, routes flows.
 ///
@@ -19,6 +20,24 @@ public final class Router: @unchecked Sendable {
     var incoming: [ObjectIdentifier: LinkSession] = [:]
     var listeners: [String: ListenerState] = [:]
     var connectors: [String: ConnectorState] = [:]
+    /// Redeems the site's AccessGrants; lives here so that one-shot `apply` sites can grant too.
+    let grants: GrantServer
+    // Routing (Router+Routing.swift): the link-state database, the routes computed from it, and the
+    // flows sent toward each destination, which anycast balancing weighs.
+    var linkState = LinkStateDatabase()
+    var routingTable = RoutingTable()
+    /// This router's advert sequence: its start time in milliseconds, then +1 per advert.
+    var advertSequence = UInt64(Date().timeIntervalSince1970 * 1000)
+    var flowsTo: [String: FlowCounters] = [:]
+    /// Advances with every balancing decision, to rotate among equal choices.
+    var turn = 0
+    var linkStateSent = 0
+    var linkStateReceived = 0
+    /// The keys last advertised to edge peers.
+    var lastNetworkKeys: Set<String> = []
+    /// Flows passing through this router between two links.
+    let transitCounters = FlowCounters()
+    var routingTimer: RepeatedTask?
     /// The router-wide cap on bytes held for delivery.
     private(set) var budget = BufferBudget(high: RouterTuning.defaults.maxBufferedBytes)
 
@@ -28,7 +47,9 @@ public final class Router: @unchecked Sendable {
         self.pkiRoot = stateDirectory + "/pki"
         self.logger = logger
         self.config = RouterConfig(site: "")
+        self.grants = GrantServer(stateDirectory: stateDirectory, loop: loop, logger: logger)
         watch(budget)
+        startRoutingTimer()
     }
 
     /// Past the cap, stop reading from every link; below half of it, read again.
@@ -59,16 +80,16 @@ public final class Router: @unchecked Sendable {
         work += reconcileListeners(new.listeners)
         let keysBefore = Set(old.connectors.map(\.routingKey))
         reconcileConnectors(new.connectors)
-        reconcileLinks(new.links)
-        if Set(new.connectors.map(\.routingKey)) != keysBefore {
-            for session in allSessions { session.advertise() }
-        }
+        reconcileLinks(new.links, edgeChanged: old.edge != new.edge)
+        work.append(grants.apply(new.grantServer, site: new.site, reloadCertificates: old.tlsRevision != new.tlsRevision))
+        if Set(new.connectors.map(\.routingKey)) != keysBefore || old.site != new.site || old.edge != new.edge { keysChanged() }
         return EventLoopFuture.andAllComplete(work, on: loop)
     }
 
     /// Closes every listener, link and flow.
     public func shutdown() -> EventLoopFuture<Void> {
         loop.flatSubmit {
+            self.routingTimer?.cancel()
             var closing: [EventLoopFuture<Void>] = []
             for dialer in self.dialers.values { dialer.stop() }
             self.dialers = [:]
@@ -77,6 +98,7 @@ public final class Router: @unchecked Sendable {
             for listener in self.listeners.values { if let channel = listener.channel { closing.append(channel.close()) } }
             self.accessServers = [:]
             self.listeners = [:]
+            closing.append(self.grants.shutdown())
             return EventLoopFuture.andAllComplete(closing, on: self.loop)
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SkiffAccess
 import SkiffModel
 import SkiffPKI
 
@@ -34,6 +35,9 @@ struct RevokeAccessCommand: ParsableCommand {
             throw ValidationError("site \(siteOptions.site) has no CA in \(pki.caFolder); nothing to revoke")
         }
         let now = Date()
+        let previousSerial = try pki.loadCA().certificate.serialHex
+        let book = try? GrantBook.load(stateDirectory: directory.path)
+        let outstanding = (book?.grants.values.filter { $0.state(now: now, caSerial: previousSerial) == .open }.map(\.name) ?? []).sorted()
         let rotation = try pki.rotateCA(site: siteOptions.site, overlap: GoDuration.seconds(parsing: overlap) ?? 0, now: now)
         print("Rotated the CA of site \(siteOptions.site): serial \(rotation.previousSerial ?? "?") → \(rotation.newSerial).")
         if let until = rotation.previousTrustedUntil {
@@ -42,6 +46,8 @@ struct RevokeAccessCommand: ParsableCommand {
             print("Invalidated: every token and link credential issued by CA \(rotation.previousSerial ?? "?"); refused from now on.")
         }
         if rotation.serverReissued { print("Reissued the router's server certificate from the new CA (same names).") }
+        print("Invalidated \(outstanding.count) outstanding grant\(outstanding.count == 1 ? "" : "s")"
+            + (outstanding.isEmpty ? "." : " (\(outstanding.joined(separator: ", "))): refused from now on; the next apply serves them afresh, with new codes."))
         print("Sites that link to \(siteOptions.site) need a new token.")
     }
 }

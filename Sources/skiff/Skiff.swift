@@ -18,7 +18,7 @@ struct Skiff: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DaemonCommand.self, StatusCommand.self, StopCommand.self, RouterCommand.self,
-                      RevokeAccessCommand.self, SchemaCommand.self]
+                      RevokeAccessCommand.self, TokenCommand.self, SchemaCommand.self]
     )
 
     /// Runs the command and maps every failure to the documented exit codes: usage errors and

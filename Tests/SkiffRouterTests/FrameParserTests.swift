@@ -8,7 +8,7 @@ struct FrameParserTests {
     func constants() {
         #expect(WireFormat.headerSize == 12)
         #expect(WireFormat.version == 0)
-        #expect(FrameType.allCases.map(\.rawValue) == [0, 1, 2, 3, 4, 5, 6])
+        #expect(FrameType.allCases.map(\.rawValue) == [0, 1, 2, 3, 4, 5, 6, 7])
         #expect([FrameFlags.ack, .fin, .rst].map(\.rawValue) == [0x2, 0x4, 0x8])
         #expect([LinkErrorCode.normal, .protocolError, .internalError].map(\.rawValue) == [0, 1, 2])
         #expect(WireFormat.maxRoutingKeyBytes == 255)
@@ -28,6 +28,8 @@ struct FrameParserTests {
         .ping(ack: true, opaque: 0xDEAD_BEEF),
         .goAway(.protocolError),
         .open(stream: 5, routingKey: "backend-ü"),
+        .open(stream: 13, routingKey: "backend", destination: "north"),
+        .linkState(ByteBuffer(string: #"{"origin":"west","sequence":1,"neighbours":[],"keys":[]}"#)),
         .hello(ByteBuffer(string: #"{"site":"west","protocolVersion":0}"#)),
         .advert(ByteBuffer(string: #"{"keys":["a","b"]}"#)),
     ]
@@ -62,6 +64,9 @@ struct FrameParserTests {
         ([0, 0, 0, 0x10, 0, 0, 0, 1, 0, 0, 0, 0], FrameError.invalidFlags(type: .data, flags: 0x10)),
         ([0, 4, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0], FrameError.invalidRoutingKey),
         ([0, 4, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0xC3, 0x28], FrameError.invalidRoutingKey),
+        // An empty destination after the separator, and a second separator.
+        ([0, 4, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0x61, 0], FrameError.invalidRoutingKey),
+        ([0, 4, 0, 0, 0, 0, 0, 1, 0, 0, 0, 5, 0x61, 0, 0x62, 0, 0x63], FrameError.invalidRoutingKey),
     ] as [([UInt8], FrameError)])
     func hostile(bytes: [UInt8], error: FrameError) {
         var buffer = ByteBuffer(bytes: bytes)

@@ -12,11 +12,15 @@ struct LinkSessionTests {
         var ups = 0
         var downs: [String] = []
         var localRoutingKeys: [String] { keys }
+        var isEdgeRouter: Bool { false }
+        var linkState: [LinkStateAdvert] = []
+        func advertisedKeys(for session: LinkSession) -> [String] { keys }
+        func sessionReceivedLinkState(_ session: LinkSession, _ advert: LinkStateAdvert) { linkState.append(advert) }
         func sessionUp(_ session: LinkSession) { ups += 1 }
         func sessionDown(_ session: LinkSession, reason: String) { downs.append(reason) }
         func sessionKeysChanged(_ session: LinkSession) {}
         func acceptStream(_ stream: FlowStream) -> Bool { false }
-        func counters(forStreamTo routingKey: String) -> FlowCounters { FlowCounters() }
+        func counters(forStreamTo routingKey: String, destination: String?) -> FlowCounters { FlowCounters() }
     }
 
     static func make() throws -> (EmbeddedChannel, LinkSession, Delegate) {

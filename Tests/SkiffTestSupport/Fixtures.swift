@@ -1,9 +1,13 @@
 /// Small, valid resource documents for tests to build networks from.
 public enum Fixtures {
-    public static func site(_ name: String, linkAccess: String? = nil, edge: Bool = false) -> String {
+    public static func site(_ name: String, linkAccess: String? = nil, edge: Bool = false, settings: [String: String] = [:]) -> String {
         var spec: [String] = []
         if let linkAccess { spec.append("  linkAccess: \(linkAccess)") }
         if edge { spec.append("  edge: true") }
+        if !settings.isEmpty {
+            spec.append("  settings:")
+            spec += settings.keys.sorted().map { "    \($0): \"\(settings[$0]!)\"" }
+        }
         return """
             apiVersion: skupper.io/v2alpha1
             kind: Site
@@ -69,6 +73,18 @@ public enum Fixtures {
     }
 
     /// Documents joined into one multi-document file.
+    public static func grant(_ name: String, redemptionsAllowed: Int = 1, expirationWindow: String = "15m") -> String {
+        """
+        apiVersion: skupper.io/v2alpha1
+        kind: AccessGrant
+        metadata:
+          name: \(name)
+        spec:
+          redemptionsAllowed: \(redemptionsAllowed)
+          expirationWindow: \(expirationWindow)
+        """
+    }
+
     public static func file(_ documents: String...) -> String {
         documents.joined(separator: "\n---\n") + "\n"
     }

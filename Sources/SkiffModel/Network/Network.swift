@@ -35,6 +35,15 @@ public struct Network: Sendable, Hashable {
         return (network, diagnostics.sortedForDisplay())
     }
 
+    /// Reads and validates one file on its own, as if it sat in `site`'s folder (a token handed
+    /// over by hand); diagnostics name `file.path` as given.
+    public static func loadStandalone(_ file: NetworkFile, site: String, limits: YAMLLimits = .defaults) -> ([Resource], [Diagnostic]) {
+        let (documents, yamlDiagnostics) = YAMLDocumentLoader.load(file.bytes, file: file.path, limits: limits)
+        var validator = SchemaValidator(file: file.path, nodeBudget: limits.maxNodes)
+        let resources = documents.compactMap { ResourceDecoder.decode($0, site: site, validator: &validator) }
+        return (resources, (yamlDiagnostics + validator.diagnostics).sortedForDisplay())
+    }
+
     private struct FileResult: Sendable {
         var site: String?
         var resources: [Resource] = []

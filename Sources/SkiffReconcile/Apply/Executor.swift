@@ -1,4 +1,5 @@
 import Foundation
+import SkiffAccess
 import SkiffModel
 import SkiffPKI
 import SkiffRouter
@@ -28,6 +29,10 @@ public enum Executor {
         let pki = SitePKI(stateDirectory: report.stateDirectory.path)
         for action in plan.actions {
             do {
+                if case .redemption(let name) = action.target {
+                    try redeem(name, site: site, stateDirectory: report.stateDirectory, now: now)
+                    continue
+                }
                 if case .router = action.target {
                     try executeRouter(action, site: site, stateDirectory: report.stateDirectory, executable: routerExecutable, now: now)
                     continue
@@ -61,7 +66,7 @@ public enum Executor {
             // Listeners, connectors and links take effect through the router's configuration,
             // which a router action pushes; the rest is recorded.
             break
-        case (.router, _):
+        case (.router, _), (.redemption, _):
             break
         }
     }
@@ -71,7 +76,8 @@ public enum Executor {
     static func executeRouter(_ action: PlanAction, site: DesiredSite, stateDirectory: StateDirectory, executable: String?,
                               now: Date) throws
     {
-        let config = SitePlanning.routerConfig(for: site, certificates: SitePlanning.certificates(stateDirectory, now: now))
+        let config = SitePlanning.routerConfig(for: site, certificates: SitePlanning.certificates(stateDirectory, now: now),
+                                               tokens: try TokenLedger.load(stateDirectory: stateDirectory.path))
         try RouterProcess.saveConfig(config, stateDirectory: stateDirectory.path)
         let supervisor = RouterSupervisor(stateDirectory: stateDirectory)
         if action.verb == .create {
@@ -80,5 +86,14 @@ public enum Executor {
         } else {
             try supervisor.client.put(config)
         }
+    }
+
+    /// Redeems the AccessToken `name`. A refusal or an unreachable grant server is recorded in
+    /// `records/tokens.json` (and shown by status), not thrown: the rest of the site still applies.
+    static func redeem(_ name: String, site: DesiredSite, stateDirectory: StateDirectory, now: Date) throws {
+        guard let resource = site.resources(of: .accessToken).first(where: { $0.name == name }) else { return }
+        let spec = AccessTokenSpec(resource.spec)
+        _ = try TokenRedemption.redeem(name: name, token: RedemptionClient.Token(url: spec.url, code: spec.code, ca: spec.ca),
+                                       cost: spec.linkCost, site: site.name, stateDirectory: stateDirectory.path, now: now)
     }
 }

@@ -25,11 +25,13 @@ public struct CertificateRequirements: Sendable, Hashable {
         caAlgorithm = settings[Self.algorithmSetting].flatMap(KeyAlgorithm.init(rawValue:)) ?? .ecdsaP256
         serverValidity = settings[Self.validitySetting].flatMap(GoDuration.seconds(parsing:)) ?? CertificateProfile.defaultServerValidity
         let accesses = site.resources(of: .routerAccess).map { RouterAccessSpec($0.spec) }
-        guard !accesses.isEmpty || site.siteSpec.offersLinkAccess else {
+        // The grant server serves with the router's server certificate, under the host tokens name.
+        let grantHost = GrantServerPlanning.publicHost(site, hostname: hostname)
+        guard !accesses.isEmpty || site.siteSpec.offersLinkAccess || grantHost != nil else {
             serverHosts = nil
             return
         }
-        var hosts = accesses.flatMap(\.subjectAlternativeNames)
+        var hosts = accesses.flatMap(\.subjectAlternativeNames) + (grantHost.map { [$0] } ?? [])
         hosts += accesses.map(\.bindHost).filter { !["", "0.0.0.0", "::"].contains($0) }
         hosts.append(hostname)
         var seen: Set<String> = []

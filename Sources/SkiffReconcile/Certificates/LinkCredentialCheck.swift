@@ -1,4 +1,5 @@
 import Foundation
+import SkiffAccess
 import SkiffModel
 import SkiffPKI
 
@@ -6,11 +7,15 @@ import SkiffPKI
 /// They come from redeeming a token or from the user; Skiff cannot make them itself, so faults are
 /// reported, not planned: a damaged folder is an error naming the file, an absent one a warning.
 public enum LinkCredentialCheck {
-    public static func problems(site: DesiredSite, pki: SitePKI, now: Date) -> [Diagnostic] {
-        site.resources(of: .link).flatMap { link -> [Diagnostic] in
+    /// Git Links' credentials, and those of links created by redeemed tokens. A missing folder that
+    /// an AccessToken in git will fill is not reported: redeeming it is planned.
+    public static func problems(site: DesiredSite, pki: SitePKI, redeemed: TokenLedger = TokenLedger(), now: Date) -> [Diagnostic] {
+        let tokens = Set(site.resources(of: .accessToken).map(\.name))
+        return site.resources(of: .link).flatMap { link -> [Diagnostic] in
             let name = LinkSpec(link.spec).tlsCredentials ?? link.name
             let report = pki.inspectLink(name, now: now)
             if report.isMissing {
+                if tokens.contains(name) { return [] }
                 return [.warning(at: link.location(of: "spec.tlsCredentials"), path: "spec.tlsCredentials",
                                  "Link/\(link.name) has no credentials in \(report.folder) yet; redeem an AccessToken or put tls.crt, tls.key and ca.crt there")]
             }

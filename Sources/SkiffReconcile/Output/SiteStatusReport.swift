@@ -1,4 +1,5 @@
 import Foundation
+import SkiffAccess
 import SkiffModel
 import SkiffPKI
 import SkiffRouter
@@ -29,8 +30,9 @@ public struct SiteStatusReport: Sendable {
         do { router = try supervisor.client.status() } catch { routerError = "\(error)" }
         let pki = SitePKI(stateDirectory: stateDirectory.path)
         var entries = certificateEntries(ca: pki.inspectCA(now: now), server: pki.inspectServer(now: now))
+        let tokens = (try? TokenLedger.load(stateDirectory: stateDirectory.path)) ?? TokenLedger()
         for resource in applied?.resources ?? [] {
-            entries.append(entry(for: resource, router: router, routerError: routerError))
+            entries.append(entry(for: resource, router: router, routerError: routerError, tokens: tokens))
         }
         return SiteStatusReport(site: site, applied: applied, router: router, routerError: routerError, entries: entries)
     }
@@ -45,10 +47,11 @@ public struct SiteStatusReport: Sendable {
     }
 
     /// Maps a recorded resource to what the router says about it.
-    static func entry(for resource: AppliedRecord.Entry, router: RouterStatus?, routerError: String?) -> Entry {
+    static func entry(for resource: AppliedRecord.Entry, router: RouterStatus?, routerError: String?, tokens: TokenLedger) -> Entry {
         func make(_ status: String, _ message: String) -> Entry {
             Entry(kind: resource.kind.rawValue, name: resource.name, status: status, message: message)
         }
+        if resource.kind == .accessToken { return tokenEntry(resource.name, record: tokens.tokens[resource.name]) }
         guard let router else { return make("Error", "router not running") }
         switch resource.kind {
         case .listener:
@@ -72,8 +75,30 @@ public struct SiteStatusReport: Sendable {
             return make("Ready", "accepting links on " + ports.map(\.address).joined(separator: ", "))
         case .site:
             return make("Ready", "router running")
-        case .accessGrant, .accessToken:
-            return make("Pending", "recorded; grant serving and token redemption are not implemented yet")
+        case .accessGrant:
+            guard let server = router.grantServer else { return make("Pending", "not configured in the router") }
+            if let error = server.error { return make("Error", "grant server \(server.address): \(error)") }
+            guard let grant = server.grants.first(where: { $0.name == resource.name }) else { return make("Pending", "not armed yet") }
+            let expiry = ISO8601DateFormatter().string(from: grant.expiresAt)
+            return make("Ready", "\(grant.state.rawValue) at \(grant.url), \(grant.redemptions)/\(grant.redemptionsAllowed) redemptions, "
+                + (grant.state == .expired ? "expired at " : "expires at ") + expiry)
+        case .accessToken:
+            return tokenEntry(resource.name, record: tokens.tokens[resource.name])
+        }
+    }
+
+    /// An AccessToken as its redemption left it.
+    static func tokenEntry(_ name: String, record: TokenLedger.Record?) -> Entry {
+        let at = record.map { ISO8601DateFormatter().string(from: $0.at) } ?? ""
+        switch record?.outcome {
+        case nil: return Entry(kind: "AccessToken", name: name, status: "Pending", message: "not redeemed yet")
+        case .redeemed?:
+            return Entry(kind: "AccessToken", name: name, status: "Ready",
+                         message: "redeemed at \(at) from site \(record?.grantingSite ?? "?"); link \(name)")
+        case .refused?:
+            return Entry(kind: "AccessToken", name: name, status: "Error", message: (record?.message ?? "refused") + "; commit a fresh token")
+        case .failed?:
+            return Entry(kind: "AccessToken", name: name, status: "Error", message: (record?.message ?? "failed") + " (tried at \(at); retried every apply)")
         }
     }
 

@@ -4,6 +4,8 @@ import SkiffModel
 public enum PlanTarget: Sendable, Hashable, Comparable, CustomStringConvertible {
     case certificate(CertificateRole)
     case resource(ResourceID)
+    /// Redeeming the AccessToken of this name for link credentials.
+    case redemption(String)
     /// The site's router process and its configuration.
     case router(site: String)
 
@@ -12,6 +14,7 @@ public enum PlanTarget: Sendable, Hashable, Comparable, CustomStringConvertible 
         switch self {
         case .certificate: "Certificate"
         case .resource(let id): id.kind.rawValue
+        case .redemption: "Redemption"
         case .router: "Router"
         }
     }
@@ -20,6 +23,7 @@ public enum PlanTarget: Sendable, Hashable, Comparable, CustomStringConvertible 
         switch self {
         case .certificate(let role): role.rawValue
         case .resource(let id): id.name
+        case .redemption(let name): name
         case .router(let site): site
         }
     }
@@ -34,11 +38,12 @@ public enum PlanTarget: Sendable, Hashable, Comparable, CustomStringConvertible 
     public var description: String { "\(kind)/\(name)" }
 
     /// Certificates come first (the CA before what it signs), then resources in their order, then
-    /// the router, which serves them all.
+    /// token redemptions (which create links), then the router, which serves them all.
     public static func < (lhs: PlanTarget, rhs: PlanTarget) -> Bool {
         switch (lhs, rhs) {
         case (.certificate(let a), .certificate(let b)): a.order < b.order
         case (.resource(let a), .resource(let b)): a < b
+        case (.redemption(let a), .redemption(let b)): a < b
         default: lhs.rank < rhs.rank
         }
     }
@@ -47,7 +52,8 @@ public enum PlanTarget: Sendable, Hashable, Comparable, CustomStringConvertible 
         switch self {
         case .certificate: 0
         case .resource: 1
-        case .router: 2
+        case .redemption: 2
+        case .router: 3
         }
     }
 }

@@ -24,6 +24,7 @@ public enum Planner {
             certificateOutcome = CertificatePlanner.plan(certificates, live: liveCertificates, now: now)
         }
         let resourceActions = resourceActions(desired: desired, live: live, baseline: baseline)
+            + (desired.flatMap { site in live.tokens.map { TokenPlanning.actions(site: site, ledger: $0) } } ?? [])
         let (removals, others) = (certificateOutcome.actions.filter { $0.verb == .delete }, certificateOutcome.actions.filter { $0.verb != .delete })
         let routerActions = router.flatMap { routerAction(site: site, desired: $0, live: live.router, otherActions: others + resourceActions) }
         let (resourceDeletes, resourceOthers) = (resourceActions.filter { $0.verb == .delete }, resourceActions.filter { $0.verb != .delete })
@@ -44,9 +45,14 @@ public enum Planner {
             // New certificates in this plan change the revision the router must load, once issued.
             let certificatesChange = otherActions.contains { if case .certificate = $0.target { true } else { false } }
             if certificatesChange, !differences.contains("certificates renewed") { differences.append("certificates renewed") }
+            // A redemption creates a link the router must dial, once redeemed.
+            for action in otherActions { if case .redemption(let name) = action.target { differences.append("link \(name) from token") } }
             guard !differences.isEmpty else { return nil }
             let explained = otherActions.contains { action in
-                if case .certificate = action.target { return true }
+                switch action.target {
+                case .certificate, .redemption: return true
+                default: break
+                }
                 return [.listener, .connector, .link, .routerAccess, .site].contains(action.target.resourceKind)
             }
             return PlanAction(verb: .update, target: .router(site: site),

@@ -1,4 +1,5 @@
 import Foundation
+import SkiffAccess
 import SkiffModel
 import SkiffPKI
 import SkiffRouter
@@ -24,6 +25,7 @@ public enum SitePlanning {
         let applied = try AppliedRecord.load(from: stateDirectory)
         var live = applied?.liveSite ?? .empty
         live.certificates = certificates(stateDirectory, now: now)
+        live.tokens = try TokenLedger.load(stateDirectory: stateDirectory.path)
         if router {
             do {
                 live.router = .running(try RouterSupervisor(stateDirectory: stateDirectory).liveConfig())
@@ -35,8 +37,10 @@ public enum SitePlanning {
     }
 
     /// The router configuration for `site`, stamped with the certificates it will serve.
-    public static func routerConfig(for site: DesiredSite, certificates: [CertificateRole: CredentialReport]) -> RouterConfig {
-        var config = RouterConfigBuilder.build(site)
+    public static func routerConfig(for site: DesiredSite, certificates: [CertificateRole: CredentialReport],
+                                    tokens: TokenLedger = TokenLedger()) -> RouterConfig
+    {
+        var config = RouterConfigBuilder.build(site, tokens: tokens)
         config.tlsRevision = [certificates[.siteCA]?.serial, certificates[.routerServer]?.serial].map { $0 ?? "-" }.joined(separator: "/")
         return config
     }
@@ -64,14 +68,18 @@ public enum SitePlanning {
             throw Failure.siteNotInNetwork(site: site, source: desired.snapshot.summary, sites: desired.network.siteNames)
         }
         var desired = desired
-        desired.diagnostics = (desired.diagnostics + CertificateRequirements.settingProblems(desiredSite)).sortedForDisplay()
+        desired.diagnostics = (desired.diagnostics + CertificateRequirements.settingProblems(desiredSite)
+            + GrantServerPlanning.settingProblems(desiredSite)).sortedForDisplay()
         let (live, applied) = try Self.live(stateDirectory: stateDirectory, now: now, router: router)
         let siteHasErrors = desired.diagnostics.errors.contains { $0.location.file.hasPrefix("\(site)/") }
         let requirements = CertificateRequirements(site: desiredSite, hostname: hostname)
         var plan = siteHasErrors
             ? nil : Planner.plan(site: site, desired: desiredSite, live: live, certificates: requirements,
-                                 router: routerConfig(for: desiredSite, certificates: live.certificates ?? [:]), now: now)
-        plan?.problems += LinkCredentialCheck.problems(site: desiredSite, pki: SitePKI(stateDirectory: stateDirectory.path), now: now)
+                                 router: routerConfig(for: desiredSite, certificates: live.certificates ?? [:], tokens: live.tokens ?? TokenLedger()),
+                                 now: now)
+        plan?.problems += LinkCredentialCheck.problems(site: desiredSite, pki: SitePKI(stateDirectory: stateDirectory.path),
+                                                       redeemed: live.tokens ?? TokenLedger(), now: now)
+        plan?.problems += TokenPlanning.problems(site: desiredSite, ledger: live.tokens ?? TokenLedger())
         var report = SitePlanReport(site: site, desired: desired, plan: plan, applied: applied, stateDirectory: stateDirectory,
                                     requirements: requirements)
         report.liveFingerprint = live.fingerprint

@@ -1,3 +1,5 @@
+import Foundation
+import SkiffAccess
 import SkiffModel
 import SkiffRouter
 
@@ -7,7 +9,11 @@ public enum RouterConfigBuilder {
     static let defaultAccess = [RouterConfig.LinkAccess(role: "inter-router", host: "0.0.0.0", port: 55671),
                                 RouterConfig.LinkAccess(role: "edge", host: "0.0.0.0", port: 45671)]
 
-    public static func build(_ site: DesiredSite) -> RouterConfig {
+    /// The configuration for `site`; `tokens` adds the links its redeemed tokens create; `hostname`
+    /// is this machine's name, the grant server's public host when nothing better is set.
+    public static func build(_ site: DesiredSite, tokens: TokenLedger = TokenLedger(),
+                             hostname: String = ProcessInfo.processInfo.hostName) -> RouterConfig
+    {
         var access = site.resources(of: .routerAccess).flatMap { resource -> [RouterConfig.LinkAccess] in
             let spec = RouterAccessSpec(resource.spec)
             return spec.roles.map { RouterConfig.LinkAccess(role: $0.name, host: spec.bindHost, port: $0.port) }
@@ -21,10 +27,12 @@ public enum RouterConfigBuilder {
             return RouterConfig.Link(name: resource.name, host: endpoint.host, port: endpoint.port, cost: spec.cost,
                                      credentials: spec.tlsCredentials ?? resource.name)
         }
-        return RouterConfig(
-            site: site.name, linkAccess: access, links: links,
+        var config = RouterConfig(
+            site: site.name, edge: site.siteSpec.edge, linkAccess: access, links: links + TokenPlanning.links(site: site, ledger: tokens),
             listeners: site.resources(of: .listener).map { binding($0) },
             connectors: site.resources(of: .connector).map { binding($0) })
+        config.grantServer = GrantServerPlanning.config(for: site, linkAccess: access, hostname: hostname)
+        return config
     }
 
     private static func binding(_ resource: Resource) -> RouterConfig.Binding {
@@ -53,8 +61,10 @@ public enum RouterConfigBuilder {
         compare("listener", live.listeners, desired.listeners) { $0.name }
         compare("connector", live.connectors, desired.connectors) { $0.name }
         if live.site != desired.site { changes.append("site name differs") }
+        if live.edge != desired.edge { changes.append(desired.edge ? "becomes an edge site" : "becomes an interior site") }
         if live.tuning != desired.tuning { changes.append("tuning differs") }
         if live.tlsRevision != desired.tlsRevision { changes.append("certificates renewed") }
+        if live.grantServer != desired.grantServer { changes.append("grant server differs") }
         return changes
     }
 }

@@ -1,3 +1,4 @@
+import SkiffAccess
 import SkiffModel
 import SkiffPKI
 import SkiffRouter
@@ -16,6 +17,8 @@ public struct LiveSite: Sendable, Hashable {
     public var certificates: [CertificateRole: CredentialReport]?
     /// Nil when the router is not part of the comparison (two commits compared in CI).
     public var router: RouterLive?
+    /// What became of the site's tokens; nil when tokens are not part of the comparison (CI).
+    public var tokens: TokenLedger?
 
     public init(resources: [ResourceID: JSONValue] = [:], certificates: [CertificateRole: CredentialReport]? = nil) {
         self.resources = resources

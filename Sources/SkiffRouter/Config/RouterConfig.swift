@@ -1,3 +1,5 @@
+import SkiffAccess
+
 /// Everything a router does, as one document: what the reconciler pushes through the management
 /// API (`PUT /v1/config`) and what `router/config.json` holds. Applying a new one changes only
 /// what differs.
@@ -65,6 +67,8 @@ public struct RouterConfig: Codable, Sendable, Hashable {
     public typealias Connector = Binding
 
     public var site: String
+    /// An edge router: dials one interior router at a time and takes no part in link-state routing.
+    public var edge: Bool
     public var linkAccess: [LinkAccess]
     public var links: [Link]
     public var listeners: [Listener]
@@ -73,11 +77,14 @@ public struct RouterConfig: Codable, Sendable, Hashable {
     /// Changes whenever the certificates on disk change (the reconciler sets it from their serials):
     /// a new value makes the router load them again for new links.
     public var tlsRevision: String?
+    /// The grant server's address and grants; nil when the site grants nothing.
+    public var grantServer: GrantServerConfig?
 
-    public init(site: String, linkAccess: [LinkAccess] = [], links: [Link] = [], listeners: [Listener] = [],
+    public init(site: String, edge: Bool = false, linkAccess: [LinkAccess] = [], links: [Link] = [], listeners: [Listener] = [],
                 connectors: [Connector] = [], tuning: RouterTuning = .defaults)
     {
         self.site = site
+        self.edge = edge
         self.linkAccess = linkAccess
         self.links = links
         self.listeners = listeners
@@ -85,17 +92,19 @@ public struct RouterConfig: Codable, Sendable, Hashable {
         self.tuning = tuning
     }
 
-    enum CodingKeys: String, CodingKey { case site, linkAccess, links, listeners, connectors, tuning, tlsRevision }
+    enum CodingKeys: String, CodingKey { case site, edge, linkAccess, links, listeners, connectors, tuning, tlsRevision, grantServer }
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         site = try container.decode(String.self, forKey: .site)
+        edge = try container.decodeIfPresent(Bool.self, forKey: .edge) ?? false
         linkAccess = try container.decodeIfPresent([LinkAccess].self, forKey: .linkAccess) ?? []
         links = try container.decodeIfPresent([Link].self, forKey: .links) ?? []
         listeners = try container.decodeIfPresent([Listener].self, forKey: .listeners) ?? []
         connectors = try container.decodeIfPresent([Connector].self, forKey: .connectors) ?? []
         tuning = try container.decodeIfPresent(RouterTuning.self, forKey: .tuning) ?? .defaults
         tlsRevision = try container.decodeIfPresent(String.self, forKey: .tlsRevision)
+        grantServer = try container.decodeIfPresent(GrantServerConfig.self, forKey: .grantServer)
     }
 }
 
@@ -115,11 +124,18 @@ public struct RouterTuning: Codable, Sendable, Hashable {
     public var connectTimeout: Double
     /// Bytes the whole router may hold for delivery before it stops reading from links. Default 256 MiB.
     public var maxBufferedBytes: Int
+    /// Seconds between re-sent link-state adverts (sent at once on every change too). Default 10.
+    public var advertRefresh: Double
+    /// Seconds after which an advert not refreshed is dropped. Default 35.
+    public var advertMaxAge: Double
 
     public init(streamWindow: Int, maxFramePayload: Int, maxStreamsPerLink: Int, keepaliveInterval: Double,
-                keepaliveTimeout: Double, connectTimeout: Double, maxBufferedBytes: Int = 256 << 20)
+                keepaliveTimeout: Double, connectTimeout: Double, maxBufferedBytes: Int = 256 << 20, advertRefresh: Double = 10,
+                advertMaxAge: Double = 35)
     {
         self.maxBufferedBytes = maxBufferedBytes
+        self.advertRefresh = advertRefresh
+        self.advertMaxAge = advertMaxAge
         self.streamWindow = streamWindow
         self.maxFramePayload = maxFramePayload
         self.maxStreamsPerLink = maxStreamsPerLink
@@ -131,7 +147,8 @@ public struct RouterTuning: Codable, Sendable, Hashable {
     /// 4 MiB stream window, 1 MiB frames, 20,000 streams per link, ping every 1 s, dead after 3 s, 2 s connect
     /// timeout, 256 MiB held for delivery router-wide.
     enum CodingKeys: String, CodingKey {
-        case streamWindow, maxFramePayload, maxStreamsPerLink, keepaliveInterval, keepaliveTimeout, connectTimeout, maxBufferedBytes
+        case streamWindow, maxFramePayload, maxStreamsPerLink, keepaliveInterval, keepaliveTimeout, connectTimeout, maxBufferedBytes,
+             advertRefresh, advertMaxAge
     }
 
     /// Every field is optional in JSON; a missing one takes its default.
@@ -145,7 +162,9 @@ public struct RouterTuning: Codable, Sendable, Hashable {
             keepaliveInterval: try container.decodeIfPresent(Double.self, forKey: .keepaliveInterval) ?? defaults.keepaliveInterval,
             keepaliveTimeout: try container.decodeIfPresent(Double.self, forKey: .keepaliveTimeout) ?? defaults.keepaliveTimeout,
             connectTimeout: try container.decodeIfPresent(Double.self, forKey: .connectTimeout) ?? defaults.connectTimeout,
-            maxBufferedBytes: try container.decodeIfPresent(Int.self, forKey: .maxBufferedBytes) ?? defaults.maxBufferedBytes)
+            maxBufferedBytes: try container.decodeIfPresent(Int.self, forKey: .maxBufferedBytes) ?? defaults.maxBufferedBytes,
+            advertRefresh: try container.decodeIfPresent(Double.self, forKey: .advertRefresh) ?? defaults.advertRefresh,
+            advertMaxAge: try container.decodeIfPresent(Double.self, forKey: .advertMaxAge) ?? defaults.advertMaxAge)
     }
 
     public static let defaults = RouterTuning(streamWindow: 4 << 20, maxFramePayload: 1 << 20, maxStreamsPerLink: 20_000,

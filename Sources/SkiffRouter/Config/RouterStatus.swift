@@ -1,3 +1,5 @@
+import SkiffAccess
+
 /// What a router reports about itself (`GET /v1/status`).
 public struct RouterStatus: Codable, Sendable, Hashable {
     public struct Link: Codable, Sendable, Hashable {
@@ -53,4 +55,24 @@ public struct RouterStatus: Codable, Sendable, Hashable {
     public var links: [Link]
     public var listeners: [Listener]
     public var connectors: [Connector]
+    /// The grant server, when the site has AccessGrants.
+    public var grantServer: GrantServerStatus?
+    /// The network as this router sees it.
+    public var routing: Routing?
+
+    /// Routes, where each routing key is served, and how much routing talk it took.
+    public struct Routing: Codable, Sendable, Hashable {
+        /// An edge router takes no part in link-state routing.
+        public var edge: Bool
+        /// One per reachable interior router (none at an edge router).
+        public var routes: [Route]
+        /// Routing key → the sites with connectors for it (this one included).
+        public var services: [String: [String]]
+        /// Sites known from link state, with their neighbours: the network's links.
+        public var sites: [String: [String]]
+        public var linkStateSent: Int
+        public var linkStateReceived: Int
+        /// Flows passing through this router between two links.
+        public var transitFlows: Int
+    }
 }

@@ -7,14 +7,26 @@ import NIOCore
 /// stops reading (`autoRead` off), so a slow receiver stalls this flow only. Receiving: bytes are
 /// written to TCP, and credit goes back to the peer only once TCP has taken them, so a reader that
 /// stops reading holds at most one window of this router's memory.
+/// A flow crossing this router on its way elsewhere joins two streams instead (`join`): bytes
+/// received on one are sent on the other, and credit goes back upstream only as the downstream
+/// window lets them out, so flow control holds end to end and a transit router holds at most one
+/// window per direction of such a flow.
 /// All methods run on the router's event loop.
 final class FlowStream: @unchecked Sendable {
     let id: UInt32
     let routingKey: String
+    /// The router the flow is for, when the opener named one.
+    let destination: String?
     unowned let session: LinkSession
     /// Counters of the listener or connector this flow belongs to.
     let counters: FlowCounters
+    /// Flows this router sent toward one destination router (anycast balancing counts them).
+    var routeCounters: FlowCounters? {
+        didSet { routeCounters?.opened() }
+    }
     private(set) var tcp: Channel?
+    /// The other stream of a flow in transit through this router.
+    private var transit: FlowStream?
 
     private var sendWindow: Int
     /// Receive credit the peer still has; going below zero is a protocol violation.
@@ -33,9 +45,10 @@ final class FlowStream: @unchecked Sendable {
     private var lastWrite: EventLoopFuture<Void>?
     private var outputClosed = false
 
-    init(id: UInt32, routingKey: String, session: LinkSession, counters: FlowCounters, window: Int) {
+    init(id: UInt32, routingKey: String, session: LinkSession, counters: FlowCounters, window: Int, destination: String? = nil) {
         self.id = id
         self.routingKey = routingKey
+        self.destination = destination
         self.session = session
         self.counters = counters
         self.sendWindow = window
@@ -54,6 +67,12 @@ final class FlowStream: @unchecked Sendable {
         if remoteFinReceived { closeTCPOutput() }
         flushTCP()
         updateReading()
+    }
+
+    /// Joins two streams of a flow in transit: each sends on what the other receives.
+    static func join(_ a: FlowStream, _ b: FlowStream) {
+        a.transit = b
+        b.transit = a
     }
 
     // MARK: TCP → link
@@ -83,6 +102,8 @@ final class FlowStream: @unchecked Sendable {
             if next.readableBytes == 0 { pendingOut.removeFirst() } else { pendingOut[pendingOut.startIndex] = next }
             sendWindow -= count
             session.send(.data(stream: id, flags: [], payload: slice))
+            // In transit, bytes that left count as consumed upstream: credit goes back there now.
+            transit?.written(count)
         }
         if pendingOut.isEmpty, localFinPending, !localFinSent {
             localFinSent = true
@@ -105,6 +126,16 @@ final class FlowStream: @unchecked Sendable {
     func receive(_ payload: ByteBuffer, fin: Bool) -> Bool {
         receiveCredit -= payload.readableBytes
         guard receiveCredit >= 0 else { return false }
+        if let transit {
+            if payload.readableBytes > 0 { transit.readFromTCP(payload) }
+            if fin {
+                remoteFinReceived = true
+                outputClosed = true
+                transit.tcpInputClosed()
+                finishIfDone()
+            }
+            return true
+        }
         if payload.readableBytes > 0 {
             if tcp == nil { pendingIn.append(payload) } else { deliver(payload) }
         }
@@ -131,8 +162,8 @@ final class FlowStream: @unchecked Sendable {
         needsFlush = true
     }
 
-    /// TCP took `count` bytes: give credit back in batches of half a window.
-    private func written(_ count: Int) {
+    /// TCP (or, in transit, the next link) took `count` bytes: give credit back in batches of half a window.
+    func written(_ count: Int) {
         guard !closed else { return }
         unacknowledged += count
         if unacknowledged >= window / 2 {
@@ -144,6 +175,7 @@ final class FlowStream: @unchecked Sendable {
     }
 
     func flushTCP() {
+        if let transit { return transit.session.flush() }
         guard needsFlush, let tcp else { return }
         needsFlush = false
         tcp.flush()
@@ -168,22 +200,33 @@ final class FlowStream: @unchecked Sendable {
         closed = true
         session.removeStream(id)
         tcp?.close(promise: nil)
+        countClosed()
+        transit = nil
+    }
+
+    private func countClosed() {
         counters.closed()
+        routeCounters?.closed()
     }
 
     /// The peer reset the stream, or the link went down: drop the TCP connection at once.
     func abort() {
         guard !closed else { return }
         closed = true
-        counters.closed()
+        countClosed()
         tcp?.close(promise: nil)
+        if let transit {
+            self.transit = nil
+            transit.transit = nil
+            transit.tcpFailed()
+        }
     }
 
     /// The TCP side failed or vanished before a clean close: reset the stream at the peer.
     func tcpFailed() {
         guard !closed else { return }
         closed = true
-        counters.closed()
+        countClosed()
         session.send(.reset(id))
         session.flush()
         session.removeStream(id)

@@ -4,7 +4,8 @@ import NIOPosix
 import NIOSSL
 
 /// Keeps one configured link connected: dials, and after every failure or drop dials again with
-/// capped exponential backoff (0.5 s doubling to 30 s).
+/// capped exponential backoff (0.5 s doubling to 30 s). At an edge router with several links, a
+/// failure hands over to the next link instead (`Router.failOver`); this one stands by.
 final class LinkDialer: @unchecked Sendable {
     let config: RouterConfig.Link
     unowned let router: Router
@@ -15,23 +16,39 @@ final class LinkDialer: @unchecked Sendable {
     private var retry: Scheduled<Void>?
     private var channel: Channel?
     private var stopped = false
+    /// Dialling (or connected), as opposed to not started or standing by.
+    private(set) var isActive = false
 
     init(config: RouterConfig.Link, router: Router) {
         self.config = config
         self.router = router
     }
 
-    func start() { dial() }
+    func start() {
+        guard !stopped, !isActive else { return }
+        isActive = true
+        state = "connecting"
+        dial()
+    }
+
+    /// Stops dialling (an edge router uses another link now); `start` resumes.
+    func standBy() {
+        isActive = false
+        state = "standby"
+        retry?.cancel()
+        channel?.close(promise: nil)
+    }
 
     func stop() {
         stopped = true
+        isActive = false
         retry?.cancel()
         session?.close(reason: "link removed from the configuration", code: .normal)
         channel?.close(promise: nil)
     }
 
     private func dial() {
-        guard !stopped else { return }
+        guard !stopped, isActive else { return }
         state = "connecting"
         let context: NIOSSLContext
         do {
@@ -42,7 +59,7 @@ final class LinkDialer: @unchecked Sendable {
         }
         let tuning = router.config.tuning
         let session = LinkSession(direction: .outgoing(link: config.name), localSite: router.config.site, tuning: tuning,
-                                  delegate: router, logger: router.logger)
+                                  delegate: router, logger: router.logger, cost: config.cost)
         session.budget = router.budget
         let hostname = TLSContexts.serverHostname(config.host)
         ClientBootstrap(group: router.loop)
@@ -85,12 +102,16 @@ final class LinkDialer: @unchecked Sendable {
     }
 
     private func failed(_ message: String) {
-        state = "down"
         lastError = message
-        guard !stopped else { return }
+        guard !stopped, isActive else { return }
+        state = "down"
         router.logger.warning("link down", metadata: ["link": "\(config.name)", "error": "\(message)"])
         let delay = min(30.0, 0.5 * Double(1 << min(attempt, 6)))
         attempt += 1
+        if router.isEdgeRouter, router.dialers.count > 1 {
+            router.failOver(from: self, after: .milliseconds(Int64(min(delay, 2) * 1000)))
+            return
+        }
         retry = router.loop.scheduleTask(in: .milliseconds(Int64(delay * 1000))) { [weak self] in self?.dial() }
     }
 }

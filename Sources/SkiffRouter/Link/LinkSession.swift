@@ -6,12 +6,17 @@ import NIOSSL
 /// What a link session needs from its router.
 protocol LinkSessionDelegate: AnyObject, Sendable {
     var localRoutingKeys: [String] { get }
+    /// The routing keys to advertise to `session`'s peer (ADVERT).
+    func advertisedKeys(for session: LinkSession) -> [String]
+    /// This router is an edge router.
+    var isEdgeRouter: Bool { get }
+    func sessionReceivedLinkState(_ session: LinkSession, _ advert: LinkStateAdvert)
     func sessionUp(_ session: LinkSession)
     func sessionDown(_ session: LinkSession, reason: String)
     func sessionKeysChanged(_ session: LinkSession)
     /// A stream the peer opened: attach it to a local connector, or return nil to reset it.
     func acceptStream(_ stream: FlowStream) -> Bool
-    func counters(forStreamTo routingKey: String) -> FlowCounters
+    func counters(forStreamTo routingKey: String, destination: String?) -> FlowCounters
 }
 
 /// One link, after TLS: hello and adverts, the stream table, keepalive, and frame dispatch.
@@ -33,7 +38,10 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     weak var budget: BufferBudget?
 
     private(set) var peerSite: String?
+    private(set) var peerIsEdge = false
     private(set) var peerKeys: Set<String> = []
+    /// The link's cost: configured for an outgoing link, learnt from the dialler's hello for an incoming one.
+    private(set) var cost: Int
     private(set) var isUp = false
     private(set) var streams: [UInt32: FlowStream] = [:]
     private var nextStreamID: UInt32
@@ -48,8 +56,9 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     private(set) var closeReason: String?
     private var tornDown = false
 
-    init(direction: Direction, localSite: String, tuning: RouterTuning, delegate: LinkSessionDelegate, logger: Logger) {
+    init(direction: Direction, localSite: String, tuning: RouterTuning, delegate: LinkSessionDelegate, logger: Logger, cost: Int = 1) {
         self.direction = direction
+        self.cost = cost
         self.localSite = localSite
         self.tuning = tuning
         self.delegate = delegate
@@ -82,7 +91,8 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     private func start(_ context: ChannelHandlerContext) {
         guard keepalive == nil else { return }
         lastReceived = .now()
-        sendJSON(LinkHello(site: localSite, protocolVersion: Int(WireFormat.version)), as: Frame.hello)
+        sendJSON(LinkHello(site: localSite, protocolVersion: Int(WireFormat.version), edge: delegate?.isEdgeRouter ?? false,
+                           cost: direction == .incoming ? nil : cost), as: Frame.hello)
         advertise()
         // Check often, ping once per interval: silence is caught within a quarter second of the timeout.
         let check = TimeAmount.milliseconds(Int64(min(tuning.keepaliveInterval, 0.25) * 1000))
@@ -91,9 +101,15 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
         }
     }
 
-    /// Sends this router's routing keys (on start and whenever connectors change).
+    /// Sends the routing keys reachable through this router (on start and whenever they change).
     func advertise() {
-        sendJSON(RouteAdvert(keys: (delegate?.localRoutingKeys ?? []).sorted()), as: Frame.advert)
+        sendJSON(RouteAdvert(keys: (delegate?.advertisedKeys(for: self) ?? []).sorted()), as: Frame.advert)
+        flush()
+    }
+
+    /// Sends a link-state advert (this router's or one being flooded on).
+    func sendLinkState(_ advert: LinkStateAdvert) {
+        sendJSON(advert, as: Frame.linkState)
         flush()
     }
 
@@ -176,8 +192,8 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
             receiveData(id, flags: flags, payload: payload)
         case .windowUpdate(let id, let delta):
             streams[id]?.grant(delta)
-        case .open(let id, let key):
-            acceptOpen(id, routingKey: key)
+        case .open(let id, let key, let destination):
+            acceptOpen(id, routingKey: key, destination: destination)
         case .ping(let ack, let opaque):
             if ack {
                 if let sent = pingSentAt { rtt = .now() - sent }
@@ -190,6 +206,8 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
         case .hello(let payload):
             guard let hello = decode(LinkHello.self, payload) else { return protocolViolation("unreadable hello") }
             peerSite = hello.site
+            peerIsEdge = hello.edge ?? false
+            if direction == .incoming, let cost = hello.cost { self.cost = max(1, cost) }
             isUp = true
             logger.info("link up", metadata: ["peer": "\(remoteAddress)", "peerSite": "\(hello.site)"])
             delegate?.sessionUp(self)
@@ -197,6 +215,9 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
             guard let advert = decode(RouteAdvert.self, payload) else { return protocolViolation("unreadable advert") }
             peerKeys = Set(advert.keys)
             delegate?.sessionKeysChanged(self)
+        case .linkState(let payload):
+            guard let advert = decode(LinkStateAdvert.self, payload) else { return protocolViolation("unreadable link-state advert") }
+            delegate?.sessionReceivedLinkState(self, advert)
         }
     }
 
@@ -222,14 +243,14 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
         }
     }
 
-    private func acceptOpen(_ id: UInt32, routingKey: String) {
+    private func acceptOpen(_ id: UInt32, routingKey: String, destination: String?) {
         guard streams[id] == nil, id % 2 != nextStreamID % 2 else { return protocolViolation("open of stream \(id) reuses an id") }
         guard streams.count < tuning.maxStreamsPerLink, let delegate else {
             send(.reset(id))
             return
         }
-        let stream = FlowStream(id: id, routingKey: routingKey, session: self, counters: delegate.counters(forStreamTo: routingKey),
-                                window: tuning.streamWindow)
+        let stream = FlowStream(id: id, routingKey: routingKey, session: self, counters: delegate.counters(forStreamTo: routingKey, destination: destination),
+                                window: tuning.streamWindow, destination: destination)
         streams[id] = stream
         if !delegate.acceptStream(stream) {
             streams[id] = nil
@@ -246,13 +267,15 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     // MARK: Streams
 
     /// Opens a stream to the peer for a flow arriving at a listener; data may follow at once.
-    func openStream(routingKey: String, counters: FlowCounters) -> FlowStream? {
+    /// `destination` names the router the flow is for when it may cross further links.
+    func openStream(routingKey: String, destination: String? = nil, counters: FlowCounters) -> FlowStream? {
         guard isUp, streams.count < tuning.maxStreamsPerLink else { return nil }
         let id = nextStreamID
         nextStreamID &+= 2
-        let stream = FlowStream(id: id, routingKey: routingKey, session: self, counters: counters, window: tuning.streamWindow)
+        let stream = FlowStream(id: id, routingKey: routingKey, session: self, counters: counters, window: tuning.streamWindow,
+                                destination: destination)
         streams[id] = stream
-        send(.open(stream: id, routingKey: routingKey))
+        send(.open(stream: id, routingKey: routingKey, destination: destination))
         return stream
     }
 

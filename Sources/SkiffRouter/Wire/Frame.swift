@@ -6,9 +6,11 @@ public enum Frame: Sendable, Equatable {
     case windowUpdate(stream: UInt32, delta: UInt32)
     case ping(ack: Bool, opaque: UInt32)
     case goAway(LinkErrorCode)
-    case open(stream: UInt32, routingKey: String)
+    /// `destination`: the router the flow is for, when it is not the receiver's choice.
+    case open(stream: UInt32, routingKey: String, destination: String? = nil)
     case hello(ByteBuffer)
     case advert(ByteBuffer)
+    case linkState(ByteBuffer)
 
     /// A stream abort: a data frame with RST and no payload.
     public static func reset(_ stream: UInt32) -> Frame {
@@ -29,7 +31,7 @@ public enum FrameError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unsupportedVersion(let version): "unsupported protocol version \(version)"
         case .unknownType(let type): "unknown frame type \(type)"
         case .payloadTooLarge(let length, let limit): "frame payload of \(length) bytes exceeds the limit of \(limit)"
-        case .invalidRoutingKey: "open frame with an empty, oversized or non-UTF-8 routing key"
+        case .invalidRoutingKey: "open frame with an empty, oversized or non-UTF-8 routing key or destination"
         case .invalidFlags(let type, let flags): "flags 0x\(String(flags, radix: 16)) are not valid on a \(type) frame"
         }
     }

@@ -16,13 +16,21 @@ public enum FrameEncoder {
             writeHeader(&header, .ping, ack ? .ack : [], 0, opaque)
         case .goAway(let code):
             writeHeader(&header, .goAway, [], 0, code.rawValue)
-        case .open(let stream, let routingKey):
-            var payload = allocator.buffer(capacity: routingKey.utf8.count)
+        case .open(let stream, let routingKey, let destination):
+            var payload = allocator.buffer(capacity: routingKey.utf8.count + (destination.map { $0.utf8.count + 1 } ?? 0))
             payload.writeString(routingKey)
+            if let destination {
+                payload.writeInteger(WireFormat.openSeparator)
+                payload.writeString(destination)
+            }
             writeHeader(&header, .open, [], stream, UInt32(payload.readableBytes))
             header.writeBuffer(&payload)
-        case .hello(var payload), .advert(var payload):
-            let type: FrameType = if case .hello = frame { .hello } else { .advert }
+        case .hello(var payload), .advert(var payload), .linkState(var payload):
+            let type: FrameType = switch frame {
+            case .hello: .hello
+            case .advert: .advert
+            default: .linkState
+            }
             writeHeader(&header, type, [], 0, UInt32(payload.readableBytes))
             header.writeBuffer(&payload)
         }

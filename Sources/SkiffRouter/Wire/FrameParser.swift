@@ -30,7 +30,7 @@ public struct FrameParser: Sendable {
         case .goAway:
             buffer.moveReaderIndex(forwardBy: WireFormat.headerSize)
             return .goAway(LinkErrorCode(rawValue: length))
-        case .data, .open, .hello, .advert:
+        case .data, .open, .hello, .advert, .linkState:
             guard length <= maxPayload else { throw FrameError.payloadTooLarge(length: length, limit: maxPayload) }
             guard buffer.readableBytes >= WireFormat.headerSize + Int(length) else { return nil }
             buffer.moveReaderIndex(forwardBy: WireFormat.headerSize)
@@ -44,16 +44,25 @@ public struct FrameParser: Sendable {
         case .data:
             return .data(stream: stream, flags: flags, payload: payload)
         case .open:
-            guard payload.readableBytes > 0, payload.readableBytes <= WireFormat.maxRoutingKeyBytes,
-                  let key = payload.getString(at: payload.readerIndex, length: payload.readableBytes),
-                  Array(key.utf8) == payload.getBytes(at: payload.readerIndex, length: payload.readableBytes)
-            else { throw FrameError.invalidRoutingKey }
-            return .open(stream: stream, routingKey: key)
+            let bytes = Array(payload.readableBytesView)
+            let parts = bytes.split(separator: WireFormat.openSeparator, maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count <= 2, let key = name(parts[0]) else { throw FrameError.invalidRoutingKey }
+            guard parts.count == 2 else { return .open(stream: stream, routingKey: key) }
+            guard !parts[1].contains(WireFormat.openSeparator), let destination = name(parts[1]) else { throw FrameError.invalidRoutingKey }
+            return .open(stream: stream, routingKey: key, destination: destination)
         case .hello:
             return .hello(payload)
+        case .linkState:
+            return .linkState(payload)
         default:
             return .advert(payload)
         }
+    }
+
+    /// 1–255 bytes of valid UTF-8.
+    private static func name(_ bytes: ArraySlice<UInt8>) -> String? {
+        guard !bytes.isEmpty, bytes.count <= WireFormat.maxRoutingKeyBytes else { return nil }
+        return String(validating: bytes, as: UTF8.self)
     }
 
     private static func uint32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {

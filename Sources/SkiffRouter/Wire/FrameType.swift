@@ -1,6 +1,6 @@
 /// Wire constants of the link protocol (docs/protocol.md). Every number here is pinned by a test.
 
-/// The frame types. 0–3 are yamux's; 4–6 are Skiff's.
+/// The frame types. 0–3 are yamux's; 4–7 are Skiff's.
 public enum FrameType: UInt8, Sendable, CaseIterable {
     /// Stream payload; flags FIN (half-close) and RST (abort) ride on it.
     case data = 0
@@ -10,12 +10,15 @@ public enum FrameType: UInt8, Sendable, CaseIterable {
     case ping = 2
     /// The sender is closing the link; `length` carries a `LinkErrorCode`.
     case goAway = 3
-    /// Opens a stream; the payload is the routing key (UTF-8). Data may follow at once.
+    /// Opens a stream; the payload is the routing key (UTF-8), optionally followed by a 0 byte and
+    /// the destination router (when the flow crosses more than one link). Data may follow at once.
     case open = 4
     /// First frame on a link from each side; the payload is a JSON `LinkHello`.
     case hello = 5
     /// A router's routing keys (JSON `RouteAdvert`); sent after hello and on every change.
     case advert = 6
+    /// An interior router's link-state advert (JSON `LinkStateAdvert`), flooded to every interior router.
+    case linkState = 7
 }
 
 /// Frame flags (a bit set in the 16-bit flags field).
@@ -58,6 +61,8 @@ public enum WireFormat {
     public static let headerSize = 12
     /// Largest payload accepted by default (data, open, hello, advert).
     public static let defaultMaxPayload = 1 << 20
-    /// Longest routing key, in bytes.
+    /// Longest routing key (and destination router name), in bytes.
     public static let maxRoutingKeyBytes = 255
+    /// Separates the routing key from the destination in an OPEN payload.
+    public static let openSeparator: UInt8 = 0
 }

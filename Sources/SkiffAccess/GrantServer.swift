@@ -1,0 +1,192 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import SkiffPKI
+
+/// The HTTPS server (TLS 1.3 only, the router's server certificate) that redeems a site's grants
+/// for link credentials issued by the site's CA. It runs inside the router process, on the router's
+/// event loop; all of its state lives on that loop.
+public final class GrantServer: @unchecked Sendable {
+    /// Largest request body read; past it the request is refused with 413.
+    public static let maxBody = 16 << 10
+    /// A connection that has not finished its request by then is closed.
+    public static let requestTimeout = TimeAmount.seconds(10)
+
+    public let loop: EventLoop
+    let stateDirectory: String
+    let logger: Logger
+    let pki: SitePKI
+    private(set) var config: GrantServerConfig?
+    private var site = ""
+    private var channel: Channel?
+    private var bindError: String?
+    private var bookError: String?
+    private var book = GrantBook()
+    private var limiter = FailureRateLimiter(limit: 10)
+    /// The clock; tests move it.
+    var now: @Sendable () -> Date = { Date() }
+
+    public init(stateDirectory: String, loop: EventLoop, logger: Logger) {
+        self.stateDirectory = stateDirectory
+        self.loop = loop
+        self.logger = logger
+        self.pki = SitePKI(stateDirectory: stateDirectory)
+    }
+
+    /// Serves `config` (nil: serves nothing) for `site`. Binds again when the address changes or
+    /// `reloadCertificates` says the certificates on disk changed; (re)arms the grants either way.
+    public func apply(_ config: GrantServerConfig?, site: String, reloadCertificates: Bool) -> EventLoopFuture<Void> {
+        loop.flatSubmit {
+            let old = self.config
+            self.config = config
+            self.site = site
+            guard let config else {
+                return self.unbind()
+            }
+            if config.failuresPerMinute != self.limiter.limit { self.limiter = FailureRateLimiter(limit: config.failuresPerMinute) }
+            self.arm(config)
+            let addressChanged = old.map { $0.host != config.host || $0.port != config.port } ?? true
+            guard addressChanged || reloadCertificates || self.channel == nil else { return self.loop.makeSucceededVoidFuture() }
+            return self.unbind().flatMap { self.bind(config) }
+        }
+    }
+
+    public func shutdown() -> EventLoopFuture<Void> {
+        loop.flatSubmit { self.unbind() }
+    }
+
+    /// Where the server stands, for the management API. Nil when no grants are configured.
+    public func status() -> EventLoopFuture<GrantServerStatus?> {
+        loop.submit {
+            guard let config = self.config else { return nil }
+            let serial = (try? self.pki.loadCA().certificate.serialHex) ?? ""
+            let grants = self.book.grants.values.sorted { $0.name < $1.name }.map { record in
+                GrantServerStatus.Grant(name: record.name, url: record.url, state: record.state(now: self.now(), caSerial: serial),
+                                        redemptions: record.redemptions, redemptionsAllowed: record.redemptionsAllowed,
+                                        expiresAt: record.expiresAt)
+            }
+            return GrantServerStatus(address: "\(config.host):\(config.port)", error: self.bookError ?? self.bindError, grants: grants)
+        }
+    }
+
+    // MARK: Grants
+
+    private func arm(_ config: GrantServerConfig) {
+        do {
+            if bookError != nil || book.grants.isEmpty { book = try GrantBook.load(stateDirectory: stateDirectory) }
+            bookError = nil
+        } catch {
+            // A damaged book is never overwritten: counts in it may be all that stops a reuse.
+            bookError = "\(error)"
+            logger.error("grant records unreadable; refusing redemptions", metadata: ["error": "\(error)"])
+            return
+        }
+        guard let ca = try? pki.loadCA() else {
+            bookError = "the site has no usable CA yet"
+            return
+        }
+        var armed = book
+        guard armed.arm(config, caSerial: ca.certificate.serialHex, now: now()) else { return }
+        do {
+            try armed.save(stateDirectory: stateDirectory)
+            book = armed
+            logger.info("grants armed", metadata: ["grants": "\(config.grants.map(\.name).sorted())"])
+        } catch {
+            bookError = "cannot save grant records: \(error)"
+        }
+    }
+
+    /// Decides one redemption: checks limits and the code, issues the credentials, counts the use
+    /// (on disk before answering, so a crash never hands out an uncounted use).
+    func redeem(grant name: String, body: ByteBuffer?, from address: String) -> Result<RedemptionResponse, RedemptionRefusal> {
+        let now = now()
+        guard limiter.allows(address, now: now) else { return .failure(.rateLimited) }
+        guard let config, bookError == nil, let ca = try? pki.loadCA() else { return .failure(.unavailable) }
+        guard let body, body.readableBytes > 0,
+              let request = try? JSONDecoder().decode(RedemptionRequest.self, from: Data(body.readableBytesView)),
+              Self.isName(request.site), Self.isName(request.link)
+        else { return .failure(.badRequest) }
+        let record: GrantRecord
+        switch book.check(name: name, code: request.code, caSerial: ca.certificate.serialHex, now: now) {
+        case .failure(let refusal):
+            if refusal == .unknownGrant || refusal == .wrongCode { limiter.recordFailure(address, now: now) }
+            logger.notice("redemption refused", metadata: ["grant": "\(name)", "client": "\(address)", "reason": "\(refusal.rawValue)"])
+            return .failure(refusal)
+        case .success(let found):
+            record = found
+        }
+        do {
+            let credential = try ca.issue(.client(link: request.link, grantedBy: site, validity: CertificateProfile.defaultClientValidity), now: now)
+            var counted = book
+            counted.recordRedemption(name: record.name, by: request.site)
+            try counted.save(stateDirectory: stateDirectory)
+            book = counted
+            logger.info("grant redeemed", metadata: ["grant": "\(name)", "by": "\(request.site)", "client": "\(address)",
+                                                      "redemptions": "\(record.redemptions + 1)/\(record.redemptionsAllowed)"])
+            return .success(RedemptionResponse(site: site, endpoints: config.linkEndpoints, ca: try ca.credential.certificatePEM,
+                                               certificate: try credential.certificatePEM, key: try credential.keyPEM))
+        } catch {
+            logger.error("cannot issue link credentials", metadata: ["grant": "\(name)", "error": "\(error)"])
+            return .failure(.unavailable)
+        }
+    }
+
+    /// Site and link names: DNS labels, as Kubernetes names are.
+    static func isName(_ text: String) -> Bool {
+        (1...63).contains(text.utf8.count) && text.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 46 }
+    }
+
+    // MARK: Socket
+
+    private func bind(_ config: GrantServerConfig) -> EventLoopFuture<Void> {
+        let context: NIOSSLContext
+        do {
+            context = try Self.tlsContext(pki: pki)
+        } catch {
+            bindError = "the server certificate is unusable: \(error)"
+            logger.error("cannot serve grants", metadata: ["error": "\(error)"])
+            return loop.makeSucceededVoidFuture()
+        }
+        return ServerBootstrap(group: loop)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(ChannelOptions.backlog, value: 64)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(NIOSSLServerHandler(context: context))
+                    try sync.configureHTTPServerPipeline(withErrorHandling: true)
+                    try sync.addHandler(GrantRequestHandler(server: self))
+                    channel.eventLoop.scheduleTask(in: Self.requestTimeout) { channel.close(promise: nil) }
+                }
+            }
+            .bind(host: config.host, port: config.port)
+            .map { channel in
+                self.channel = channel
+                self.bindError = nil
+                self.logger.info("serving grants", metadata: ["address": "\(config.host):\(config.port)"])
+            }
+            .recover { error in
+                self.bindError = "cannot bind \(config.host):\(config.port): \(error)"
+                self.logger.error("cannot serve grants", metadata: ["address": "\(config.host):\(config.port)", "error": "\(error)"])
+            }
+    }
+
+    private func unbind() -> EventLoopFuture<Void> {
+        guard let channel else { return loop.makeSucceededVoidFuture() }
+        self.channel = nil
+        return channel.close().recover { _ in }
+    }
+
+    /// TLS 1.3 only, with the router's server certificate; clients present none.
+    static func tlsContext(pki: SitePKI) throws -> NIOSSLContext {
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(pki.serverFolder + "/tls.crt").map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: pki.serverFolder + "/tls.key", format: .pem)))
+        configuration.minimumTLSVersion = .tlsv13
+        configuration.maximumTLSVersion = .tlsv13
+        return try NIOSSLContext(configuration: configuration)
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import SkiffPKI
+
+/// Redeems a token for a site and keeps what it yields: credentials under `pki/links/<name>/`,
+/// the outcome in `records/tokens.json`. Never throws for a refusal: the outcome is recorded and
+/// returned, so one bad token does not stop the rest of a site's apply.
+public enum TokenRedemption {
+    public static func redeem(name: String, token: RedemptionClient.Token, cost: Int, site: String, stateDirectory: String,
+                              manual: Bool = false, now: Date = Date()) throws -> TokenLedger.Record
+    {
+        var ledger = try TokenLedger.load(stateDirectory: stateDirectory)
+        let digest = TokenLedger.digest(url: token.url, code: token.code)
+        var record = TokenLedger.Record(name: name, token: digest, outcome: .failed, at: now, cost: cost, manual: manual)
+        do {
+            let response = try RedemptionClient.redeem(token, site: site, link: name)
+            try store(response, link: name, stateDirectory: stateDirectory, now: now)
+            record.outcome = .redeemed
+            record.grantingSite = response.site
+            record.endpoints = response.endpoints
+        } catch AccessError.refused(let refusal, let message, let url) {
+            record.outcome = refusal.isPermanent ? .refused : .failed
+            record.message = AccessError.refused(refusal, message: message, url: url).description
+        } catch {
+            record.message = "\(error)"
+        }
+        ledger.tokens[name] = record
+        try ledger.save(stateDirectory: stateDirectory)
+        return record
+    }
+
+    /// Writes the link's credentials, then checks them as the router will use them.
+    static func store(_ response: RedemptionResponse, link: String, stateDirectory: String, now: Date) throws {
+        let pki = SitePKI(stateDirectory: stateDirectory)
+        let folder = pki.linkFolder(link)
+        try PEMFiles.write(response.key, to: folder + "/tls.key", permissions: 0o600)
+        try PEMFiles.write(response.certificate, to: folder + "/tls.crt", permissions: 0o644)
+        try PEMFiles.write(response.ca, to: folder + "/ca.crt", permissions: 0o644)
+        let report = pki.inspectLink(link, now: now)
+        guard report.problems.isEmpty else {
+            throw AccessError.unreachable(url: "", message: "the credentials received do not check out: "
+                + report.problems.map { "\($0)" }.joined(separator: "; "))
+        }
+    }
+}

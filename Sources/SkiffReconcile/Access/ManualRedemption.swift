@@ -1,0 +1,41 @@
+import Foundation
+import SkiffAccess
+import SkiffModel
+import SkiffRouter
+
+/// `skiff token redeem FILE`: a token redeemed by hand, for sites not driven from git. The link it
+/// creates is kept (records/tokens.json marks it manual) and pushed to the router if it runs.
+public enum ManualRedemption {
+    public struct Outcome: Sendable {
+        public var record: TokenLedger.Record
+        /// Whether the running router now dials the link (false: the next `apply` or router start will).
+        public var routerUpdated: Bool
+    }
+
+    public static func redeem(file path: String, site: String, stateDirectory: StateDirectory, now: Date = Date()) throws -> Outcome {
+        guard let data = FileManager.default.contents(atPath: path) else { throw AccessError.badToken(path: path, message: "cannot be read") }
+        let (resources, diagnostics) = Network.loadStandalone(NetworkFile(path: path, bytes: Array(data)), site: site)
+        if let error = diagnostics.errors.first { throw AccessError.badToken(path: path, message: "\(error)".dropPrefix(path + ": ")) }
+        let tokens = resources.filter { $0.kind == .accessToken }
+        guard tokens.count == 1, let token = tokens.first else {
+            throw AccessError.badToken(path: path, message: "expected one AccessToken, found \(tokens.count) (and \(resources.count - tokens.count) other resources)")
+        }
+        let spec = AccessTokenSpec(token.spec)
+        let record = try TokenRedemption.redeem(name: token.name, token: RedemptionClient.Token(url: spec.url, code: spec.code, ca: spec.ca),
+                                                cost: spec.linkCost, site: site, stateDirectory: stateDirectory.path, manual: true, now: now)
+        guard record.outcome == .redeemed else {
+            throw AccessError.badToken(path: path, message: record.message ?? "not redeemed")
+        }
+        return Outcome(record: record, routerUpdated: pushLink(record, site: site, stateDirectory: stateDirectory))
+    }
+
+    /// Adds the new link to the running router's configuration; false when no router runs.
+    static func pushLink(_ record: TokenLedger.Record, site: String, stateDirectory: StateDirectory) -> Bool {
+        let supervisor = RouterSupervisor(stateDirectory: stateDirectory)
+        guard var config = try? supervisor.liveConfig() else { return false }
+        let ledger = TokenLedger(tokens: [record.name: record])
+        let links = TokenPlanning.links(site: DesiredSite(name: site, resources: []), ledger: ledger)
+        config.links = config.links.filter { $0.name != record.name } + links
+        return (try? supervisor.client.put(config)) != nil
+    }
+}

@@ -1,0 +1,237 @@
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// Where a new flow goes.
+enum FlowRoute {
+    /// A connector at this router.
+    case local(ConnectorState)
+    /// Over a link: to `destination` (nil: the peer chooses, as an edge router's interior does).
+    case link(LinkSession, destination: String?)
+}
+
+extension Router {
+    // MARK: Link state
+
+    var isEdgeRouter: Bool { config.edge }
+    var site: String { config.site }
+    var interiorSessions: [LinkSession] { upSessions.filter { !$0.peerIsEdge && $0.peerSite != nil } }
+    var edgeSessions: [LinkSession] { upSessions.filter { $0.peerIsEdge && $0.peerSite != nil } }
+
+    /// Keys with a connector here whose target answers (or has not been tried).
+    var servedKeys: Set<String> {
+        Set(connectors.values.filter(\.reachable).map(\.config.routingKey))
+    }
+
+    /// Every routing key reachable from here: served here, by attached edge sites, by routers the
+    /// routing table reaches, or (at an edge) through its interior router.
+    var networkKeys: Set<String> {
+        var keys = servedKeys.union(edgeSessions.flatMap(\.peerKeys))
+        for destination in routingTable.routes.keys { keys.formUnion(linkState.advert(from: destination)?.keys ?? []) }
+        if isEdgeRouter { keys.formUnion(upSessions.flatMap(\.peerKeys)) }
+        return keys
+    }
+
+    /// What a direct peer hears in ADVERT: an edge peer every key in the network; others the keys served here.
+    func advertisedKeys(for session: LinkSession) -> [String] {
+        Array(session.peerIsEdge ? networkKeys : servedKeys.union(isEdgeRouter ? [] : Set(edgeSessions.flatMap(\.peerKeys))))
+    }
+
+    /// The keys served here changed (connectors, reachability, edge peers): tell the peers and the network.
+    func keysChanged() {
+        for session in upSessions { session.advertise() }
+        originateAdvert()
+    }
+
+    /// Issues this router's advert when its content changed (or `force`, to refresh it before it ages
+    /// out), floods it to every interior peer and computes routes again.
+    func originateAdvert(force: Bool = false) {
+        guard !isEdgeRouter, !site.isEmpty else { return }
+        var neighbours: [String: Int] = [:]
+        for session in interiorSessions {
+            guard let peer = session.peerSite, peer != site else { continue }
+            neighbours[peer] = min(neighbours[peer] ?? .max, session.cost)
+        }
+        let keys = servedKeys.union(edgeSessions.flatMap(\.peerKeys))
+        var advert = LinkStateAdvert(origin: site, sequence: advertSequence + 1,
+                                     neighbours: neighbours.map { .init(site: $0.key, cost: $0.value) }, keys: Array(keys))
+        if !force, let own = linkState.advert(from: site), own.sameContent(as: advert) { return }
+        advertSequence += 1
+        advert.sequence = advertSequence
+        linkState.accept(advert, now: Date())
+        flood(advert, except: nil)
+        recomputeRoutes()
+    }
+
+    private func flood(_ advert: LinkStateAdvert, except source: LinkSession?) {
+        for session in interiorSessions where session !== source {
+            session.sendLinkState(advert)
+            linkStateSent += 1
+        }
+    }
+
+    func sessionReceivedLinkState(_ session: LinkSession, _ advert: LinkStateAdvert) {
+        linkStateReceived += 1
+        guard !isEdgeRouter, !session.peerIsEdge else { return }
+        if advert.origin == site {
+            // Our own advert from before a restart is still about: outnumber it.
+            if advert.sequence >= advertSequence {
+                advertSequence = advert.sequence
+                originateAdvert(force: true)
+            }
+            return
+        }
+        guard linkState.accept(advert, now: Date()) else { return }
+        flood(advert, except: session)
+        recomputeRoutes()
+    }
+
+    /// A new interior peer learns everything known here at once, so it need not wait for refreshes.
+    func synchronise(_ session: LinkSession) {
+        guard !isEdgeRouter, !session.peerIsEdge else { return }
+        for advert in linkState.adverts.values where advert.origin != site {
+            session.sendLinkState(advert)
+            linkStateSent += 1
+        }
+    }
+
+    func recomputeRoutes() {
+        let table = RouteComputation.routes(from: site, adverts: linkState.adverts)
+        if table != routingTable {
+            routingTable = table
+            logger.debug("routes computed", metadata: ["routes": "\(table.sorted.map { "\($0.destination) via \($0.nextHop) (\($0.cost))" })"])
+        }
+        let keys = networkKeys
+        if keys != lastNetworkKeys {
+            lastNetworkKeys = keys
+            for session in edgeSessions { session.advertise() }
+        }
+    }
+
+    /// Refreshes this router's advert, ages out those not refreshed, and probes unreachable connectors.
+    func startRoutingTimer() {
+        let every = TimeAmount.milliseconds(1000)
+        var elapsed = 0.0
+        routingTimer = loop.scheduleRepeatedTask(initialDelay: every, delay: every) { [weak self] _ in
+            guard let self else { return }
+            elapsed += 1
+            self.linkState.maxAge = self.config.tuning.advertMaxAge
+            if elapsed >= self.config.tuning.advertRefresh {
+                elapsed = 0
+                self.originateAdvert(force: true)
+            }
+            if !self.linkState.expire(now: Date(), keeping: self.site).isEmpty { self.recomputeRoutes() }
+            self.probeUnreachableConnectors()
+        }
+    }
+
+    // MARK: Choosing a route
+
+    /// Where a new flow for `key` goes: a reachable local connector first; otherwise the destination
+    /// with the lowest (flows sent there + path cost) among routers that serve the key and attached
+    /// edge sites that do; as a last resort a local connector that did not answer before.
+    /// `arrivedOn` is never chosen, so a flow is never handed back where it came from.
+    func route(for key: String, arrivedOn: LinkSession? = nil) -> FlowRoute? {
+        if let connector = pickConnector(for: key, reachableOnly: true) { return .local(connector) }
+        if isEdgeRouter {
+            let sessions = upSessions.filter { $0 !== arrivedOn && $0.peerKeys.contains(key) }
+            if let session = sessions.min(by: { ($0.cost, $0.openFlows) < ($1.cost, $1.openFlows) }) { return .link(session, destination: nil) }
+        } else if let route = anycast(key, arrivedOn: arrivedOn) {
+            return route
+        }
+        return pickConnector(for: key, reachableOnly: false).map { .local($0) }
+    }
+
+    private func anycast(_ key: String, arrivedOn: LinkSession?) -> FlowRoute? {
+        var candidates: [AnycastBalancer.Candidate] = []
+        for route in routingTable.routes.values where linkState.advert(from: route.destination)?.keys.contains(key) == true {
+            candidates.append(.init(destination: route.destination, cost: route.cost, openFlows: flowsTo[route.destination]?.open ?? 0))
+        }
+        var edges: [String: LinkSession] = [:]
+        for session in edgeSessions where session !== arrivedOn && session.peerKeys.contains(key) {
+            guard let peer = session.peerSite else { continue }
+            edges[peer] = session
+            candidates.append(.init(destination: peer, cost: session.cost, openFlows: flowsTo[peer]?.open ?? 0))
+        }
+        turn &+= 1
+        guard let choice = AnycastBalancer.choose(candidates, turn: turn) else { return nil }
+        if let edge = edges[choice.destination] { return .link(edge, destination: choice.destination) }
+        guard let session = session(toward: choice.destination), session !== arrivedOn else { return nil }
+        return .link(session, destination: choice.destination)
+    }
+
+    /// The link to the next hop toward `destination`.
+    func session(toward destination: String) -> LinkSession? {
+        guard let hop = routingTable[destination]?.nextHop else { return nil }
+        return interiorSessions.filter { $0.peerSite == hop }.min { $0.cost < $1.cost }
+    }
+
+    /// The connector for `key` here with the fewest open flows (rotating among equals).
+    func pickConnector(for key: String, reachableOnly: Bool) -> ConnectorState? {
+        let matching = connectors.values.filter { $0.config.routingKey == key && (!reachableOnly || $0.reachable) }
+        let candidates = matching.map { AnycastBalancer.Candidate(destination: $0.config.name, cost: 0, openFlows: $0.counters.open) }
+        guard !candidates.isEmpty else { return nil }
+        turn &+= 1
+        let choice = AnycastBalancer.choose(candidates, turn: turn)
+        return matching.first { $0.config.name == choice?.destination }
+    }
+
+    /// Counts a flow sent toward `destination`, for balancing.
+    func counters(toward destination: String) -> FlowCounters {
+        if let counters = flowsTo[destination] { return counters }
+        let counters = FlowCounters()
+        flowsTo[destination] = counters
+        return counters
+    }
+
+    // MARK: Forwarding
+
+    /// Sends `stream` (opened by a peer) on toward `route`: a local connector is dialled; a link gets a
+    /// new stream joined to this one. False when it cannot go anywhere (the caller resets it).
+    func forward(_ stream: FlowStream, along route: FlowRoute) -> Bool {
+        switch route {
+        case .local(let connector):
+            dialConnector(connector, for: stream)
+            return true
+        case .link(let session, let destination):
+            guard session !== stream.session,
+                  let next = session.openStream(routingKey: stream.routingKey, destination: destination, counters: transitCounters)
+            else { return false }
+            if let destination { next.routeCounters = counters(toward: destination) }
+            FlowStream.join(stream, next)
+            session.flush()
+            return true
+        }
+    }
+
+    // MARK: Connector reachability
+
+    /// A connector's target refused or timed out: skip it for new flows until it answers again.
+    func markUnreachable(_ connector: ConnectorState, error: String) {
+        connector.lastError = error
+        guard connector.reachable else { return }
+        connector.reachable = false
+        logger.warning("connector unreachable; skipped until it answers", metadata: ["connector": "\(connector.config.name)", "error": "\(error)"])
+        keysChanged()
+    }
+
+    func markReachable(_ connector: ConnectorState) {
+        connector.lastError = nil
+        guard !connector.reachable else { return }
+        connector.reachable = true
+        logger.info("connector reachable again", metadata: ["connector": "\(connector.config.name)"])
+        keysChanged()
+    }
+
+    /// Tries each unreachable connector's target with a bare TCP connect.
+    private func probeUnreachableConnectors() {
+        for connector in connectors.values where !connector.reachable {
+            let target = connector.config
+            ClientBootstrap(group: loop).connectTimeout(.seconds(1)).connect(host: target.host, port: target.port).whenComplete { result in
+                guard case .success(let channel) = result else { return }
+                channel.close(promise: nil)
+                if self.connectors[target.name] === connector { self.markReachable(connector) }
+            }
+        }
+    }
+}

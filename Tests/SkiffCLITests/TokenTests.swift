@@ -1,0 +1,186 @@
+import Foundation
+import SkiffAccess
+import SkiffReconcile
+import SkiffRouter
+import SkiffTestSupport
+import Testing
+
+/// Two sites that link the way a user links them: a grant at west, a token issued there, the token
+/// committed into east's folder, redeemed by east's reconciler. Routers and daemons are stopped at
+/// the end, pass or fail.
+final class GrantedSites: @unchecked Sendable {
+    let repo: GitFixture
+    let state = try! TemporaryDirectory("skiff-token-sites")
+    let accessPort: Int, listenerPort: Int, grantPort: Int, echoPort: Int
+    let echo: BackgroundProcess
+    var daemons: [String: BackgroundProcess] = [:]
+
+    init(redemptionsAllowed: Int = 1, expirationWindow: String = "15m") throws {
+        repo = try GitFixture()
+        accessPort = try FreePort.next()
+        listenerPort = try FreePort.next()
+        grantPort = try FreePort.next()
+        echo = try BackgroundProcess("/usr/bin/env", ["python3", TwoSitesPaths.root + "/Tests/Tools/echo_server.py"])
+        guard let line = echo.firstLine(), let port = Int(line) else { throw CocoaError(.fileNoSuchFile) }
+        echoPort = port
+        try repo.write("west/site.yaml", Fixtures.file(
+            Fixtures.site("west", linkAccess: "default", settings: ["grant-server": "127.0.0.1:\(grantPort)"]),
+            Fixtures.routerAccess(host: "127.0.0.1", port: accessPort),
+            Fixtures.grant("east-link", redemptionsAllowed: redemptionsAllowed, expirationWindow: expirationWindow),
+            Fixtures.listener("backend", port: listenerPort)))
+        try repo.write("east/site.yaml", Fixtures.file(Fixtures.site("east"), Fixtures.connector("backend", port: echoPort)))
+        try repo.commit("two sites, a grant at west")
+    }
+
+    func path(_ site: String) -> String { state.path + "/" + site }
+
+    func skiff(_ arguments: [String]) throws -> CommandResult { try SkiffBinary.run(arguments, in: repo.path) }
+
+    func apply(_ site: String) throws -> CommandResult { try skiff(["apply", "--site", site, "--state-dir", path(site)]) }
+
+    func status(_ site: String) throws -> String { try skiff(["status", "--site", site, "--state-dir", path(site)]).stdout }
+
+    /// `skiff token issue` at west, written (after `transform`) into east's folder and committed; returns the token as issued.
+    @discardableResult
+    func commitToken(transform: (String) -> String = { $0 }) throws -> String {
+        let issued = try skiff(["token", "issue", "east-link", "--site", "west", "--state-dir", path("west"), "--name", "to-west"])
+        guard issued.status == 0 else { throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: issued.stderr]) }
+        try repo.write("east/token.yaml", transform(issued.stdout))
+        try repo.commit("east: token for west")
+        return issued.stdout
+    }
+
+    func startDaemon(_ site: String) throws {
+        daemons[site] = try BackgroundProcess(SkiffBinary.path, [
+            "daemon", "--site", site, "--repo", repo.path, "--state-dir", path(site), "--interval", "1s",
+            "--http", "127.0.0.1:\(try FreePort.next())",
+        ], logPath: state.path + "/\(site)-daemon.log")
+    }
+
+    func client(_ site: String) -> ManagementClient { ManagementClient(socketPath: RouterProcess.socketPath(path(site))) }
+
+    func linkUp(_ site: String, _ link: String) -> Bool {
+        (try? client(site).status().links.contains { $0.name == link && $0.state == "up" }) ?? false
+    }
+
+    func flow() throws -> [String: Any] {
+        let result = try Command.check("python3", [TwoSitesPaths.root + "/Tests/Tools/flow_client.py", "halfclose", "\(listenerPort)"])
+        return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
+    }
+
+    func grant() throws -> GrantRecord? { try GrantBook.load(stateDirectory: path("west")).grants["east-link"] }
+
+    deinit {
+        for daemon in daemons.values { daemon.terminate() }
+        for site in ["west", "east", "north"] { RouterSupervisor(stateDirectory: StateDirectory(path: path(site))).stop(timeout: 5) }
+    }
+}
+
+@Suite("access grants and tokens", .serialized)
+struct TokenTests {
+    @Test("the four steps: grant at west, token issued, committed to east, redeemed by east's daemon; traffic flows")
+    func fourSteps() throws {
+        let sites = try GrantedSites()
+        // 1. West runs (a daemon, which starts its router; the router serves the grant).
+        try sites.startDaemon("west")
+        #expect(eventually(timeout: 15) { (try? sites.grant()) != nil }, "west's router armed the grant")
+        // 2. Issue the token; 3. commit it into east's folder.
+        let token = try sites.commitToken()
+        #expect(token.contains("kind: AccessToken") && token.contains("url: https://127.0.0.1:\(sites.grantPort)/grants/east-link"))
+        let expiry = try #require(try sites.grant()).expiresAt
+
+        // The granting daemon and its router restart between issue and redemption: count and expiry are kept.
+        sites.daemons["west"]?.terminate()
+        #expect(try sites.skiff(["stop", "--site", "west", "--state-dir", sites.path("west")]).status == 0)
+        try sites.startDaemon("west")
+        #expect(eventually(timeout: 15) { (try? sites.client("west").status().grantServer?.grants.first?.state) == .open })
+        #expect(try sites.grant()?.expiresAt == expiry)
+        #expect(try sites.grant()?.redemptions == 0)
+
+        // 4. East's daemon redeems the token once and dials the link it yields.
+        try sites.startDaemon("east")
+        #expect(eventually(timeout: 20) { sites.linkUp("east", "to-west") }, "east linked to west with redeemed credentials")
+        #expect(eventually(timeout: 10) { ((try? sites.flow())?["intact"] as? Bool) == true }, "traffic from west's listener reaches east's backend")
+        #expect(try sites.grant()?.redemptions == 1)
+        #expect(try sites.grant()?.redeemedBy == ["east"])
+        #expect(FileManager.default.fileExists(atPath: sites.path("east") + "/pki/links/to-west/tls.key"))
+        let eastStatus = try sites.status("east")
+        #expect(eastStatus.contains("AccessToken/to-west: Ready — redeemed"))
+        #expect(!eastStatus.contains("code"))
+        #expect(eventually(timeout: 5) { ((try? sites.status("west")) ?? "").contains("AccessGrant/east-link: Ready — used-up") })
+
+        // The token stays in git, and a few daemon cycles later it was still redeemed only once.
+        Thread.sleep(forTimeInterval: 2.5)
+        #expect(try sites.grant()?.redemptions == 1)
+
+        // A second site trying the same one-use token by hand is refused, clearly.
+        let tokenFile = try sites.state.write("token.yaml", token)
+        let again = try sites.skiff(["token", "redeem", tokenFile, "--site", "north", "--state-dir", sites.path("north")])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("403 used-up"), "\(again.stderr)")
+        #expect(again.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test("a wrong code, an expired grant and a revoked site each end in a clear error in status; apply goes on")
+    func refusals() throws {
+        let sites = try GrantedSites(redemptionsAllowed: 3, expirationWindow: "3s")
+        #expect(try sites.apply("west").status == 0)
+        #expect(try sites.apply("east").status == 0)
+
+        // Wrong code.
+        let real = try sites.commitToken { $0.replacingOccurrences(of: "code: ", with: "code: x") }
+        let wrong = try sites.apply("east")
+        #expect(wrong.status == 0, "a refused token does not fail the site's apply: \(wrong.stderr)")
+        #expect(try sites.status("east").contains("AccessToken/to-west: Error — grant server https://127.0.0.1:\(sites.grantPort)/grants/east-link refused the token (403 wrong-code)"))
+        // Refused for good: the next apply does not try again.
+        let plan = try sites.skiff(["plan", "--site", "east", "--state-dir", sites.path("east")])
+        #expect(!plan.stdout.contains("Redemption/to-west"))
+        #expect(plan.stdout.contains("was refused"))
+
+        // Expired: the grant's 3 s window has passed.
+        Thread.sleep(forTimeInterval: 3.2)
+        try sites.repo.write("east/token.yaml", real)
+        try sites.repo.commit("east: the real token, too late")
+        #expect(try sites.apply("east").status == 0)
+        #expect(try sites.status("east").contains("(403 expired)"))
+        let issue = try sites.skiff(["token", "issue", "east-link", "--site", "west", "--state-dir", sites.path("west")])
+        #expect(issue.status == 1 && issue.stderr.contains("grant east-link is expired"))
+    }
+
+    @Test("a token from a site that revoked access is refused; the error says so")
+    func revoked() throws {
+        let sites = try GrantedSites()
+        #expect(try sites.apply("west").status == 0)
+        try sites.commitToken()
+        let revoke = try sites.skiff(["revoke-access", "--site", "west", "--state-dir", sites.path("west")])
+        #expect(revoke.status == 0)
+        #expect(revoke.stdout.contains("outstanding grant"))
+        #expect(try sites.apply("east").status == 0)
+        #expect(try sites.status("east").contains("(403 revoked)"))
+        // West applies (reloads its certificates): the old token no longer even verifies the server.
+        #expect(try sites.apply("west").status == 0)
+        try sites.repo.write("east/token.yaml", try String(contentsOfFile: sites.repo.path + "/east/token.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "name: to-west", with: "name: to-west-again"))
+        try sites.repo.commit("east: retry under a new name")
+        let retry = try sites.apply("east")
+        #expect(retry.status == 0, "\(retry.stderr)")
+        #expect(try sites.status("east").contains("does not verify against the token's CA"))
+    }
+
+    @Test("token issue explains what is wrong: unknown grant, nothing served yet")
+    func issueErrors() throws {
+        let sites = try GrantedSites()
+        let early = try sites.skiff(["token", "issue", "east-link", "--site", "west", "--state-dir", sites.path("west")])
+        #expect(early.status == 1 && early.stderr.contains("not served yet: run `skiff apply --site west`"))
+        #expect(try sites.apply("west").status == 0)
+        let unknown = try sites.skiff(["token", "issue", "nope", "--site", "west", "--state-dir", sites.path("west")])
+        #expect(unknown.status == 1 && unknown.stderr.contains("its grants are east-link"))
+        let file = sites.state.path + "/token.yaml"
+        #expect(try sites.skiff(["token", "issue", "east-link", "--site", "west", "--state-dir", sites.path("west"), "--output", file]).status == 0)
+        let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let bad = try sites.state.write("bad.yaml", "apiVersion: skupper.io/v2alpha1\nkind: AccessToken\nmetadata:\n  name: t\nspec:\n  url: http://x\n")
+        let redeemBad = try sites.skiff(["token", "redeem", bad, "--site", "east", "--state-dir", sites.path("east")])
+        #expect(redeemBad.status == 1 && redeemBad.stderr.contains("bad.yaml:"))
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import SkiffRouter
+import SkiffTestSupport
+import Testing
+
+/// Link-state routing across real router processes: transit, failover, anycast, edge sites.
+@Suite("Routing across router processes", .serialized)
+struct MultiHopTests {
+    @Test("line A–B–C: a flow from A's listener reaches C's connector through B, intact, with flow control end to end")
+    func line() throws {
+        let network = try RouterNetwork(["A", "B", "C"])
+        network.link("A", "B")
+        network.link("C", "B")
+        let port = try network.listener("A", key: "echo")
+        try network.connector("C", key: "echo")
+        try network.start()
+        #expect(eventually(timeout: 15) { network.route("A", "C") == "B/2" }, "A routes to C through B: \(network.log("A"))")
+        #expect(eventually(timeout: 5) { network.status("A")?.listeners.first?.hasMatchingConnector == true })
+        #expect(network.status("A")?.routing?.services["echo"] == ["C"])
+        #expect(network.status("B")?.routing?.sites.keys.sorted() == ["A", "B", "C"])
+
+        let bulk = try network.flows(["bulk", "\(port)", "32"])
+        #expect(bulk["intact"] as? Bool == true, "\(bulk)")
+        let halfClose = try network.flows(["halfclose", "\(port)"])
+        #expect(halfClose["intact"] as? Bool == true)
+        // A reader that stops at A holds its own flow only: another bulk flow through B completes.
+        let slow = try network.flows(["slow", "\(port)", "16"])
+        #expect(slow["intact"] as? Bool == true, "\(slow)")
+        #expect((network.status("B")?.links.count ?? 0) == 2)
+    }
+
+    @Test("ring A–B–C–D with costs: the cheap path is used; kill B and new flows go round by D; B returns and so does traffic")
+    func ringFailover() throws {
+        let network = try RouterNetwork(["A", "B", "C", "D"])
+        network.link("A", "B", cost: 1)
+        network.link("B", "C", cost: 1)
+        network.link("C", "D", cost: 5)
+        network.link("D", "A", cost: 5)
+        let port = try network.listener("A", key: "echo")
+        try network.connector("C", key: "echo")
+        try network.start()
+        #expect(eventually(timeout: 15) { network.route("A", "C") == "B/2" })
+        #expect(try network.flows(["halfclose", "\(port)"])["intact"] as? Bool == true)
+
+        let killed = Date()
+        network.kill("B")
+        #expect(eventually(timeout: 8) { network.route("A", "C") == "D/10" }, "A reroutes through D")
+        let converged = Date().timeIntervalSince(killed)
+        #expect(converged < 6, "rerouted \(converged) s after the kill (keepalive detects in about 3 s)")
+        #expect(try network.flows(["halfclose", "\(port)"])["intact"] as? Bool == true)
+        print("ring: rerouted \(String(format: "%.2f", converged)) s after killing B")
+
+        try network.start(["B"])
+        #expect(eventually(timeout: 15) { network.route("A", "C") == "B/2" }, "traffic returns to the cheap path")
+        #expect(try network.flows(["halfclose", "\(port)"])["intact"] as? Bool == true)
+        #expect((network.status("B")?.connectors.isEmpty ?? false) && (network.status("B")?.links.count ?? 0) == 2)
+    }
+
+    @Test("anycast: 200 flows split between equal B and C; C at cost 9999 becomes a backup; with B gone C takes all")
+    func anycast() throws {
+        let network = try RouterNetwork(["A", "B", "C"])
+        network.link("A", "B")
+        network.link("A", "C")
+        let port = try network.listener("A", key: "svc")
+        try network.connector("B", key: "svc")
+        try network.connector("C", key: "svc")
+        try network.start()
+        #expect(eventually(timeout: 15) { network.status("A")?.routing?.services["svc"] == ["B", "C"] })
+        func total(_ name: String) -> Int { network.status(name)?.connectors.first?.totalFlows ?? -1 }
+
+        let many = try network.flows(["many", "\(port)", "200", "2000"])
+        #expect(many["completed"] as? Int == 200, "\(many)")
+        let (atB, atC) = (total("B"), total("C"))
+        #expect(atB + atC == 200)
+        #expect((80...120).contains(atB), "B took \(atB), C took \(atC)")
+
+        try network.reconfigure("A") { $0.links = $0.links.map { link in
+            var link = link
+            if link.name == "to-C" { link.cost = 9999 }
+            return link
+        } }
+        #expect(eventually(timeout: 15) { network.route("A", "C") == "C/9999" })
+        let backup = try network.flows(["many", "\(port)", "50", "2000"])
+        #expect(backup["completed"] as? Int == 50)
+        #expect(total("B") == atB + 50 && total("C") == atC, "all new flows went to B")
+
+        network.kill("B")
+        #expect(eventually(timeout: 8) { network.status("A")?.routing?.services["svc"] == ["C"] })
+        let failover = try network.flows(["many", "\(port)", "50", "2000"])
+        #expect(failover["completed"] as? Int == 50)
+        #expect(total("C") == atC + 50)
+    }
+
+    @Test("several connectors at one router share its flows")
+    func connectorsAtOneRouter() throws {
+        let network = try RouterNetwork(["A", "B"])
+        network.link("A", "B")
+        let port = try network.listener("A", key: "svc")
+        try network.connector("B", key: "svc", named: "first")
+        try network.connector("B", key: "svc", named: "second")
+        try network.start()
+        #expect(eventually(timeout: 15) { network.status("A")?.listeners.first?.hasMatchingConnector == true })
+        let many = try network.flows(["many", "\(port)", "100", "1000"])
+        #expect(many["completed"] as? Int == 100)
+        let totals = network.status("B")?.connectors.map(\.totalFlows).sorted() ?? []
+        #expect(totals.count == 2 && totals.reduce(0, +) == 100 && totals[0] >= 35, "\(totals)")
+    }
+
+    @Test("a connector whose service refuses is skipped until it answers again")
+    func unreachableConnector() throws {
+        let network = try RouterNetwork(["A", "B", "C"])
+        network.link("A", "B")
+        network.link("A", "C")
+        let port = try network.listener("A", key: "svc")
+        try network.connector("B", key: "svc")
+        // C's connector points at a port where nothing listens.
+        let dead = try FreePort.next()
+        network.connector("C", key: "svc", port: dead)
+        try network.start()
+        #expect(eventually(timeout: 15) { network.status("A")?.routing?.services["svc"] == ["B", "C"] })
+        _ = try network.flows(["many", "\(port)", "20", "100"])
+        #expect(eventually(timeout: 5) { network.status("C")?.connectors.first?.reachable == false })
+        #expect(eventually(timeout: 5) { network.status("A")?.routing?.services["svc"] == ["B"] }, "C withdrew the key")
+        let after = try network.flows(["many", "\(port)", "40", "100"])
+        #expect(after["completed"] as? Int == 40, "every flow after the first refusals succeeds: \(after)")
+        // The service comes up: C serves the key again.
+        let echo = try BackgroundProcess("/usr/bin/env", ["python3", TwoSites.root + "/Tests/Tools/echo_server.py", "\(dead)"])
+        _ = echo.firstLine()
+        #expect(eventually(timeout: 8) { network.status("A")?.routing?.services["svc"] == ["B", "C"] })
+        echo.kill()
+    }
+
+    @Test("edge: an edge site linked to B reaches services at C and D; with B gone it fails over to its Link to C")
+    func edgeFailover() throws {
+        let network = try RouterNetwork(["B", "C", "D", "E"])
+        network.link("B", "C")
+        network.link("D", "C")
+        network.makeEdge("E")
+        network.link("E", "B", cost: 1)
+        network.link("E", "C", cost: 2)
+        try network.connector("C", key: "at-c")
+        try network.connector("D", key: "at-d")
+        let toC = try network.listener("E", key: "at-c")
+        let toD = try network.listener("E", key: "at-d")
+        try network.start()
+        #expect(eventually(timeout: 15) { network.status("E")?.listeners.allSatisfy(\.hasMatchingConnector) == true })
+        #expect(network.status("E")?.links.filter { $0.state == "up" }.map(\.name) == ["to-B"], "an edge dials one interior router")
+        #expect(network.status("E")?.routing?.routes.isEmpty == true, "an edge takes no part in link state")
+        #expect(network.status("C")?.routing?.sites["E"] == nil)
+        #expect(try network.flows(["halfclose", "\(toC)"])["intact"] as? Bool == true)
+        #expect(try network.flows(["halfclose", "\(toD)"])["intact"] as? Bool == true)
+
+        network.kill("B")
+        #expect(eventually(timeout: 12) { network.status("E")?.links.contains { $0.name == "to-C" && $0.state == "up" } == true },
+                "the edge failed over to C: \(network.log("E"))")
+        #expect(eventually(timeout: 5) { network.status("E")?.listeners.allSatisfy(\.hasMatchingConnector) == true })
+        #expect(try network.flows(["halfclose", "\(toC)"])["intact"] as? Bool == true)
+        #expect(try network.flows(["halfclose", "\(toD)"])["intact"] as? Bool == true)
+    }
+}
