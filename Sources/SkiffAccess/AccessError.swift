@@ -9,6 +9,9 @@ public enum AccessError: Error, CustomStringConvertible, Sendable {
     case refused(RedemptionRefusal, message: String, url: String)
     /// The grant server could not be reached or spoke no sense.
     case unreachable(url: String, message: String)
+    /// The server's certificate does not chain to the token's CA: not the granting site, or it
+    /// replaced its CA (revoke-access). Retrying cannot help.
+    case untrusted(url: String)
 
     public var description: String {
         switch self {
@@ -22,6 +25,8 @@ public enum AccessError: Error, CustomStringConvertible, Sendable {
         case .badToken(let path, let message): "\(path): \(message)"
         case .refused(let refusal, let message, let url): "grant server \(url) refused the token (\(refusal.httpStatus) \(refusal.rawValue)): \(message)"
         case .unreachable(let url, let message): "cannot redeem at \(url): \(message)"
+        case .untrusted(let url):
+            "cannot redeem at \(url): the server's certificate does not verify against the token's CA; the site may have revoked access: ask for a fresh token"
         }
     }
 }

@@ -186,10 +186,11 @@ final class ResponseCollector: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        let message = "\(error)".contains("CERTIFICATE_VERIFY_FAILED") || "\(error)".contains("certificate")
-            ? "the server's certificate does not verify against the token's CA (\(error)); the site may have revoked access"
-            : "\(error)"
-        fail(AccessError.unreachable(url: url, message: message))
+        if "\(error)".contains("CERTIFICATE_VERIFY_FAILED") {
+            fail(AccessError.untrusted(url: url))
+        } else {
+            fail(AccessError.unreachable(url: url, message: "\(error)"))
+        }
         context.close(promise: nil)
     }
 }

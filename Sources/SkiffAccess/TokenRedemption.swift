@@ -20,6 +20,9 @@ public enum TokenRedemption {
         } catch AccessError.refused(let refusal, let message, let url) {
             record.outcome = refusal.isPermanent ? .refused : .failed
             record.message = AccessError.refused(refusal, message: message, url: url).description
+        } catch let error as AccessError {
+            if case .untrusted = error { record.outcome = .refused }
+            record.message = error.description
         } catch {
             record.message = "\(error)"
         }

@@ -44,7 +44,8 @@ extension Router {
     }
 
     /// Issues this router's advert when its content changed (or `force`, to refresh it before it ages
-    /// out), floods it to every interior peer and computes routes again.
+    /// out) and computes routes again at once. Flooding it waits `floodDelay`, so a burst of changes
+    /// (links coming up at start) goes out as one advert; a refresh goes out at once.
     func originateAdvert(force: Bool = false) {
         guard !isEdgeRouter, !site.isEmpty else { return }
         var neighbours: [String: Int] = [:]
@@ -59,9 +60,19 @@ extension Router {
         advertSequence += 1
         advert.sequence = advertSequence
         linkState.accept(advert, now: Date())
-        flood(advert, except: nil)
         recomputeRoutes()
+        if force { return flood(advert, except: nil) }
+        guard !floodScheduled else { return }
+        floodScheduled = true
+        loop.scheduleTask(in: Self.floodDelay) { [weak self] in
+            guard let self else { return }
+            self.floodScheduled = false
+            if let own = self.linkState.advert(from: self.site) { self.flood(own, except: nil) }
+        }
     }
+
+    /// How long a changed advert waits before it is flooded, gathering the changes that follow it.
+    static let floodDelay = TimeAmount.milliseconds(100)
 
     private func flood(_ advert: LinkStateAdvert, except source: LinkSession?) {
         for session in interiorSessions where session !== source {

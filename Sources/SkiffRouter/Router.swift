@@ -38,6 +38,8 @@ public final class Router: @unchecked Sendable {
     /// Flows passing through this router between two links.
     let transitCounters = FlowCounters()
     var routingTimer: RepeatedTask?
+    /// This router's changed advert waits to be flooded (see `originateAdvert`).
+    var floodScheduled = false
     /// The router-wide cap on bytes held for delivery.
     private(set) var budget = BufferBudget(high: RouterTuning.defaults.maxBufferedBytes)
 
