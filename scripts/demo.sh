@@ -21,13 +21,13 @@ step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 run() { step "$@"; set +e; "$@"; local code=$?; set -e; echo "(exit $code)"; }
 free_port() { python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"; }
 
-# The example as committed, with free ports in place of 8080/9090/55671/45671 so the demo never
-# collides with something already running here.
-listen=$(free_port); service=$(free_port); inter=$(free_port); edge=$(free_port)
+# The example as committed, with free ports in place of 8080/9090/55671/45671/8443 so the demo
+# never collides with something already running here.
+listen=$(free_port); service=$(free_port); inter=$(free_port); edge=$(free_port); grants=$(free_port)
 git init -q -b main "$work/repo"
 mkdir -p "$work/repo/network"
 cp -R "$root/Examples/hello-world/west" "$root/Examples/hello-world/east" "$work/repo/network/"
-sed -i "s/8080/$listen/; s/9090/$service/; s/55671/$inter/g; s/45671/$edge/g" "$work"/repo/network/*/*.yaml
+sed -i "s/8080/$listen/; s/9090/$service/; s/55671/$inter/g; s/45671/$edge/g; s/8443/$grants/g" "$work"/repo/network/*/*.yaml
 git -C "$work/repo" add -A
 git -C "$work/repo" -c user.name=demo -c user.email=demo@example.com commit -qm "hello-world: two sites"
 cd "$work/repo"
@@ -45,17 +45,11 @@ step "$skiff" daemon --site west --path network --interval 5s --http "127.0.0.1:
 wait_ready "$west_http"
 curl -s "http://127.0.0.1:$west_http/readyz"
 
-# Until tokens are redeemed by skiff itself (see the issues), west's CA issues east's link
-# credentials here with openssl, as a site owner could do by hand.
-links="$work/state/east/pki/links/to-west"
-mkdir -p "$links"
-openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$links/tls.key" -subj "/O=skiff/CN=link to-west" \
-  -out "$work/link.csr" 2>/dev/null
-printf 'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n' > "$work/link.ext"
-openssl x509 -req -in "$work/link.csr" -CA "$work/state/west/pki/ca/ca.crt" -CAkey "$work/state/west/pki/ca/tls.key" \
-  -CAcreateserial -days 30 -extfile "$work/link.ext" -out "$links/tls.crt" 2>/dev/null
-cp "$work/state/west/pki/ca/ca.crt" "$links/ca.crt"
-chmod 600 "$links/tls.key"
+# West's router serves its AccessGrant. Issue the token, and commit it into east's folder: the
+# "4 steps" (west runs; token issued; token handed over, here by a commit; east redeems and links).
+run "$skiff" token issue east-link --site west --state-dir "$work/state/west" --name to-west --output network/east/token.yaml
+git add -A
+git -c user.name=demo -c user.email=demo@example.com commit -qm "east: token for west"
 
 step "$skiff" daemon --site east --path network --interval 5s --http "127.0.0.1:$east_http" "&"
 "$skiff" daemon --site east --path network --state-dir "$work/state/east" --interval 5s --http "127.0.0.1:$east_http" \
@@ -74,7 +68,7 @@ socketserver.ThreadingTCPServer.allow_reuse_address = True
 socketserver.ThreadingTCPServer(("127.0.0.1", int(sys.argv[1])), Hello).serve_forever()
 PY
 backend=$!
-for _ in $(seq 50); do "$skiff" status --site west --state-dir "$work/state/west" | grep -q "Listener/backend: Ready" && break; sleep 0.1; done
+for _ in $(seq 100); do "$skiff" status --site west --state-dir "$work/state/west" | grep -q "Listener/backend: Ready" && break; sleep 0.1; done
 
 step "python3 -c 'connect to 127.0.0.1:$listen (west) and say hi'"
 python3 - "$listen" <<'PY'

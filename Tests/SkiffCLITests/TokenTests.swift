@@ -15,7 +15,8 @@ final class GrantedSites: @unchecked Sendable {
     let echo: BackgroundProcess
     var daemons: [String: BackgroundProcess] = [:]
 
-    init(redemptionsAllowed: Int = 1, expirationWindow: String = "15m") throws {
+    /// With `example`, the sites are the bundled Examples/hello-world, with free ports in place of its own.
+    init(redemptionsAllowed: Int = 1, expirationWindow: String = "15m", example: Bool = false) throws {
         repo = try GitFixture()
         accessPort = try FreePort.next()
         listenerPort = try FreePort.next()
@@ -23,6 +24,21 @@ final class GrantedSites: @unchecked Sendable {
         echo = try BackgroundProcess("/usr/bin/env", ["python3", TwoSitesPaths.root + "/Tests/Tools/echo_server.py"])
         guard let line = echo.firstLine(), let port = Int(line) else { throw CocoaError(.fileNoSuchFile) }
         echoPort = port
+        if example {
+            let edgePort = try FreePort.next()
+            for site in ["west", "east"] {
+                let folder = TwoSitesPaths.root + "/Examples/hello-world/" + site
+                for file in try FileManager.default.contentsOfDirectory(atPath: folder) where file.hasSuffix(".yaml") {
+                    let text = try String(contentsOfFile: folder + "/" + file, encoding: .utf8)
+                        .replacingOccurrences(of: "8080", with: "\(listenerPort)").replacingOccurrences(of: "9090", with: "\(echoPort)")
+                        .replacingOccurrences(of: "55671", with: "\(accessPort)").replacingOccurrences(of: "45671", with: "\(edgePort)")
+                        .replacingOccurrences(of: "8443", with: "\(grantPort)")
+                    try repo.write("\(site)/\(file)", text)
+                }
+            }
+            try repo.commit("hello-world, as bundled")
+            return
+        }
         try repo.write("west/site.yaml", Fixtures.file(
             Fixtures.site("west", linkAccess: "default", settings: ["grant-server": "127.0.0.1:\(grantPort)"]),
             Fixtures.routerAccess(host: "127.0.0.1", port: accessPort),
@@ -119,6 +135,20 @@ struct TokenTests {
         #expect(again.status == 1)
         #expect(again.stderr.contains("403 used-up"), "\(again.stderr)")
         #expect(again.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test("Examples/hello-world as bundled: both daemons, a token committed to east, traffic end to end")
+    func helloWorld() throws {
+        let sites = try GrantedSites(example: true)
+        try sites.startDaemon("west")
+        #expect(eventually(timeout: 15) { (try? sites.grant()) != nil })
+        try sites.commitToken()
+        try sites.startDaemon("east")
+        #expect(eventually(timeout: 20) { sites.linkUp("east", "to-west") })
+        #expect(eventually(timeout: 10) { ((try? sites.flow())?["intact"] as? Bool) == true })
+        let west = try sites.status("west")
+        #expect(west.contains("Listener/backend: Ready"))
+        #expect(west.contains("backend: listener backend@west, connector@east"), "\(west)")
     }
 
     @Test("a wrong code, an expired grant and a revoked site each end in a clear error in status; apply goes on")

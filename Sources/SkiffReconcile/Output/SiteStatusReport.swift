@@ -123,16 +123,34 @@ public struct SiteStatusReport: Sendable {
                 let rtt = link.rttMilliseconds.map { String(format: ", rtt %.1f ms", $0) } ?? ""
                 return "  \(link.name ?? "(incoming)") \(link.direction) ↔ \(link.peerSite ?? "?"): \(link.state)\(rtt), \(link.openFlows) open flows"
             }
-            lines += ["", "Services (routing key: where listeners and connectors are):"]
-            var keys: [String: [String]] = [:]
-            for listener in router.listeners { keys[listener.routingKey, default: []].append("listener \(listener.name)@\(site)") }
-            for connector in router.connectors { keys[connector.routingKey, default: []].append("connector \(connector.name)@\(site)") }
-            for link in router.links where link.state == "up" {
-                for key in link.peerRoutingKeys { keys[key, default: []].append("connector@\(link.peerSite ?? "?")") }
-            }
-            lines += keys.keys.sorted().map { "  \($0): " + keys[$0]!.joined(separator: ", ") }
         }
+        if let router { lines += networkLines(router) }
         return lines.joined(separator: "\n")
+    }
+
+    /// The network as this router sees it: sites and the links between them, routes, and where each
+    /// routing key has listeners (here) and connectors (anywhere) — `skupper network status`.
+    func networkLines(_ router: RouterStatus) -> [String] {
+        var lines: [String] = []
+        if let routing = router.routing, !routing.sites.isEmpty {
+            lines += ["", "Network (sites and their links, from link state):"]
+            lines += routing.sites.keys.sorted().map { site in
+                let marker = site == self.site ? " (this site)" : ""
+                return "  \(site)\(marker) ↔ " + (routing.sites[site]!.isEmpty ? "(no links)" : routing.sites[site]!.joined(separator: ", "))
+            }
+            lines += routing.routes.map { "  route to \($0.destination): via \($0.nextHop), cost \($0.cost)" }
+        } else if router.routing?.edge == true {
+            lines += ["", "Network: an edge site; everything is reached through its interior router."]
+        }
+        var keys: [String: [String]] = [:]
+        for listener in router.listeners { keys[listener.routingKey, default: []].append("listener \(listener.name)@\(site)") }
+        for (key, sites) in router.routing?.services ?? [:] {
+            keys[key, default: []] += sites.map { "connector@\($0)" }
+        }
+        guard !keys.isEmpty else { return lines }
+        lines += ["", "Services (routing key: where listeners and connectors are):"]
+        lines += keys.keys.sorted().map { "  \($0): " + keys[$0]!.joined(separator: ", ") }
+        return lines
     }
 
     private struct Body: Encodable {
