@@ -101,7 +101,7 @@ struct TokenTests {
         try sites.startDaemon("west")
         #expect(eventually(timeout: 15) { (try? sites.grant()) != nil }, "west's router armed the grant")
         // 2. Issue the token; 3. commit it into east's folder.
-        let token = try sites.commitToken()
+        let token = try sites.commitToken { $0.replacingOccurrences(of: "  url: ", with: "  linkCost: 7\n  url: ") }
         #expect(token.contains("kind: AccessToken") && token.contains("url: https://127.0.0.1:\(sites.grantPort)/grants/east-link"))
         let expiry = try #require(try sites.grant()).expiresAt
 
@@ -116,6 +116,7 @@ struct TokenTests {
         // 4. East's daemon redeems the token once and dials the link it yields.
         try sites.startDaemon("east")
         #expect(eventually(timeout: 20) { sites.linkUp("east", "to-west") }, "east linked to west with redeemed credentials")
+        #expect(try sites.client("east").config().links.first { $0.name == "to-west" }?.cost == 7, "the token's linkCost")
         #expect(eventually(timeout: 10) { ((try? sites.flow())?["intact"] as? Bool) == true }, "traffic from west's listener reaches east's backend")
         #expect(try sites.grant()?.redemptions == 1)
         #expect(try sites.grant()?.redeemedBy == ["east"])

@@ -42,6 +42,15 @@ struct MultiHopTests {
         #expect(eventually(timeout: 15) { network.route("A", "C") == "B/2" })
         #expect(try network.flows(["halfclose", "\(port)"])["intact"] as? Bool == true)
 
+        // A flow in progress through B when B dies is reset at both ends.
+        let box = ResultBox()
+        let running = DispatchGroup()
+        running.enter()
+        DispatchQueue.global().async {
+            box.set(try? network.flows(["slow", "\(port)", "4000"]))
+            running.leave()
+        }
+        #expect(eventually(timeout: 10) { (network.status("C")?.connectors.first?.openFlows ?? 0) > 0 })
         let killed = Date()
         network.kill("B")
         #expect(eventually(timeout: 8) { network.route("A", "C") == "D/10" }, "A reroutes through D")
@@ -49,6 +58,9 @@ struct MultiHopTests {
         #expect(converged < 6, "rerouted \(converged) s after the kill (keepalive detects in about 3 s)")
         #expect(try network.flows(["halfclose", "\(port)"])["intact"] as? Bool == true)
         print("ring: rerouted \(String(format: "%.2f", converged)) s after killing B")
+        #expect(running.wait(timeout: .now() + 30) == .success, "the client's flow through B ended")
+        #expect(eventually(timeout: 5) { network.status("C")?.connectors.first?.openFlows == 0 }, "C reset its side of the flows through B")
+        #expect(eventually(timeout: 5) { network.status("A")?.listeners.first?.openFlows == 0 })
 
         try network.start(["B"])
         #expect(eventually(timeout: 15) { network.route("A", "C") == "B/2" }, "traffic returns to the cheap path")
