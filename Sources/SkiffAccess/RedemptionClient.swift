@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import SkiffPKI
 
 /// Redeems a token: one HTTPS POST (TLS 1.3, the server verified against the token's CA and the
 /// URL's host), no redirects followed, the whole exchange bounded in time and size.
@@ -109,10 +110,7 @@ public enum RedemptionClient {
             authority = "\(components.percentEncodedHost ?? host):\(port)"
         }
 
-        /// SNI and hostname checks take a name; an IP literal is checked against the IP SANs instead.
-        var sniHost: String? {
-            host.allSatisfy { $0.isNumber || $0 == "." } || host.contains(":") ? nil : host
-        }
+        var sniHost: String? { TLSServerName.forHost(host) }
     }
 }
 
@@ -188,6 +186,9 @@ final class ResponseCollector: ChannelInboundHandler, @unchecked Sendable {
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         if "\(error)".contains("CERTIFICATE_VERIFY_FAILED") {
             fail(AccessError.untrusted(url: url))
+        } else if "\(error)".contains("failedToValidateHostname") {
+            fail(AccessError.unreachable(url: url, message: "the server's certificate does not name the URL's host; "
+                + "the granting site must list it (setting grant-server-host, or a RouterAccess subjectAlternativeName)"))
         } else {
             fail(AccessError.unreachable(url: url, message: "\(error)"))
         }

@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 import SkiffModel
 
 /// One step of a plan: what happens to which resource or certificate, and why.
@@ -44,6 +46,16 @@ public struct FieldChange: Sendable, Hashable {
 
     func render(_ value: JSONValue?) -> String {
         guard let value else { return "(none)" }
-        return sensitive ? "(sensitive)" : value.rendered
+        if sensitive { return "(sensitive)" }
+        // A PEM block (a token's CA) says nothing to a reviewer in full; its size and digest do.
+        if case .string(let text) = value, text.contains("-----BEGIN ") {
+            let kind = text.split(separator: "\n").first { $0.hasPrefix("-----BEGIN ") }?.dropFirst(11).dropLast(5) ?? "PEM"
+            return "(\(kind.lowercased()), \(text.utf8.count) bytes, sha256 \(Self.shortDigest(text)))"
+        }
+        return value.rendered
+    }
+
+    static func shortDigest(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).prefix(6).map { String(format: "%02x", $0) }.joined()
     }
 }

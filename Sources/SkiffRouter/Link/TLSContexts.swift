@@ -1,5 +1,6 @@
 import NIOCore
 import NIOSSL
+import SkiffPKI
 
 /// The TLS set-up of links: TLS 1.3 only, both sides present certificates, each verifies the other.
 enum TLSContexts {
@@ -36,6 +37,6 @@ enum TLSContexts {
 
     /// SNI and hostname checks take a name; an IP literal is checked against IP SANs instead (nil here).
     static func serverHostname(_ host: String) -> String? {
-        host.allSatisfy { $0.isNumber || $0 == "." } || host.contains(":") ? nil : host
+        TLSServerName.forHost(host)
     }
 }
