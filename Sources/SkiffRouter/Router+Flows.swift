@@ -55,7 +55,9 @@ extension Router {
         case .local(let connector)?:
             splice(child, to: connector, counters: listener.counters)
         case .link(let session, let destination)?:
-            guard let stream = session.openStream(routingKey: key, destination: destination, counters: listener.counters) else {
+            guard let stream = session.openStream(routingKey: key, destination: destination.map { FlowDestination(site: $0) },
+                                                  counters: listener.counters)
+            else {
                 child.close(promise: nil)
                 return
             }

@@ -72,7 +72,7 @@ extension Router: LinkSessionDelegate {
     /// router), choose as for a local listener.
     func acceptStream(_ stream: FlowStream) -> Bool {
         let key = stream.routingKey
-        switch stream.destination {
+        switch stream.destination?.site {
         case let destination? where destination != site:
             guard !isEdgeRouter, let session = session(toward: destination) else { return false }
             return forward(stream, along: .link(session, destination: destination))

@@ -205,8 +205,14 @@ extension Router {
             dialConnector(connector, for: stream)
             return true
         case .link(let session, let destination):
+            // A flow that already crossed links goes on with one hop less; one from an edge starts afresh.
+            var target = destination.map { FlowDestination(site: $0) }
+            if let arrived = stream.destination {
+                guard let next = arrived.nextHop else { return false }
+                target?.hopsLeft = next.hopsLeft
+            }
             guard session !== stream.session,
-                  let next = session.openStream(routingKey: stream.routingKey, destination: destination, counters: transitCounters)
+                  let next = session.openStream(routingKey: stream.routingKey, destination: target, counters: transitCounters)
             else { return false }
             if let destination { next.routeCounters = counters(toward: destination) }
             FlowStream.join(stream, next)

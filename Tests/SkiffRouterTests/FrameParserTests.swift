@@ -28,7 +28,8 @@ struct FrameParserTests {
         .ping(ack: true, opaque: 0xDEAD_BEEF),
         .goAway(.protocolError),
         .open(stream: 5, routingKey: "backend-ü"),
-        .open(stream: 13, routingKey: "backend", destination: "north"),
+        .open(stream: 13, routingKey: "backend", destination: FlowDestination(site: "north", hopsLeft: 31)),
+        .open(stream: 15, routingKey: "backend", destination: FlowDestination(site: "north", hopsLeft: 0)),
         .linkState(ByteBuffer(string: #"{"origin":"west","sequence":1,"neighbours":[],"keys":[]}"#)),
         .hello(ByteBuffer(string: #"{"site":"west","protocolVersion":0}"#)),
         .advert(ByteBuffer(string: #"{"keys":["a","b"]}"#)),
@@ -64,9 +65,10 @@ struct FrameParserTests {
         ([0, 0, 0, 0x10, 0, 0, 0, 1, 0, 0, 0, 0], FrameError.invalidFlags(type: .data, flags: 0x10)),
         ([0, 4, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0], FrameError.invalidRoutingKey),
         ([0, 4, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0xC3, 0x28], FrameError.invalidRoutingKey),
-        // An empty destination after the separator, and a second separator.
-        ([0, 4, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0x61, 0], FrameError.invalidRoutingKey),
-        ([0, 4, 0, 0, 0, 0, 0, 1, 0, 0, 0, 5, 0x61, 0, 0x62, 0, 0x63], FrameError.invalidRoutingKey),
+        // A destination without its hop byte, an empty destination, a separator inside the destination.
+        ([0, 4, 0, 0, 0, 0, 0, 1, 0, 0, 0, 3, 0x61, 0, 0x62], FrameError.invalidRoutingKey),
+        ([0, 4, 0, 0, 0, 0, 0, 1, 0, 0, 0, 4, 0x61, 0, 0, 5], FrameError.invalidRoutingKey),
+        ([0, 4, 0, 0, 0, 0, 0, 1, 0, 0, 0, 7, 0x61, 0, 0x62, 0, 0x63, 0, 5], FrameError.invalidRoutingKey),
     ] as [([UInt8], FrameError)])
     func hostile(bytes: [UInt8], error: FrameError) {
         var buffer = ByteBuffer(bytes: bytes)

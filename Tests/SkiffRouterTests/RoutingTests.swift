@@ -100,6 +100,14 @@ struct RoutingTests {
         #expect(AnycastBalancer.choose([], turn: 0) == nil)
     }
 
+    @Test("a flow's hop budget shrinks by one per transit router and runs out")
+    func hopBudget() {
+        let start = FlowDestination(site: "C")
+        #expect(start.hopsLeft == WireFormat.maxHops)
+        #expect(start.nextHop?.hopsLeft == WireFormat.maxHops - 1)
+        #expect(FlowDestination(site: "C", hopsLeft: 1).nextHop?.nextHop == nil)
+    }
+
     @Test("the database keeps the newest advert per origin and ages out the silent ones, never its own")
     func database() {
         var database = LinkStateDatabase(maxAge: 30)

@@ -16,7 +16,7 @@ final class FlowStream: @unchecked Sendable {
     let id: UInt32
     let routingKey: String
     /// The router the flow is for, when the opener named one.
-    let destination: String?
+    let destination: FlowDestination?
     unowned let session: LinkSession
     /// Counters of the listener or connector this flow belongs to.
     let counters: FlowCounters
@@ -45,7 +45,7 @@ final class FlowStream: @unchecked Sendable {
     private var lastWrite: EventLoopFuture<Void>?
     private var outputClosed = false
 
-    init(id: UInt32, routingKey: String, session: LinkSession, counters: FlowCounters, window: Int, destination: String? = nil) {
+    init(id: UInt32, routingKey: String, session: LinkSession, counters: FlowCounters, window: Int, destination: FlowDestination? = nil) {
         self.id = id
         self.routingKey = routingKey
         self.destination = destination

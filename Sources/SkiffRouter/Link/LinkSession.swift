@@ -243,13 +243,13 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
         }
     }
 
-    private func acceptOpen(_ id: UInt32, routingKey: String, destination: String?) {
+    private func acceptOpen(_ id: UInt32, routingKey: String, destination: FlowDestination?) {
         guard streams[id] == nil, id % 2 != nextStreamID % 2 else { return protocolViolation("open of stream \(id) reuses an id") }
         guard streams.count < tuning.maxStreamsPerLink, let delegate else {
             send(.reset(id))
             return
         }
-        let stream = FlowStream(id: id, routingKey: routingKey, session: self, counters: delegate.counters(forStreamTo: routingKey, destination: destination),
+        let stream = FlowStream(id: id, routingKey: routingKey, session: self, counters: delegate.counters(forStreamTo: routingKey, destination: destination?.site),
                                 window: tuning.streamWindow, destination: destination)
         streams[id] = stream
         if !delegate.acceptStream(stream) {
@@ -268,7 +268,7 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
 
     /// Opens a stream to the peer for a flow arriving at a listener; data may follow at once.
     /// `destination` names the router the flow is for when it may cross further links.
-    func openStream(routingKey: String, destination: String? = nil, counters: FlowCounters) -> FlowStream? {
+    func openStream(routingKey: String, destination: FlowDestination? = nil, counters: FlowCounters) -> FlowStream? {
         guard isUp, streams.count < tuning.maxStreamsPerLink else { return nil }
         let id = nextStreamID
         nextStreamID &+= 2

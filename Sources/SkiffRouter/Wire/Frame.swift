@@ -7,7 +7,7 @@ public enum Frame: Sendable, Equatable {
     case ping(ack: Bool, opaque: UInt32)
     case goAway(LinkErrorCode)
     /// `destination`: the router the flow is for, when it is not the receiver's choice.
-    case open(stream: UInt32, routingKey: String, destination: String? = nil)
+    case open(stream: UInt32, routingKey: String, destination: FlowDestination? = nil)
     case hello(ByteBuffer)
     case advert(ByteBuffer)
     case linkState(ByteBuffer)

@@ -17,11 +17,13 @@ public enum FrameEncoder {
         case .goAway(let code):
             writeHeader(&header, .goAway, [], 0, code.rawValue)
         case .open(let stream, let routingKey, let destination):
-            var payload = allocator.buffer(capacity: routingKey.utf8.count + (destination.map { $0.utf8.count + 1 } ?? 0))
+            var payload = allocator.buffer(capacity: routingKey.utf8.count + (destination.map { $0.site.utf8.count + 3 } ?? 0))
             payload.writeString(routingKey)
             if let destination {
                 payload.writeInteger(WireFormat.openSeparator)
-                payload.writeString(destination)
+                payload.writeString(destination.site)
+                payload.writeInteger(WireFormat.openSeparator)
+                payload.writeInteger(destination.hopsLeft)
             }
             writeHeader(&header, .open, [], stream, UInt32(payload.readableBytes))
             header.writeBuffer(&payload)

@@ -46,10 +46,14 @@ public struct FrameParser: Sendable {
         case .open:
             let bytes = Array(payload.readableBytesView)
             let parts = bytes.split(separator: WireFormat.openSeparator, maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count <= 2, let key = name(parts[0]) else { throw FrameError.invalidRoutingKey }
+            guard let key = name(parts[0]) else { throw FrameError.invalidRoutingKey }
             guard parts.count == 2 else { return .open(stream: stream, routingKey: key) }
-            guard !parts[1].contains(WireFormat.openSeparator), let destination = name(parts[1]) else { throw FrameError.invalidRoutingKey }
-            return .open(stream: stream, routingKey: key, destination: destination)
+            // The rest is destination, separator, one byte of hops left (which may itself be 0).
+            let rest = parts[1]
+            guard rest.count >= 3, rest[rest.endIndex - 2] == WireFormat.openSeparator else { throw FrameError.invalidRoutingKey }
+            let site = rest.dropLast(2)
+            guard !site.contains(WireFormat.openSeparator), let destination = name(site) else { throw FrameError.invalidRoutingKey }
+            return .open(stream: stream, routingKey: key, destination: FlowDestination(site: destination, hopsLeft: rest[rest.endIndex - 1]))
         case .hello:
             return .hello(payload)
         case .linkState:

@@ -10,8 +10,9 @@ public enum FrameType: UInt8, Sendable, CaseIterable {
     case ping = 2
     /// The sender is closing the link; `length` carries a `LinkErrorCode`.
     case goAway = 3
-    /// Opens a stream; the payload is the routing key (UTF-8), optionally followed by a 0 byte and
-    /// the destination router (when the flow crosses more than one link). Data may follow at once.
+    /// Opens a stream; the payload is the routing key (UTF-8), optionally followed by a 0 byte, the
+    /// destination router, a 0 byte and one byte of hops left (when the flow may cross more than
+    /// one link). Data may follow at once.
     case open = 4
     /// First frame on a link from each side; the payload is a JSON `LinkHello`.
     case hello = 5
@@ -63,6 +64,8 @@ public enum WireFormat {
     public static let defaultMaxPayload = 1 << 20
     /// Longest routing key (and destination router name), in bytes.
     public static let maxRoutingKeyBytes = 255
-    /// Separates the routing key from the destination in an OPEN payload.
+    /// Separates the routing key, the destination and the hops left in an OPEN payload.
     public static let openSeparator: UInt8 = 0
+    /// Links a flow may cross at most.
+    public static let maxHops: UInt8 = 32
 }
