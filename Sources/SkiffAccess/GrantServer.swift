@@ -14,6 +14,8 @@ public final class GrantServer: @unchecked Sendable {
     public static let maxBody = 16 << 10
     /// A connection that has not finished its request by then is closed.
     public static let requestTimeout = TimeAmount.seconds(10)
+    /// Connections served at once; more are closed at once (redemptions are rare and quick).
+    public static let maxConnections = 64
 
     public let loop: EventLoop
     let stateDirectory: String
@@ -26,6 +28,7 @@ public final class GrantServer: @unchecked Sendable {
     private var bookError: String?
     private var book = GrantBook()
     private var limiter = FailureRateLimiter(limit: 10)
+    private var connections = 0
     /// The clock; tests move it.
     var now: @Sendable () -> Date = { Date() }
 
@@ -155,6 +158,12 @@ public final class GrantServer: @unchecked Sendable {
             .serverChannelOption(ChannelOptions.backlog, value: 64)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    guard self.connections < Self.maxConnections else {
+                        channel.close(promise: nil)
+                        return
+                    }
+                    self.connections += 1
+                    channel.closeFuture.whenComplete { _ in self.connections -= 1 }
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(NIOSSLServerHandler(context: context))
                     try sync.configureHTTPServerPipeline(withErrorHandling: true)

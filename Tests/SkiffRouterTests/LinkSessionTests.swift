@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import NIOEmbedded
@@ -93,6 +94,22 @@ struct LinkSessionTests {
         #expect(try Self.outbound(channel) == [.goAway(.protocolError)])
         #expect(!channel.isActive)
         #expect(delegate.downs.first?.hasPrefix("protocol error") == true, "\(delegate.downs)")
+    }
+
+    @Test("a link-state advert is handed to the router; one beyond the limits closes the link", arguments: [false, true])
+    func linkState(oversized: Bool) throws {
+        let (channel, _, delegate) = try Self.make()
+        _ = try Self.outbound(channel)
+        let neighbours = (0..<(oversized ? LinkStateAdvert.maxNeighbours + 1 : 3)).map { LinkStateAdvert.Neighbour(site: "n\($0)", cost: 1) }
+        let advert = LinkStateAdvert(origin: "east", sequence: 9, neighbours: neighbours, keys: ["backend"])
+        try Self.feed(channel, .linkState(ByteBuffer(bytes: try JSONEncoder().encode(advert))))
+        if oversized {
+            #expect(try Self.outbound(channel) == [.goAway(.protocolError)])
+            #expect(delegate.linkState.isEmpty)
+        } else {
+            #expect(delegate.linkState == [advert])
+            #expect(channel.isActive)
+        }
     }
 
     @Test("an open that reuses the peer's own id parity is a protocol error")

@@ -217,6 +217,7 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
             delegate?.sessionKeysChanged(self)
         case .linkState(let payload):
             guard let advert = decode(LinkStateAdvert.self, payload) else { return protocolViolation("unreadable link-state advert") }
+            guard advert.isWellFormed else { return protocolViolation("link-state advert beyond the limits") }
             delegate?.sessionReceivedLinkState(self, advert)
         }
     }

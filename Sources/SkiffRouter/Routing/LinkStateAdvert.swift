@@ -30,6 +30,20 @@ public struct LinkStateAdvert: Codable, Sendable, Hashable {
         self.keys = keys.sorted()
     }
 
+    /// Most neighbours and routing keys one advert may list, and the longest name in it: an advert
+    /// beyond them is a protocol error, so a peer cannot grow every router's database without bound.
+    public static let maxNeighbours = 1_024
+    public static let maxKeys = 10_000
+
+    /// Whether the advert stays within the limits.
+    public var isWellFormed: Bool {
+        let names = [origin] + neighbours.map(\.site)
+        return neighbours.count <= Self.maxNeighbours && keys.count <= Self.maxKeys
+            && names.allSatisfy { !$0.isEmpty && $0.utf8.count <= WireFormat.maxRoutingKeyBytes }
+            && keys.allSatisfy { !$0.isEmpty && $0.utf8.count <= WireFormat.maxRoutingKeyBytes }
+            && neighbours.allSatisfy { $0.cost >= 1 }
+    }
+
     /// Same content, whatever the sequence: no need to flood a new one.
     func sameContent(as other: LinkStateAdvert) -> Bool {
         origin == other.origin && neighbours == other.neighbours && keys == other.keys

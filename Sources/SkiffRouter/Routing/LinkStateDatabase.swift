@@ -10,6 +10,8 @@ public struct LinkStateDatabase: Sendable, Hashable {
 
     /// An advert not refreshed for this long is dropped (its origin refreshes well within it).
     public var maxAge: TimeInterval
+    /// Most routers remembered; adverts from further new origins are ignored.
+    public static let maxOrigins = 10_000
     private(set) var entries: [String: Entry] = [:]
 
     public init(maxAge: TimeInterval = 35) {
@@ -25,6 +27,7 @@ public struct LinkStateDatabase: Sendable, Hashable {
     @discardableResult
     public mutating func accept(_ advert: LinkStateAdvert, now: Date) -> Bool {
         if let known = entries[advert.origin], known.advert.sequence >= advert.sequence { return false }
+        if entries[advert.origin] == nil, entries.count >= Self.maxOrigins { return false }
         entries[advert.origin] = Entry(advert: advert, receivedAt: now)
         return true
     }
