@@ -62,11 +62,6 @@ extension Router: LinkSessionDelegate {
         recomputeRoutes()
     }
 
-    func counters(forStreamTo routingKey: String, destination: String?) -> FlowCounters {
-        if let destination, destination != site { return transitCounters }
-        return pickConnector(for: routingKey, reachableOnly: false)?.counters ?? transitCounters
-    }
-
     /// The peer opened a stream: for this router, dial a local connector (or hand it to an attached
     /// edge site); for another router, pass it on toward it; with no destination (from an edge
     /// router), choose as for a local listener.

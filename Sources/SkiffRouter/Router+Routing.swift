@@ -202,6 +202,7 @@ extension Router {
     func forward(_ stream: FlowStream, along route: FlowRoute) -> Bool {
         switch route {
         case .local(let connector):
+            stream.count(in: connector.counters)
             dialConnector(connector, for: stream)
             return true
         case .link(let session, let destination):
@@ -215,6 +216,7 @@ extension Router {
                   let next = session.openStream(routingKey: stream.routingKey, destination: target, counters: transitCounters)
             else { return false }
             if let destination { next.routeCounters = counters(toward: destination) }
+            // Counted once, on the stream it leaves by.
             FlowStream.join(stream, next)
             session.flush()
             return true

@@ -21,7 +21,6 @@ struct LinkSessionTests {
         func sessionDown(_ session: LinkSession, reason: String) { downs.append(reason) }
         func sessionKeysChanged(_ session: LinkSession) {}
         func acceptStream(_ stream: FlowStream) -> Bool { false }
-        func counters(forStreamTo routingKey: String, destination: String?) -> FlowCounters { FlowCounters() }
     }
 
     static func make() throws -> (EmbeddedChannel, LinkSession, Delegate) {

@@ -18,8 +18,9 @@ final class FlowStream: @unchecked Sendable {
     /// The router the flow is for, when the opener named one.
     let destination: FlowDestination?
     unowned let session: LinkSession
-    /// Counters of the listener or connector this flow belongs to.
-    let counters: FlowCounters
+    /// Counters of the listener or connector this flow belongs to (for a stream the peer opened,
+    /// set by `count(in:)` once the router has chosen where it goes).
+    private(set) var counters: FlowCounters
     /// Flows this router sent toward one destination router (anycast balancing counts them).
     var routeCounters: FlowCounters? {
         didSet { routeCounters?.opened() }
@@ -45,14 +46,21 @@ final class FlowStream: @unchecked Sendable {
     private var lastWrite: EventLoopFuture<Void>?
     private var outputClosed = false
 
-    init(id: UInt32, routingKey: String, session: LinkSession, counters: FlowCounters, window: Int, destination: FlowDestination? = nil) {
+    /// `counters` nil: the stream counts nowhere until `count(in:)`.
+    init(id: UInt32, routingKey: String, session: LinkSession, counters: FlowCounters?, window: Int, destination: FlowDestination? = nil) {
         self.id = id
         self.routingKey = routingKey
         self.destination = destination
         self.session = session
-        self.counters = counters
+        self.counters = counters ?? FlowCounters()
         self.sendWindow = window
         self.receiveCredit = window
+        counters?.opened()
+    }
+
+    /// Counts this flow in `counters` from now on (the connector it was given to, or transit).
+    func count(in counters: FlowCounters) {
+        self.counters = counters
         counters.opened()
     }
 

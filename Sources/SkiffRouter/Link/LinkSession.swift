@@ -16,7 +16,6 @@ protocol LinkSessionDelegate: AnyObject, Sendable {
     func sessionKeysChanged(_ session: LinkSession)
     /// A stream the peer opened: attach it to a local connector, or return nil to reset it.
     func acceptStream(_ stream: FlowStream) -> Bool
-    func counters(forStreamTo routingKey: String, destination: String?) -> FlowCounters
 }
 
 /// One link, after TLS: hello and adverts, the stream table, keepalive, and frame dispatch.
@@ -250,7 +249,7 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
             send(.reset(id))
             return
         }
-        let stream = FlowStream(id: id, routingKey: routingKey, session: self, counters: delegate.counters(forStreamTo: routingKey, destination: destination?.site),
+        let stream = FlowStream(id: id, routingKey: routingKey, session: self, counters: nil,
                                 window: tuning.streamWindow, destination: destination)
         streams[id] = stream
         if !delegate.acceptStream(stream) {
