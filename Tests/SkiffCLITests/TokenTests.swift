@@ -14,6 +14,7 @@ final class GrantedSites: @unchecked Sendable {
     let accessPort: Int, listenerPort: Int, grantPort: Int, echoPort: Int
     let echo: BackgroundProcess
     var daemons: [String: BackgroundProcess] = [:]
+    var httpPorts: [String: Int] = [:]
 
     /// With `example`, the sites are the bundled Examples/hello-world, with free ports in place of its own.
     init(redemptionsAllowed: Int = 1, expirationWindow: String = "15m", example: Bool = false) throws {
@@ -67,9 +68,11 @@ final class GrantedSites: @unchecked Sendable {
     }
 
     func startDaemon(_ site: String) throws {
+        let port = try FreePort.next()
+        httpPorts[site] = port
         daemons[site] = try BackgroundProcess(SkiffBinary.path, [
             "daemon", "--site", site, "--repo", repo.path, "--state-dir", path(site), "--interval", "1s",
-            "--http", "127.0.0.1:\(try FreePort.next())",
+            "--http", "127.0.0.1:\(port)",
         ], logPath: state.path + "/\(site)-daemon.log")
     }
 
@@ -129,6 +132,8 @@ struct TokenTests {
         // The token stays in git, and a few daemon cycles later it was still redeemed only once.
         Thread.sleep(forTimeInterval: 2.5)
         #expect(try sites.grant()?.redemptions == 1)
+        let metrics = try Command.run("curl", ["-sf", "--max-time", "5", "http://127.0.0.1:\(sites.httpPorts["west"]!)/metrics"]).stdout
+        #expect(metrics.contains(#"skiff_grant_redemptions{grant="east-link"} 1"#), "\(metrics)")
 
         // A second site trying the same one-use token by hand is refused, clearly.
         let tokenFile = try sites.state.write("token.yaml", token)

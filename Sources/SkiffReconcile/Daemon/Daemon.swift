@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Metrics
+import SkiffAccess
 import SkiffModel
 import SkiffSource
 
@@ -149,6 +150,18 @@ public final class Daemon: @unchecked Sendable {
             Gauge(label: "skiff_connector_flows", dimensions: labels).record(connector.totalFlows)
             Gauge(label: "skiff_connector_bytes_in", dimensions: labels).record(connector.bytesIn)
             Gauge(label: "skiff_connector_bytes_out", dimensions: labels).record(connector.bytesOut)
+        }
+        if let routing = status.routing {
+            Gauge(label: "skiff_routes").record(routing.routes.count)
+            Gauge(label: "skiff_transit_open_flows").record(routing.transitFlows)
+            Gauge(label: "skiff_link_state_messages_sent").record(routing.linkStateSent)
+            Gauge(label: "skiff_link_state_messages_received").record(routing.linkStateReceived)
+        }
+        for grant in status.grantServer?.grants ?? [] {
+            let labels = [("grant", grant.name)]
+            Gauge(label: "skiff_grant_redemptions", dimensions: labels).record(grant.redemptions)
+            Gauge(label: "skiff_grant_redemptions_allowed", dimensions: labels).record(grant.redemptionsAllowed)
+            Gauge(label: "skiff_grant_open", dimensions: labels).record(grant.state == .open ? 1 : 0)
         }
     }
 
