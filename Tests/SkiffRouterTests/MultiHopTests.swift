@@ -68,6 +68,46 @@ struct MultiHopTests {
         #expect((network.status("B")?.connectors.isEmpty ?? false) && (network.status("B")?.links.count ?? 0) == 2)
     }
 
+    @Test("a router that hangs (SIGSTOP, sockets open) is detected by keepalive and routed around; thawed, it is used again")
+    func hungRouter() throws {
+        let network = try RouterNetwork(["A", "B", "C", "D"])
+        network.link("A", "B", cost: 1)
+        network.link("B", "C", cost: 1)
+        network.link("C", "D", cost: 5)
+        network.link("D", "A", cost: 5)
+        let port = try network.listener("A", key: "echo")
+        try network.connector("C", key: "echo")
+        try network.start()
+        #expect(eventually(timeout: 15) { network.route("A", "C") == "B/2" })
+        let frozen = Date()
+        network.freeze("B")
+        #expect(eventually(timeout: 10) { network.route("A", "C") == "D/10" }, "A reroutes through D")
+        let rerouted = Date().timeIntervalSince(frozen)
+        // Keepalive declares a silent link dead after 3 s; routing must follow within moments of that.
+        #expect(rerouted < 3 + 1.5, "rerouted \(rerouted) s after B froze")
+        #expect(try network.flows(["halfclose", "\(port)"])["intact"] as? Bool == true)
+        print("hung router: rerouted \(String(format: "%.2f", rerouted)) s after B froze (keepalive timeout 3 s)")
+        network.freeze("B", false)
+        #expect(eventually(timeout: 20) { network.route("A", "C") == "B/2" }, "B back: the cheap path again")
+        #expect(try network.flows(["halfclose", "\(port)"])["intact"] as? Bool == true)
+    }
+
+    @Test("a vanished router's advert ages out of the network's databases")
+    func ageing() throws {
+        var tuning = RouterTuning.defaults
+        tuning.advertRefresh = 1
+        tuning.advertMaxAge = 4
+        let network = try RouterNetwork(["A", "B", "C"], tuning: tuning)
+        network.link("A", "B")
+        network.link("B", "C")
+        try network.start()
+        #expect(eventually(timeout: 15) { network.status("A")?.routing?.sites.keys.sorted() == ["A", "B", "C"] })
+        network.kill("C")
+        // Unreachable at once (B withdrew the link); forgotten once its advert is older than 4 s.
+        #expect(eventually(timeout: 5) { network.route("A", "C") == nil })
+        #expect(eventually(timeout: 10) { network.status("A")?.routing?.sites.keys.sorted() == ["A", "B"] }, "C's advert aged out")
+    }
+
     @Test("anycast: 200 flows split between equal B and C; C at cost 9999 becomes a backup; with B gone C takes all")
     func anycast() throws {
         let network = try RouterNetwork(["A", "B", "C"])

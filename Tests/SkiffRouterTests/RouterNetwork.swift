@@ -81,6 +81,13 @@ final class RouterNetwork: @unchecked Sendable {
         unlink(RouterProcess.socketPath(path(name)))
     }
 
+    /// SIGSTOP (or SIGCONT): the router freezes with its sockets open, as a hung host does; only
+    /// keepalive can tell.
+    func freeze(_ name: String, _ frozen: Bool = true) {
+        guard let process = routers[name]?.process else { return }
+        Foundation.kill(process.processIdentifier, frozen ? SIGSTOP : SIGCONT)
+    }
+
     func client(_ name: String) -> ManagementClient { ManagementClient(socketPath: RouterProcess.socketPath(path(name))) }
 
     func status(_ name: String) -> RouterStatus? { try? client(name).status() }
@@ -104,6 +111,7 @@ final class RouterNetwork: @unchecked Sendable {
     func log(_ name: String) -> String { (try? String(contentsOfFile: path(name) + "/router.log", encoding: .utf8)) ?? "" }
 
     deinit {
+        for name in routers.keys { freeze(name, false) }
         for router in routers.values { router.terminate(timeout: 2) }
         for echo in echoServers { echo.kill() }
     }
