@@ -114,7 +114,7 @@ struct PlanCommandTests {
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 
-    @Test("every command has --help", arguments: [[], ["validate"], ["plan"], ["apply"], ["revoke-access"], ["schema"]])
+    @Test("every command has --help", arguments: [[], ["validate"], ["plan"], ["apply"], ["daemon"], ["status"], ["stop"], ["router"], ["revoke-access"], ["schema"], ["token"], ["token", "issue"], ["token", "redeem"]])
     func help(command: [String]) throws {
         let result = try SkiffBinary.run(command + ["--help"])
         #expect(result.status == 0)
