@@ -108,7 +108,7 @@ stunnel4 "$work/stunnel-server.conf" 2>/dev/null & s_server=$!; pids+=($s_server
 stunnel4 "$work/stunnel-client.conf" 2>/dev/null & s_client=$!; pids+=($s_client)
 
 for _ in $(seq 100); do
-  curl -sf --unix-socket "$work/west/router/router.sock" http://localhost/v1/status 2>/dev/null | grep -q '"state" : "up"' && break
+  curl -sf --unix-socket "$work/west/router/router.sock" http://localhost/v1/status 2>/dev/null | grep -q '"hasMatchingConnector" : true' && break
   sleep 0.1
 done
 

@@ -44,8 +44,9 @@ extension Router {
     }
 
     /// Issues this router's advert when its content changed (or `force`, to refresh it before it ages
-    /// out) and computes routes again at once. Flooding it waits `floodDelay`, so a burst of changes
-    /// (links coming up at start) goes out as one advert; a refresh goes out at once.
+    /// out) and computes routes again at once. A change goes out at once unless another went out in
+    /// the last `floodDelay`; then it waits out the rest of it, so a burst of changes (links coming up
+    /// at start) goes out as one or two adverts while a lone change (a link up or down) costs no delay.
     func originateAdvert(force: Bool = false) {
         guard !isEdgeRouter, !site.isEmpty else { return }
         var neighbours: [String: Int] = [:]
@@ -61,12 +62,17 @@ extension Router {
         advert.sequence = advertSequence
         linkState.accept(advert, now: Date())
         recomputeRoutes()
-        if force { return flood(advert, except: nil) }
+        let now = NIODeadline.now()
+        if force || (!floodScheduled && now - lastOwnFlood >= Self.floodDelay) {
+            lastOwnFlood = now
+            return flood(advert, except: nil)
+        }
         guard !floodScheduled else { return }
         floodScheduled = true
-        loop.scheduleTask(in: Self.floodDelay) { [weak self] in
+        loop.scheduleTask(deadline: lastOwnFlood + Self.floodDelay) { [weak self] in
             guard let self else { return }
             self.floodScheduled = false
+            self.lastOwnFlood = .now()
             if let own = self.linkState.advert(from: self.site) { self.flood(own, except: nil) }
         }
     }

@@ -40,6 +40,7 @@ public final class Router: @unchecked Sendable {
     var routingTimer: RepeatedTask?
     /// This router's changed advert waits to be flooded (see `originateAdvert`).
     var floodScheduled = false
+    var lastOwnFlood = NIODeadline.distantPast
     /// The router-wide cap on bytes held for delivery.
     private(set) var budget = BufferBudget(high: RouterTuning.defaults.maxBufferedBytes)
 
