@@ -55,10 +55,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // glibc's mallopt, which Swift's Glibc module does not export (see RouterProcess).
+        .target(name: "CMallocTuning"),
         .target(
             name: "SkiffRouter",
             dependencies: [
-                "SkiffAccess", "SkiffPKI",
+                "SkiffAccess", "SkiffPKI", "CMallocTuning",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
