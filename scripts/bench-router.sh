@@ -41,6 +41,9 @@ printf 'apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: west\nsp
 printf 'apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: east\n' > "$work/net/east/site.yaml"
 "$skiff" apply --site west --repo "$work/net" --state-dir "$work/west" >/dev/null
 "$skiff" apply --site east --repo "$work/net" --state-dir "$work/east" >/dev/null
+# apply started both routers with the configuration from git; the benchmark runs its own.
+"$skiff" stop --site west --state-dir "$work/west" >/dev/null
+"$skiff" stop --site east --state-dir "$work/east" >/dev/null
 links="$work/east/pki/links/to-west"; mkdir -p "$links"
 openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$links/tls.key" -subj "/CN=link to-west" -out "$work/c.csr" 2>/dev/null
 printf 'extendedKeyUsage=clientAuth\n' > "$work/ext"
