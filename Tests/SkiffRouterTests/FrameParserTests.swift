@@ -45,17 +45,56 @@ struct FrameParserTests {
     func roundTrip(frame: Frame) throws {
         let bytes = Self.bytes(frame)
         var whole = ByteBuffer(bytes: bytes)
-        #expect(try FrameParser().nextFrame(from: &whole) == frame)
+        #expect(try Self.parse(&whole) == frame)
         #expect(whole.readableBytes == 0)
 
+        // One byte at a time: a control frame appears whole after its last byte; a DATA payload
+        // comes out in parts whose bytes add up, with the flags on the last part only.
+        var parser = FrameParser()
         var trickle = ByteBuffer()
-        var decoded: Frame?
-        for (index, byte) in bytes.enumerated() {
+        var parts: [Frame] = []
+        for byte in bytes {
             trickle.writeInteger(byte)
-            decoded = try FrameParser().nextFrame(from: &trickle)
-            if index < bytes.count - 1 { #expect(decoded == nil, "a frame appeared after \(index + 1) of \(bytes.count) bytes") }
+            while let part = try parser.nextFrame(from: &trickle) { parts.append(part) }
         }
-        #expect(decoded == frame)
+        #expect(Self.merge(parts) == frame)
+        if case .data(_, _, let payload) = frame, payload.readableBytes > 1 {
+            #expect(parts.count == payload.readableBytes)
+            #expect(parts.dropLast().allSatisfy { if case .data(_, let flags, _) = $0 { flags.isEmpty } else { false } })
+        } else {
+            #expect(parts.count == 1)
+        }
+    }
+
+    @Test("a DATA payload split across reads comes out as slices of each read, the FIN on the last part")
+    func dataInParts() throws {
+        let bytes = Self.bytes(.data(stream: 3, flags: .fin, payload: ByteBuffer(bytes: Array(repeating: 7, count: 100))))
+        var parser = FrameParser()
+        var first = ByteBuffer(bytes: bytes[0..<50])
+        let one = try parser.nextFrame(from: &first)
+        #expect(one == .data(stream: 3, flags: [], payload: ByteBuffer(bytes: Array(repeating: 7, count: 38))))
+        #expect(try parser.nextFrame(from: &first) == nil)
+        var second = ByteBuffer(bytes: bytes[50...] + Self.bytes(.ping(ack: false, opaque: 1)))
+        #expect(try parser.nextFrame(from: &second) == .data(stream: 3, flags: .fin, payload: ByteBuffer(bytes: Array(repeating: 7, count: 62))))
+        #expect(try parser.nextFrame(from: &second) == .ping(ack: false, opaque: 1))
+    }
+
+    /// Parts of one DATA frame joined again (anything else must be a single frame).
+    static func merge(_ parts: [Frame]) -> Frame? {
+        guard parts.count > 1 else { return parts.first }
+        var joined = ByteBuffer()
+        var last: (UInt32, FrameFlags)?
+        for part in parts {
+            guard case .data(let stream, let flags, var payload) = part else { return nil }
+            joined.writeBuffer(&payload)
+            last = (stream, flags)
+        }
+        return last.map { .data(stream: $0.0, flags: $0.1, payload: joined) }
+    }
+
+    static func parse(_ buffer: inout ByteBuffer, maxPayload: Int = WireFormat.defaultMaxPayload) throws -> Frame? {
+        var parser = FrameParser(maxPayload: maxPayload)
+        return try parser.nextFrame(from: &buffer)
     }
 
     @Test("hostile headers are refused with a precise error", arguments: [
@@ -72,13 +111,13 @@ struct FrameParserTests {
     ] as [([UInt8], FrameError)])
     func hostile(bytes: [UInt8], error: FrameError) {
         var buffer = ByteBuffer(bytes: bytes)
-        #expect(throws: error) { try FrameParser().nextFrame(from: &buffer) }
+        #expect(throws: error) { try Self.parse(&buffer) }
     }
 
     @Test("an oversized frame is refused from its header alone, before its payload arrives")
     func oversizedEarly() {
         var buffer = ByteBuffer(bytes: [0, 0, 0, 0, 0, 0, 0, 1, 0, 0x20, 0, 0])
-        #expect(throws: FrameError.payloadTooLarge(length: 2 << 20, limit: 1 << 20)) { try FrameParser().nextFrame(from: &buffer) }
+        #expect(throws: FrameError.payloadTooLarge(length: 2 << 20, limit: 1 << 20)) { try Self.parse(&buffer) }
     }
 
     @Test("random garbage never crashes the parser: it yields frames, waits, or throws")
@@ -87,8 +126,9 @@ struct FrameParserTests {
         for _ in 0..<2_000 {
             let count = Int.random(in: 0..<64, using: &generator)
             var buffer = ByteBuffer(bytes: (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) })
+            var parser = FrameParser(maxPayload: 64)
             for _ in 0..<8 {
-                guard (try? FrameParser(maxPayload: 64).nextFrame(from: &buffer)) != nil else { break }
+                guard (try? parser.nextFrame(from: &buffer)) != nil else { break }
             }
         }
     }

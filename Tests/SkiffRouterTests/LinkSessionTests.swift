@@ -37,7 +37,8 @@ struct LinkSessionTests {
         var bytes = ByteBuffer()
         while var next = try channel.readOutbound(as: ByteBuffer.self) { bytes.writeBuffer(&next) }
         var frames: [Frame] = []
-        while let frame = try FrameParser().nextFrame(from: &bytes) { frames.append(frame) }
+        var parser = FrameParser()
+        while let frame = try parser.nextFrame(from: &bytes) { frames.append(frame) }
         return frames
     }
 

@@ -54,6 +54,8 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     private(set) var bytesOut = 0
     private(set) var closeReason: String?
     private var tornDown = false
+    /// The stream last reset for data that arrived after it closed.
+    private var lastResetSent: UInt32?
 
     init(direction: Direction, localSite: String, tuning: RouterTuning, delegate: LinkSessionDelegate, logger: Logger, cost: Int = 1) {
         self.direction = direction
@@ -229,8 +231,12 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
 
     private func receiveData(_ id: UInt32, flags: FrameFlags, payload: ByteBuffer) {
         guard let stream = streams[id] else {
-            // A stream we already closed; tell the peer unless it is telling us.
-            if !flags.contains(.rst) { send(.reset(id)) }
+            // A stream we already closed; tell the peer (once, as a payload may come in parts)
+            // unless it is telling us.
+            if !flags.contains(.rst), lastResetSent != id {
+                lastResetSent = id
+                send(.reset(id))
+            }
             return
         }
         if flags.contains(.rst) {

@@ -4,7 +4,7 @@ import NIOCore
 final class FrameDecoderHandler: ByteToMessageDecoder {
     typealias InboundOut = Frame
 
-    let parser: FrameParser
+    var parser: FrameParser
 
     init(maxPayload: Int) {
         parser = FrameParser(maxPayload: maxPayload)

@@ -1,16 +1,24 @@
 import NIOCore
 
 /// Decodes frames from a byte stream. A value type with no I/O: feed bytes, take frames.
+///
+/// A DATA payload is handed on as it arrives: when only part of it is there, that part comes out as
+/// a DATA frame without flags, and the rest follows (the frame's FIN or RST on its last part). So
+/// a payload is never gathered into one contiguous buffer — which would copy every received byte
+/// once — and each part is a slice of the buffer it was read into.
 public struct FrameParser: Sendable {
     public var maxPayload: Int
+    /// The DATA frame whose payload is still arriving.
+    private var partial: (stream: UInt32, flags: FrameFlags, remaining: Int)?
 
     public init(maxPayload: Int = WireFormat.defaultMaxPayload) {
         self.maxPayload = maxPayload
     }
 
-    /// The next whole frame at the front of `buffer`, consuming it, or nil when more bytes are needed.
-    /// Throws on anything a well-behaved peer never sends; the caller closes the link.
-    public func nextFrame(from buffer: inout ByteBuffer) throws -> Frame? {
+    /// The next frame (or part of a DATA payload) at the front of `buffer`, consuming it, or nil when
+    /// more bytes are needed. Throws on anything a well-behaved peer never sends; the caller closes the link.
+    public mutating func nextFrame(from buffer: inout ByteBuffer) throws -> Frame? {
+        if let partial { return continueData(partial, from: &buffer) }
         guard let header = buffer.getBytes(at: buffer.readerIndex, length: WireFormat.headerSize) else { return nil }
         let version = header[0]
         guard version == WireFormat.version else { throw FrameError.unsupportedVersion(version) }
@@ -30,13 +38,31 @@ public struct FrameParser: Sendable {
         case .goAway:
             buffer.moveReaderIndex(forwardBy: WireFormat.headerSize)
             return .goAway(LinkErrorCode(rawValue: length))
-        case .data, .open, .hello, .advert, .linkState:
+        case .data:
+            guard length <= maxPayload else { throw FrameError.payloadTooLarge(length: length, limit: maxPayload) }
+            buffer.moveReaderIndex(forwardBy: WireFormat.headerSize)
+            guard length > 0 else { return .data(stream: stream, flags: flags, payload: ByteBuffer()) }
+            return continueData((stream, flags, Int(length)), from: &buffer)
+        case .open, .hello, .advert, .linkState:
             guard length <= maxPayload else { throw FrameError.payloadTooLarge(length: length, limit: maxPayload) }
             guard buffer.readableBytes >= WireFormat.headerSize + Int(length) else { return nil }
             buffer.moveReaderIndex(forwardBy: WireFormat.headerSize)
             let payload = buffer.readSlice(length: Int(length))!
             return try Self.frame(type, flags: flags, stream: stream, payload: payload)
         }
+    }
+
+    /// As much of the arriving DATA payload as `buffer` holds; the flags go with the last part.
+    private mutating func continueData(_ data: (stream: UInt32, flags: FrameFlags, remaining: Int), from buffer: inout ByteBuffer) -> Frame? {
+        let count = min(data.remaining, buffer.readableBytes)
+        guard count > 0 else {
+            partial = data
+            return nil
+        }
+        let payload = buffer.readSlice(length: count)!
+        let remaining = data.remaining - count
+        partial = remaining > 0 ? (data.stream, data.flags, remaining) : nil
+        return .data(stream: data.stream, flags: remaining > 0 ? [] : data.flags, payload: payload)
     }
 
     private static func frame(_ type: FrameType, flags: FrameFlags, stream: UInt32, payload: ByteBuffer) throws -> Frame {
