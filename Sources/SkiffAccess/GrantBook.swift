@@ -4,31 +4,23 @@ import SkiffPKI
 
 /// Every grant a site serves: the grant server's state, as `records/grants.json`. The decisions
 /// (arm a grant, check a redemption) are pure functions of the book, the request and the clock.
-public struct GrantBook: Codable, Sendable, Hashable {
+public struct GrantBook: Codable, Sendable, Hashable, RecordFile {
+    static let relativePath = "records/grants.json"
+    static let empty = GrantBook()
+
     public var grants: [String: GrantRecord]
 
     public init(grants: [String: GrantRecord] = [:]) {
         self.grants = grants
     }
 
-    public static func path(stateDirectory: String) -> String { stateDirectory + "/records/grants.json" }
+    public static func path(stateDirectory: String) -> String { path(in: stateDirectory) }
 
     /// The book on disk; an empty one when there is none yet.
-    public static func load(stateDirectory: String) throws -> GrantBook {
-        let path = path(stateDirectory: stateDirectory)
-        guard let data = FileManager.default.contents(atPath: path) else { return GrantBook() }
-        do {
-            return try decoder.decode(GrantBook.self, from: data)
-        } catch {
-            throw AccessError.damagedRecord(path: path, message: "\(error)")
-        }
-    }
+    public static func load(stateDirectory: String) throws -> GrantBook { try read(from: stateDirectory) }
 
     /// Writes the book atomically, readable by the owner only: it holds codes.
-    public func save(stateDirectory: String) throws {
-        let data = try encoder.encode(self)
-        try PEMFiles.write(String(decoding: data, as: UTF8.self), to: Self.path(stateDirectory: stateDirectory), permissions: 0o600)
-    }
+    public func save(stateDirectory: String) throws { try write(to: stateDirectory) }
 
     /// Makes the book serve exactly `config`'s grants under the CA with `caSerial`: a grant that is new,
     /// changed in git or made under a replaced CA starts afresh (new code unless git gives one, new
@@ -84,19 +76,4 @@ public struct GrantBook: Codable, Sendable, Hashable {
         let bytes = (0..<18).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
     }
-
-    private static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }
-
-    private static var decoder: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }
-
-    private var encoder: JSONEncoder { Self.encoder }
 }

@@ -5,7 +5,10 @@ import SkiffPKI
 /// What became of each token a site redeemed (or tried to): `records/tokens.json`. A token
 /// redeemed once is never redeemed again while its URL and code stay the same; a refusal that
 /// cannot change (used up, expired, wrong code) is not retried either.
-public struct TokenLedger: Codable, Sendable, Hashable {
+public struct TokenLedger: Codable, Sendable, Hashable, RecordFile {
+    static let relativePath = "records/tokens.json"
+    static let empty = TokenLedger()
+
     public enum Outcome: String, Codable, Sendable, Hashable {
         /// Credentials stored, link created.
         case redeemed
@@ -51,27 +54,11 @@ public struct TokenLedger: Codable, Sendable, Hashable {
         self.tokens = tokens
     }
 
-    public static func path(stateDirectory: String) -> String { stateDirectory + "/records/tokens.json" }
+    public static func path(stateDirectory: String) -> String { path(in: stateDirectory) }
 
-    public static func load(stateDirectory: String) throws -> TokenLedger {
-        let path = path(stateDirectory: stateDirectory)
-        guard let data = FileManager.default.contents(atPath: path) else { return TokenLedger() }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        do {
-            return try decoder.decode(TokenLedger.self, from: data)
-        } catch {
-            throw AccessError.damagedRecord(path: path, message: "\(error)")
-        }
-    }
+    public static func load(stateDirectory: String) throws -> TokenLedger { try read(from: stateDirectory) }
 
-    public func save(stateDirectory: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        let text = String(decoding: try encoder.encode(self), as: UTF8.self)
-        try PEMFiles.write(text, to: Self.path(stateDirectory: stateDirectory), permissions: 0o600)
-    }
+    public func save(stateDirectory: String) throws { try write(to: stateDirectory) }
 
     /// The digest that identifies a token without keeping its code.
     public static func digest(url: String, code: String) -> String {

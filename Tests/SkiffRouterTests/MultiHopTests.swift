@@ -6,6 +6,20 @@ import Testing
 /// Link-state routing across real router processes: transit, failover, anycast, edge sites.
 @Suite("Routing across router processes", .serialized)
 struct MultiHopTests {
+    /// Ring A–B–C–D (costs 1, 1, 5, 5), a listener at A and a connector at C, started; A routes through B.
+    static func ring() throws -> (RouterNetwork, Int) {
+        let network = try RouterNetwork(["A", "B", "C", "D"])
+        network.link("A", "B", cost: 1)
+        network.link("B", "C", cost: 1)
+        network.link("C", "D", cost: 5)
+        network.link("D", "A", cost: 5)
+        let port = try network.listener("A", key: "echo")
+        try network.connector("C", key: "echo")
+        try network.start()
+        #expect(eventually(timeout: 15) { network.route("A", "C") == "B/2" })
+        return (network, port)
+    }
+
     @Test("line A–B–C: a flow from A's listener reaches C's connector through B, intact, with flow control end to end")
     func line() throws {
         let network = try RouterNetwork(["A", "B", "C"])
@@ -31,15 +45,7 @@ struct MultiHopTests {
 
     @Test("ring A–B–C–D with costs: the cheap path is used; kill B and new flows go round by D; B returns and so does traffic")
     func ringFailover() throws {
-        let network = try RouterNetwork(["A", "B", "C", "D"])
-        network.link("A", "B", cost: 1)
-        network.link("B", "C", cost: 1)
-        network.link("C", "D", cost: 5)
-        network.link("D", "A", cost: 5)
-        let port = try network.listener("A", key: "echo")
-        try network.connector("C", key: "echo")
-        try network.start()
-        #expect(eventually(timeout: 15) { network.route("A", "C") == "B/2" })
+        let (network, port) = try Self.ring()
         #expect(try network.flows(["halfclose", "\(port)"])["intact"] as? Bool == true)
 
         // A flow in progress through B when B dies is reset at both ends.
@@ -70,15 +76,7 @@ struct MultiHopTests {
 
     @Test("a router that hangs (SIGSTOP, sockets open) is detected by keepalive and routed around; thawed, it is used again")
     func hungRouter() throws {
-        let network = try RouterNetwork(["A", "B", "C", "D"])
-        network.link("A", "B", cost: 1)
-        network.link("B", "C", cost: 1)
-        network.link("C", "D", cost: 5)
-        network.link("D", "A", cost: 5)
-        let port = try network.listener("A", key: "echo")
-        try network.connector("C", key: "echo")
-        try network.start()
-        #expect(eventually(timeout: 15) { network.route("A", "C") == "B/2" })
+        let (network, port) = try Self.ring()
         let frozen = Date()
         network.freeze("B")
         #expect(eventually(timeout: 10) { network.route("A", "C") == "D/10" }, "A reroutes through D")
