@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import SkiffPKI
 
 /// What became of each token a site redeemed (or tried to): `records/tokens.json`. A token
 /// redeemed once is never redeemed again while its URL and code stay the same; a refusal that

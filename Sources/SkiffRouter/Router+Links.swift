@@ -37,8 +37,6 @@ extension Router: LinkSessionDelegate {
         }
     }
 
-    var localRoutingKeys: [String] { Array(servedKeys) }
-
     func sessionUp(_ session: LinkSession) {
         if case .outgoing(let name) = session.direction { dialers[name]?.connected() }
         synchronise(session)
@@ -75,14 +73,14 @@ extension Router: LinkSessionDelegate {
             guard let route = route(for: key, arrivedOn: stream.session) else { return false }
             return forward(stream, along: route)
         default:
-            if let connector = pickConnector(for: key, reachableOnly: true) ?? (edgeSessions.isEmpty ? pickConnector(for: key, reachableOnly: false) : nil) {
-                return forward(stream, along: .local(connector))
-            }
+            // A reachable connector here, else an attached edge site serving the key, else a
+            // connector here that did not answer before.
+            if let connector = pickConnector(for: key, reachableOnly: true) { return forward(stream, along: .local(connector)) }
             let edges = edgeSessions.filter { $0 !== stream.session && $0.peerKeys.contains(key) }
-            guard let edge = edges.min(by: { $0.openFlows < $1.openFlows }) else {
-                return pickConnector(for: key, reachableOnly: false).map { forward(stream, along: .local($0)) } ?? false
+            if let edge = edges.min(by: { $0.openFlows < $1.openFlows }) {
+                return forward(stream, along: .link(edge, destination: edge.peerSite))
             }
-            return forward(stream, along: .link(edge, destination: edge.peerSite))
+            return pickConnector(for: key, reachableOnly: false).map { forward(stream, along: .local($0)) } ?? false
         }
     }
 }

@@ -12,7 +12,6 @@ struct LinkSessionTests {
         var keys = ["backend"]
         var ups = 0
         var downs: [String] = []
-        var localRoutingKeys: [String] { keys }
         var isEdgeRouter: Bool { false }
         var linkState: [LinkStateAdvert] = []
         func advertisedKeys(for session: LinkSession) -> [String] { keys }

@@ -38,14 +38,12 @@ public enum GrantServerPlanning {
         if let name = site.resources(of: .routerAccess).lazy.flatMap({ RouterAccessSpec($0.spec).subjectAlternativeNames }).first {
             return name
         }
-        return isWildcard(bindHost) ? hostname : bindHost
+        return CertificateRequirements.isWildcard(bindHost) ? hostname : bindHost
     }
 
     static func defaultBindHost(_ site: DesiredSite) -> String {
         site.resources(of: .routerAccess).map { RouterAccessSpec($0.spec).bindHost }.first { !$0.isEmpty } ?? "0.0.0.0"
     }
-
-    static func isWildcard(_ host: String) -> Bool { ["", "0.0.0.0", "::"].contains(host) }
 
     /// The `grant-server` setting, when set and well formed.
     static func address(_ site: DesiredSite) -> (host: String, port: Int)? {

@@ -33,9 +33,8 @@ public enum ManualRedemption {
     static func pushLink(_ record: TokenLedger.Record, site: String, stateDirectory: StateDirectory) -> Bool {
         let supervisor = RouterSupervisor(stateDirectory: stateDirectory)
         guard var config = try? supervisor.liveConfig() else { return false }
-        let ledger = TokenLedger(tokens: [record.name: record])
-        let links = TokenPlanning.links(site: DesiredSite(name: site, resources: []), ledger: ledger)
-        config.links = config.links.filter { $0.name != record.name } + links
+        config.links = config.links.filter { $0.name != record.name }
+            + (TokenPlanning.link(for: record, edge: config.edge).map { [$0] } ?? [])
         return (try? supervisor.client.put(config)) != nil
     }
 }

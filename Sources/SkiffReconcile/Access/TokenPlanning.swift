@@ -38,13 +38,17 @@ public enum TokenPlanning {
     static func links(site: DesiredSite, ledger: TokenLedger) -> [RouterConfig.Link] {
         let declared = Set(site.resources(of: .link).map(\.name))
         let inGit = Dictionary(site.resources(of: .accessToken).map { ($0.name, AccessTokenSpec($0.spec)) }, uniquingKeysWith: { a, _ in a })
-        let role = site.siteSpec.edge ? "edge" : "inter-router"
         return ledger.redeemed.values.sorted { $0.name < $1.name }.compactMap { record in
-            guard !declared.contains(record.name), inGit[record.name] != nil || record.manual,
-                  let endpoint = record.endpoints.first(where: { $0.name == role }) ?? record.endpoints.first
-            else { return nil }
-            return RouterConfig.Link(name: record.name, host: endpoint.host, port: endpoint.port,
-                                     cost: inGit[record.name]?.linkCost ?? record.cost, credentials: record.name)
+            guard !declared.contains(record.name), inGit[record.name] != nil || record.manual else { return nil }
+            return link(for: record, edge: site.siteSpec.edge, cost: inGit[record.name]?.linkCost)
         }
+    }
+
+    /// The link a redeemed token creates: to the endpoint for this site's role (Skupper lists
+    /// inter-router and edge endpoints), at `cost` or the cost recorded at redemption.
+    static func link(for record: TokenLedger.Record, edge: Bool, cost: Int? = nil) -> RouterConfig.Link? {
+        let role = edge ? "edge" : "inter-router"
+        guard let endpoint = record.endpoints.first(where: { $0.name == role }) ?? record.endpoints.first else { return nil }
+        return RouterConfig.Link(name: record.name, host: endpoint.host, port: endpoint.port, cost: cost ?? record.cost, credentials: record.name)
     }
 }

@@ -34,7 +34,8 @@ public enum Executor {
                     continue
                 }
                 if case .router = action.target {
-                    try executeRouter(action, site: site, stateDirectory: report.stateDirectory, executable: routerExecutable, now: now)
+                    try executeRouter(action, site: site, stateDirectory: report.stateDirectory, executable: routerExecutable,
+                                      hostname: report.requirements.hostname, now: now)
                     continue
                 }
                 try execute(action, requirements: report.requirements, pki: pki, now: now)
@@ -74,10 +75,10 @@ public enum Executor {
     /// Writes the router's configuration, then starts the router or pushes the configuration to it.
     /// The configuration is built now, after any certificate action, so it names the new ones.
     static func executeRouter(_ action: PlanAction, site: DesiredSite, stateDirectory: StateDirectory, executable: String?,
-                              now: Date) throws
+                              hostname: String, now: Date) throws
     {
         let config = SitePlanning.routerConfig(for: site, certificates: SitePlanning.certificates(stateDirectory, now: now),
-                                               tokens: try TokenLedger.load(stateDirectory: stateDirectory.path))
+                                               tokens: try TokenLedger.load(stateDirectory: stateDirectory.path), hostname: hostname)
         try RouterProcess.saveConfig(config, stateDirectory: stateDirectory.path)
         let supervisor = RouterSupervisor(stateDirectory: stateDirectory)
         if action.verb == .create {

@@ -11,6 +11,9 @@ public struct CertificateRequirements: Sendable, Hashable {
     /// Nil when the site offers no link access.
     public var serverHosts: [String]?
     public var serverValidity: TimeInterval
+    /// This machine's name, as the requirements were computed with it (the grant server's public
+    /// host falls back to it too, and must match the certificate).
+    public var hostname: String
 
     /// Site settings that tune the PKI (all optional):
     /// `ca-key-algorithm` (ecdsa-p256, rsa-2048, rsa-3072) and `server-certificate-validity` (a duration, default 8760h).
@@ -21,6 +24,7 @@ public struct CertificateRequirements: Sendable, Hashable {
     /// `hostname` (this machine's name) is added to the server names, as other sites may dial it.
     public init(site: DesiredSite, hostname: String) {
         self.site = site.name
+        self.hostname = hostname
         let settings = site.siteSpec.settings
         caAlgorithm = settings[Self.algorithmSetting].flatMap(KeyAlgorithm.init(rawValue:)) ?? .ecdsaP256
         serverValidity = settings[Self.validitySetting].flatMap(GoDuration.seconds(parsing:)) ?? CertificateProfile.defaultServerValidity
@@ -32,11 +36,14 @@ public struct CertificateRequirements: Sendable, Hashable {
             return
         }
         var hosts = accesses.flatMap(\.subjectAlternativeNames) + (grantHost.map { [$0] } ?? [])
-        hosts += accesses.map(\.bindHost).filter { !["", "0.0.0.0", "::"].contains($0) }
+        hosts += accesses.map(\.bindHost).filter { !Self.isWildcard($0) }
         hosts.append(hostname)
         var seen: Set<String> = []
         serverHosts = hosts.filter { seen.insert($0.lowercased()).inserted }
     }
+
+    /// An address that binds every interface, which no peer can dial.
+    static func isWildcard(_ host: String) -> Bool { ["", "0.0.0.0", "::"].contains(host) }
 
     /// Settings whose values Skiff cannot use, as diagnostics at the Site resource.
     public static func settingProblems(_ site: DesiredSite) -> [Diagnostic] {

@@ -1,5 +1,4 @@
 import Foundation
-import SkiffAccess
 import SkiffModel
 import SkiffPKI
 
@@ -7,9 +6,9 @@ import SkiffPKI
 /// They come from redeeming a token or from the user; Skiff cannot make them itself, so faults are
 /// reported, not planned: a damaged folder is an error naming the file, an absent one a warning.
 public enum LinkCredentialCheck {
-    /// Git Links' credentials, and those of links created by redeemed tokens. A missing folder that
-    /// an AccessToken in git will fill is not reported: redeeming it is planned.
-    public static func problems(site: DesiredSite, pki: SitePKI, redeemed: TokenLedger = TokenLedger(), now: Date) -> [Diagnostic] {
+    /// A missing folder that an AccessToken of the same name in git will fill is not reported:
+    /// redeeming it is planned.
+    public static func problems(site: DesiredSite, pki: SitePKI, now: Date) -> [Diagnostic] {
         let tokens = Set(site.resources(of: .accessToken).map(\.name))
         return site.resources(of: .link).flatMap { link -> [Diagnostic] in
             let name = LinkSpec(link.spec).tlsCredentials ?? link.name

@@ -51,8 +51,11 @@ public struct SiteStatusReport: Sendable {
         func make(_ status: String, _ message: String) -> Entry {
             Entry(kind: resource.kind.rawValue, name: resource.name, status: status, message: message)
         }
-        if resource.kind == .accessToken { return tokenEntry(resource.name, record: tokens.tokens[resource.name]) }
-        guard let router else { return make("Error", "router not running") }
+        guard let router else {
+            // A token's redemption does not depend on the router.
+            return resource.kind == .accessToken ? tokenEntry(resource.name, record: tokens.tokens[resource.name])
+                : make("Error", "router not running")
+        }
         switch resource.kind {
         case .listener:
             guard let listener = router.listeners.first(where: { $0.name == resource.name }) else { return make("Pending", "not configured in the router") }

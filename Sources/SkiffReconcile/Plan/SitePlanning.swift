@@ -38,9 +38,9 @@ public enum SitePlanning {
 
     /// The router configuration for `site`, stamped with the certificates it will serve.
     public static func routerConfig(for site: DesiredSite, certificates: [CertificateRole: CredentialReport],
-                                    tokens: TokenLedger = TokenLedger()) -> RouterConfig
+                                    tokens: TokenLedger = TokenLedger(), hostname: String) -> RouterConfig
     {
-        var config = RouterConfigBuilder.build(site, tokens: tokens)
+        var config = RouterConfigBuilder.build(site, tokens: tokens, hostname: hostname)
         config.tlsRevision = [certificates[.siteCA]?.serial, certificates[.routerServer]?.serial].map { $0 ?? "-" }.joined(separator: "/")
         return config
     }
@@ -75,10 +75,10 @@ public enum SitePlanning {
         let requirements = CertificateRequirements(site: desiredSite, hostname: hostname)
         var plan = siteHasErrors
             ? nil : Planner.plan(site: site, desired: desiredSite, live: live, certificates: requirements,
-                                 router: routerConfig(for: desiredSite, certificates: live.certificates ?? [:], tokens: live.tokens ?? TokenLedger()),
+                                 router: routerConfig(for: desiredSite, certificates: live.certificates ?? [:], tokens: live.tokens ?? TokenLedger(),
+                                                      hostname: hostname),
                                  now: now)
-        plan?.problems += LinkCredentialCheck.problems(site: desiredSite, pki: SitePKI(stateDirectory: stateDirectory.path),
-                                                       redeemed: live.tokens ?? TokenLedger(), now: now)
+        plan?.problems += LinkCredentialCheck.problems(site: desiredSite, pki: SitePKI(stateDirectory: stateDirectory.path), now: now)
         plan?.problems += TokenPlanning.problems(site: desiredSite, ledger: live.tokens ?? TokenLedger())
         var report = SitePlanReport(site: site, desired: desired, plan: plan, applied: applied, stateDirectory: stateDirectory,
                                     requirements: requirements)

@@ -1,4 +1,3 @@
-import Foundation
 import SkiffAccess
 import SkiffModel
 import SkiffRouter
@@ -11,9 +10,7 @@ public enum RouterConfigBuilder {
 
     /// The configuration for `site`; `tokens` adds the links its redeemed tokens create; `hostname`
     /// is this machine's name, the grant server's public host when nothing better is set.
-    public static func build(_ site: DesiredSite, tokens: TokenLedger = TokenLedger(),
-                             hostname: String = ProcessInfo.processInfo.hostName) -> RouterConfig
-    {
+    public static func build(_ site: DesiredSite, tokens: TokenLedger = TokenLedger(), hostname: String) -> RouterConfig {
         var access = site.resources(of: .routerAccess).flatMap { resource -> [RouterConfig.LinkAccess] in
             let spec = RouterAccessSpec(resource.spec)
             return spec.roles.map { RouterConfig.LinkAccess(role: $0.name, host: spec.bindHost, port: $0.port) }

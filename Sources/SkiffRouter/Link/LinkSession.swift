@@ -5,7 +5,6 @@ import NIOSSL
 
 /// What a link session needs from its router.
 protocol LinkSessionDelegate: AnyObject, Sendable {
-    var localRoutingKeys: [String] { get }
     /// The routing keys to advertise to `session`'s peer (ADVERT).
     func advertisedKeys(for session: LinkSession) -> [String]
     /// This router is an edge router.
