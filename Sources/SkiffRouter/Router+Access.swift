@@ -32,8 +32,7 @@ extension Router {
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     let session = LinkSession(direction: .incoming, localSite: self.config.site, tuning: tuning, delegate: self,
-                                              logger: self.logger)
-                    session.budget = self.budget
+                                              logger: self.logger, budget: self.budget)
                     let tls = NIOSSLServerHandler(context: context)
                     try channel.pipeline.syncOperations.addHandlers([
                         tls, ByteToMessageHandler(FrameDecoderHandler(maxPayload: tuning.maxFramePayload)), session,

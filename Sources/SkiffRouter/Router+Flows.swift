@@ -62,7 +62,7 @@ extension Router {
                 return
             }
             if let destination { stream.routeCounters = counters(toward: destination) }
-            try? child.pipeline.syncOperations.addHandler(FlowTCPHandler(stream: stream))
+            try? child.pipeline.syncOperations.addHandler(FlowTCPHandler(stream: stream, logger: logger))
             stream.attach(child)
             session.flush()
         case nil:
@@ -94,25 +94,46 @@ extension Router {
             .channelInitializer(initializer)
     }
 
-    /// Dials the connector's target for a stream the peer opened; a refusal resets the stream.
+    /// Dials the connector's target for a stream the peer opened; a refusal resets the stream. The
+    /// stream may end while the dial is in flight (its link dies, the peer resets it): the dial is
+    /// then cancelled, or the connection closed as soon as it is made, and the target is not blamed.
     func dialConnector(_ connector: ConnectorState, for stream: FlowStream) {
         let target = connector.config
+        let logger = logger
         connectorBootstrap { channel in
-            channel.setOption(ChannelOptions.autoRead, value: false).flatMapThrowing {
-                try channel.pipeline.syncOperations.addHandler(FlowTCPHandler(stream: stream))
+            stream.dialling = channel
+            return channel.setOption(ChannelOptions.autoRead, value: false).flatMapThrowing {
+                try channel.pipeline.syncOperations.addHandler(FlowTCPHandler(stream: stream, logger: logger))
             }
         }
         .connect(host: target.host, port: target.port)
-        .whenComplete { result in
+        .whenComplete { [weak self] result in
             switch result {
             case .success(let channel):
+                guard let self, stream.attach(channel) else {
+                    channel.close(promise: nil)
+                    return
+                }
                 self.markReachable(connector)
-                stream.attach(channel)
-                stream.session.flush()
+                stream.flushLink()
             case .failure(let error):
-                self.markUnreachable(connector, error: "\(error)")
+                guard !stream.isClosed else { return }
+                self?.connectFailed(connector, ConnectFailure(error, target: "\(target.host):\(target.port)"))
                 stream.tcpFailed()
             }
+        }
+    }
+
+    /// A dial failed: an unreachable target is skipped for new flows; a local failure is only logged.
+    private func connectFailed(_ connector: ConnectorState, _ failure: ConnectFailure) {
+        switch failure {
+        case .unreachable(let message):
+            markUnreachable(connector, error: message)
+        case .local(let message):
+            connector.lastError = message
+            logger.error("cannot dial a connector", metadata: ["connector": "\(connector.config.name)", "error": "\(message)"])
+        case .cancelled:
+            break
         }
     }
 
@@ -133,11 +154,13 @@ extension Router {
             case .success(let channel):
                 self.markReachable(connector)
                 channel.closeFuture.whenComplete { _ in connector.counters.closed() }
+                // The client left while the connector was dialled: close the backend, never orphan it.
+                guard client.isActive else { return channel.close(promise: nil) }
                 clientSide.becomeReady()
             case .failure(let error):
-                self.markUnreachable(connector, error: "\(error)")
+                // The client's own handler counts its end (once) when it closes.
                 connector.counters.closed()
-                counters.closed()
+                self.connectFailed(connector, ConnectFailure(error, target: "\(target.host):\(target.port)"))
                 client.close(promise: nil)
             }
         }

@@ -41,8 +41,9 @@ public final class Router: @unchecked Sendable {
     /// This router's changed advert waits to be flooded (see `originateAdvert`).
     var floodScheduled = false
     var lastOwnFlood = NIODeadline.distantPast
-    /// The router-wide cap on bytes held for delivery.
-    private(set) var budget = BufferBudget(high: RouterTuning.defaults.maxBufferedBytes)
+    /// The router-wide cap on bytes links may make this router hold; one for the router's life, so
+    /// a tuning change caps existing links too.
+    let budget = BufferBudget(limit: RouterTuning.defaults.maxBufferedBytes)
 
     /// A router for the site whose state directory is `stateDirectory` (certificates under `pki/`).
     public init(stateDirectory: String, loop: EventLoop, logger: Logger = Logger(label: "skiff.router")) {
@@ -51,18 +52,7 @@ public final class Router: @unchecked Sendable {
         self.logger = logger
         self.config = RouterConfig(site: "")
         self.grants = GrantServer(stateDirectory: stateDirectory, loop: loop, logger: logger)
-        watch(budget)
         startRoutingTimer()
-    }
-
-    /// Past the cap, stop reading from every link; below half of it, read again.
-    private func watch(_ budget: BufferBudget) {
-        budget.onChange = { [weak self] pause in
-            guard let self else { return }
-            self.logger.notice(pause ? "buffer cap reached; pausing reads from links" : "buffers drained; reading from links again",
-                               metadata: ["held": "\(budget.held)", "cap": "\(budget.high)"])
-            for session in self.allSessions { session.setReading(!pause) }
-        }
     }
 
     /// Makes the router match `new`, changing only what differs: unchanged listeners, connectors
@@ -74,10 +64,7 @@ public final class Router: @unchecked Sendable {
     private func applyOnLoop(_ new: RouterConfig) -> EventLoopFuture<Void> {
         let old = config
         config = new
-        if new.tuning.maxBufferedBytes != budget.high {
-            budget = BufferBudget(high: new.tuning.maxBufferedBytes)
-            watch(budget)
-        }
+        budget.limit = new.tuning.maxBufferedBytes
         var work: [EventLoopFuture<Void>] = []
         work += reconcileAccess(old: old.linkAccess, new: new.linkAccess, reloadCertificates: old.tlsRevision != new.tlsRevision)
         work += reconcileListeners(new.listeners)

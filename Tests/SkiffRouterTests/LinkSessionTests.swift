@@ -19,12 +19,18 @@ struct LinkSessionTests {
         func sessionUp(_ session: LinkSession) { ups += 1 }
         func sessionDown(_ session: LinkSession, reason: String) { downs.append(reason) }
         func sessionKeysChanged(_ session: LinkSession) {}
-        func acceptStream(_ stream: FlowStream) -> Bool { false }
+        /// Streams the peer opened are kept (as a connector dial in flight would) when true.
+        var accept = false
+        var accepted: [FlowStream] = []
+        func acceptStream(_ stream: FlowStream) -> Bool {
+            if accept { accepted.append(stream) }
+            return accept
+        }
     }
 
-    static func make() throws -> (EmbeddedChannel, LinkSession, Delegate) {
+    static func make(tuning: RouterTuning = .defaults) throws -> (EmbeddedChannel, LinkSession, Delegate) {
         let delegate = Delegate()
-        let session = LinkSession(direction: .incoming, localSite: "west", tuning: .defaults, delegate: delegate,
+        let session = LinkSession(direction: .incoming, localSite: "west", tuning: tuning, delegate: delegate,
                                   logger: Logger(label: "test"))
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandlers([ByteToMessageHandler(FrameDecoderHandler(maxPayload: 1 << 20)), session])
@@ -72,8 +78,7 @@ struct LinkSessionTests {
 
     @Test("an open nobody can serve is reset, and the link lives on")
     func unservedOpen() throws {
-        let (channel, session, _) = try Self.make()
-        _ = try Self.outbound(channel)
+        let (channel, session, _) = try Self.up()
         try Self.feed(channel, .open(stream: 1, routingKey: "nothing"))
         #expect(try Self.outbound(channel) == [.reset(1)])
         #expect(channel.isActive && session.openFlows == 0)
@@ -113,10 +118,172 @@ struct LinkSessionTests {
 
     @Test("an open that reuses the peer's own id parity is a protocol error")
     func badStreamID() throws {
+        let (channel, _, delegate) = try Self.up()
+        try Self.feed(channel, .open(stream: 2, routingKey: "backend"))
+        try Self.expectProtocolError(channel, delegate, containing: "parity")
+    }
+
+    // MARK: Negotiation and numbers from the wire
+
+    static func hello(_ fields: String = "") -> Frame {
+        .hello(ByteBuffer(string: #"{"site":"east","protocolVersion":0"# + fields + "}"))
+    }
+
+    /// A session that has said hello both ways, with its first output read.
+    static func up(tuning: RouterTuning = .defaults, hello fields: String = "") throws -> (EmbeddedChannel, LinkSession, Delegate) {
+        let (channel, session, delegate) = try make(tuning: tuning)
+        _ = try outbound(channel)
+        try feed(channel, hello(fields))
+        #expect(session.isUp)
+        _ = try outbound(channel)
+        return (channel, session, delegate)
+    }
+
+    static func expectProtocolError(_ channel: EmbeddedChannel, _ delegate: Delegate, containing text: String) throws {
+        #expect(try outbound(channel).last == .goAway(.protocolError))
+        #expect(!channel.isActive)
+        #expect(delegate.downs.first?.contains(text) == true, "\(delegate.downs)")
+    }
+
+    @Test("hello announces this side's initial window and largest frame")
+    func helloAnnounces() throws {
+        let (channel, _, _) = try Self.make()
+        guard case .hello(let payload)? = try Self.outbound(channel).first else { Issue.record("no hello"); return }
+        let hello = try JSONDecoder().decode(LinkHello.self, from: Data(payload.readableBytesView))
+        #expect(hello.window == RouterTuning.defaults.initialStreamWindow && hello.maxFrame == RouterTuning.defaults.maxFramePayload)
+    }
+
+    @Test("the smaller window wins: a peer announcing 32 KiB may send 32 KiB on a stream and not a byte more")
+    func smallerWindowWins() throws {
+        let (channel, session, delegate) = try Self.up(hello: #","window":32768,"maxFrame":16384"#)
+        delegate.accept = true
+        #expect(session.streamParameters.initialWindow == 32768 && session.streamParameters.maxFramePayload == 16384)
+        try Self.feed(channel, .open(stream: 1, routingKey: "backend"))
+        try Self.feed(channel, .data(stream: 1, flags: [], payload: ByteBuffer(repeating: 1, count: 32768)))
+        #expect(channel.isActive && delegate.downs.isEmpty)
+        try Self.feed(channel, .data(stream: 1, flags: [], payload: ByteBuffer(repeating: 1, count: 1)))
+        try Self.expectProtocolError(channel, delegate, containing: "overran its window")
+    }
+
+    @Test("this side sends no frame above the peer's maximum and no byte past the negotiated window")
+    func sendsWithinNegotiated() throws {
+        let (channel, session, _) = try Self.up(hello: #","window":32768,"maxFrame":16384"#)
+        let stream = try #require(session.openStream(routingKey: "backend", counters: FlowCounters()))
+        stream.readFromTCP(ByteBuffer(repeating: 7, count: 100_000))
+        session.flush()
+        let frames = try Self.outbound(channel)
+        let sizes = frames.compactMap { frame -> Int? in
+            if case .data(_, _, let payload) = frame { return payload.readableBytes } else { return nil }
+        }
+        #expect(sizes == [16384, 16384], "\(sizes)")
+    }
+
+    @Test("a hello with numbers out of range closes the link", arguments: [
+        #","cost":0"#, #","cost":2000000"#, #","window":1"#, #","window":4294967296"#, #","maxFrame":10"#,
+    ])
+    func helloOutOfRange(fields: String) throws {
         let (channel, _, delegate) = try Self.make()
         _ = try Self.outbound(channel)
-        try Self.feed(channel, .open(stream: 2, routingKey: "backend"))
-        #expect(try Self.outbound(channel) == [.goAway(.protocolError)])
-        #expect(delegate.downs.count == 1)
+        try Self.feed(channel, Self.hello(fields))
+        try Self.expectProtocolError(channel, delegate, containing: "hello:")
+    }
+
+    @Test("a stream frame before hello is a protocol error")
+    func streamFrameBeforeHello() throws {
+        let (channel, _, delegate) = try Self.make()
+        _ = try Self.outbound(channel)
+        try Self.feed(channel, .open(stream: 1, routingKey: "backend"))
+        try Self.expectProtocolError(channel, delegate, containing: "before hello")
+    }
+
+    @Test("a window update that takes a window past 2^31-1 is a protocol error")
+    func windowOverflow() throws {
+        let (channel, session, delegate) = try Self.up()
+        let stream = try #require(session.openStream(routingKey: "backend", counters: FlowCounters()))
+        try Self.feed(channel, .windowUpdate(stream: stream.id, delta: UInt32(Int32.max)))
+        try Self.expectProtocolError(channel, delegate, containing: "past")
+    }
+
+    @Test("a link-state advert with sequence UInt64.max closes the link and reaches no router")
+    func hugeSequence() throws {
+        let (channel, _, delegate) = try Self.up()
+        let advert = LinkStateAdvert(origin: "west", sequence: .max, neighbours: [], keys: [])
+        try Self.feed(channel, .linkState(ByteBuffer(bytes: try JSONEncoder().encode(advert))))
+        try Self.expectProtocolError(channel, delegate, containing: "beyond the limits")
+        #expect(delegate.linkState.isEmpty)
+    }
+
+    @Test("stream ids only grow: opening a lower id than before is a protocol error")
+    func idsOnlyGrow() throws {
+        let (channel, _, delegate) = try Self.up()
+        try Self.feed(channel, .open(stream: 7, routingKey: "nothing"))
+        _ = try Self.outbound(channel)
+        try Self.feed(channel, .open(stream: 5, routingKey: "nothing"))
+        try Self.expectProtocolError(channel, delegate, containing: "reuses an id")
+    }
+
+    @Test("when this side's ids run out it opens no more streams, and closes the link once the last one ends")
+    func idExhaustion() throws {
+        let (channel, session, _) = try Self.up()
+        session.skipStreamIDs(to: UInt32.max - 1)
+        let last = try #require(session.openStream(routingKey: "backend", counters: FlowCounters()))
+        #expect(last.id == UInt32.max - 1)
+        #expect(session.openStream(routingKey: "backend", counters: FlowCounters()) == nil, "no id wraps to a used one")
+        #expect(channel.isActive)
+        try Self.feed(channel, .reset(last.id))
+        #expect(try Self.outbound(channel).last == .goAway(.normal))
+        #expect(!channel.isActive)
+    }
+
+    // MARK: Bounded output
+
+    @Test("while the link cannot write, pings are answered once it can (only the latest), not queued")
+    func pingWhileBlocked() throws {
+        let (channel, _, _) = try Self.up()
+        channel.isWritable = false
+        channel.pipeline.fireChannelWritabilityChanged()
+        for value in 1...1000 { try Self.feed(channel, .ping(ack: false, opaque: UInt32(value))) }
+        #expect(try Self.outbound(channel).isEmpty)
+        channel.isWritable = true
+        channel.pipeline.fireChannelWritabilityChanged()
+        #expect(try Self.outbound(channel) == [.ping(ack: true, opaque: 1000)])
+    }
+
+    @Test("a peer that provokes resets and does not read has the link closed before our output grows past the cap")
+    func resetFlood() throws {
+        let (channel, _, delegate) = try Self.up()
+        channel.isWritable = false
+        channel.pipeline.fireChannelWritabilityChanged()
+        let frames = LinkSession.maxControlBacklog / WireFormat.headerSize + 10
+        var id: UInt32 = 1
+        for _ in 0..<frames where channel.isActive {
+            try Self.feed(channel, .data(stream: id, flags: [], payload: ByteBuffer(bytes: [1])))
+            id += 2
+        }
+        try Self.expectProtocolError(channel, delegate, containing: "does not read")
+    }
+
+    // MARK: Lifetimes
+
+    @Test("a stream whose link is gone while its connector dial is in flight is closed, and so is the connection the dial makes")
+    func abortDuringDial() throws {
+        var stream: FlowStream?
+        do {
+            let (channel, _, delegate) = try Self.up()
+            delegate.accept = true
+            try Self.feed(channel, .open(stream: 1, routingKey: "backend"))
+            try Self.feed(channel, .data(stream: 1, flags: [], payload: ByteBuffer(string: "early bytes")))
+            stream = delegate.accepted.first
+            _ = try? channel.finish()  // the link dies
+        }
+        let orphan = try #require(stream)
+        #expect(orphan.isClosed)
+        #expect(orphan.session == nil, "the link is gone, and the stream does not keep it alive")
+        let backend = EmbeddedChannel()
+        try backend.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 2)).wait()
+        #expect(!orphan.attach(backend), "the dial's connection is refused by the stream")
+        orphan.tcpFailed()  // a dial failing late touches nothing that is gone
+        orphan.written(100)
+        #expect(orphan.heldBytes == 0)
     }
 }

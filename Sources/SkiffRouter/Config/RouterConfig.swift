@@ -110,8 +110,12 @@ public struct RouterConfig: Codable, Sendable, Hashable {
 
 /// Numbers that shape the data plane.
 public struct RouterTuning: Codable, Sendable, Hashable {
-    /// Bytes a stream may have in flight before the receiver grants more. Default 4 MiB.
+    /// The most a stream's receive window grows to: bytes the peer may have in flight before it must
+    /// wait for credit. Default 4 MiB.
     public var streamWindow: Int
+    /// The window each stream starts with (announced in HELLO; the smaller side's is used). It
+    /// doubles up to `streamWindow` while the reader keeps up. Default 256 KiB.
+    public var initialStreamWindow: Int
     /// Largest frame payload sent or accepted. Default 1 MiB.
     public var maxFramePayload: Int
     /// Most streams open on one link; an open beyond it is reset and the link lives on. Default 20,000.
@@ -131,8 +135,9 @@ public struct RouterTuning: Codable, Sendable, Hashable {
 
     public init(streamWindow: Int, maxFramePayload: Int, maxStreamsPerLink: Int, keepaliveInterval: Double,
                 keepaliveTimeout: Double, connectTimeout: Double, maxBufferedBytes: Int = 256 << 20, advertRefresh: Double = 10,
-                advertMaxAge: Double = 35)
+                advertMaxAge: Double = 35, initialStreamWindow: Int = 256 << 10)
     {
+        self.initialStreamWindow = min(initialStreamWindow, streamWindow)
         self.maxBufferedBytes = maxBufferedBytes
         self.advertRefresh = advertRefresh
         self.advertMaxAge = advertMaxAge
@@ -144,11 +149,9 @@ public struct RouterTuning: Codable, Sendable, Hashable {
         self.connectTimeout = connectTimeout
     }
 
-    /// 4 MiB stream window, 1 MiB frames, 20,000 streams per link, ping every 1 s, dead after 3 s, 2 s connect
-    /// timeout, 256 MiB held for delivery router-wide.
     enum CodingKeys: String, CodingKey {
         case streamWindow, maxFramePayload, maxStreamsPerLink, keepaliveInterval, keepaliveTimeout, connectTimeout, maxBufferedBytes,
-             advertRefresh, advertMaxAge
+             advertRefresh, advertMaxAge, initialStreamWindow
     }
 
     /// Every field is optional in JSON; a missing one takes its default.
@@ -164,9 +167,12 @@ public struct RouterTuning: Codable, Sendable, Hashable {
             connectTimeout: try container.decodeIfPresent(Double.self, forKey: .connectTimeout) ?? defaults.connectTimeout,
             maxBufferedBytes: try container.decodeIfPresent(Int.self, forKey: .maxBufferedBytes) ?? defaults.maxBufferedBytes,
             advertRefresh: try container.decodeIfPresent(Double.self, forKey: .advertRefresh) ?? defaults.advertRefresh,
-            advertMaxAge: try container.decodeIfPresent(Double.self, forKey: .advertMaxAge) ?? defaults.advertMaxAge)
+            advertMaxAge: try container.decodeIfPresent(Double.self, forKey: .advertMaxAge) ?? defaults.advertMaxAge,
+            initialStreamWindow: try container.decodeIfPresent(Int.self, forKey: .initialStreamWindow) ?? defaults.initialStreamWindow)
     }
 
+    /// 4 MiB stream window (starting at 256 KiB), 1 MiB frames, 20,000 streams per link, ping every 1 s, dead
+    /// after 3 s, 2 s connect timeout, 256 MiB held for delivery router-wide.
     public static let defaults = RouterTuning(streamWindow: 4 << 20, maxFramePayload: 1 << 20, maxStreamsPerLink: 20_000,
                                               keepaliveInterval: 1, keepaliveTimeout: 3, connectTimeout: 2)
 }

@@ -1,33 +1,76 @@
-/// The router-wide cap on bytes held for delivery: received from links and not yet taken by the
-/// local TCP connections. Past `high` the router stops reading from every link (TCP backpressure
-/// holds the rest at the senders); below `low` it reads again. Per-stream windows bound one flow;
-/// this bounds them all together. Used only on the router's event loop.
+import NIOCore
+
+/// The router-wide cap on bytes links may make this router hold, enforced through credit.
+///
+/// Every byte a peer may send us on a stream is reserved here before it is granted: the stream's
+/// credit (bytes the peer may still send) plus what it holds (received, not yet taken by the local
+/// TCP connection or the next link). Past the limit, streams that want to give credit back wait
+/// here instead, so only the flows that hold bytes stall; the links stay read, so control frames
+/// and other flows keep moving. When held bytes drain, the waiting streams are granted in the order
+/// they asked. Initial windows of new streams are reserved even over the limit (the peer may send
+/// them with no grant), which bounds the overshoot by open streams × initial window.
+///
+/// Used only on the router's event loop.
 final class BufferBudget: @unchecked Sendable {
-    let high: Int
-    let low: Int
-    private(set) var held = 0
-    private(set) var paused = false
-    /// Called with true when reading from links must stop, false when it may resume.
-    var onChange: (Bool) -> Void = { _ in }
+    /// The cap; a tuning change sets it on the live budget, so existing links are capped at once.
+    var limit: Int {
+        didSet { wakeWaiters() }
+    }
+    /// Bytes reserved: credit granted to peers plus bytes held.
+    private(set) var reserved = 0
+    /// The most reserved at once since start (status, tests).
+    private(set) var peak = 0
+    private var waiting = CircularBuffer<Waiter>()
 
-    init(high: Int) {
-        self.high = high
-        self.low = high / 2
+    /// A stream waiting for room; weak, so a stream that ends while waiting is simply skipped.
+    private struct Waiter {
+        weak var stream: FlowStream?
     }
 
-    func add(_ count: Int) {
-        held += count
-        if !paused, held > high {
-            paused = true
-            onChange(true)
-        }
+    init(limit: Int) {
+        self.limit = limit
     }
 
-    func remove(_ count: Int) {
-        held = max(0, held - count)
-        if paused, held < low {
-            paused = false
-            onChange(false)
+    /// Room left under the limit.
+    var available: Int { max(0, limit - reserved) }
+
+    /// Reserves up to `wanted` bytes within the limit; returns how many were reserved.
+    func reserve(upTo wanted: Int) -> Int {
+        let granted = min(max(0, wanted), available)
+        add(granted)
+        return granted
+    }
+
+    /// Reserves `count` bytes whatever the limit (a new stream's initial window).
+    func reserveAlways(_ count: Int) {
+        add(count)
+    }
+
+    /// Returns `count` reserved bytes (consumed, or credit the stream will never use).
+    func release(_ count: Int) {
+        reserved = max(0, reserved - count)
+        wakeWaiters()
+    }
+
+    /// `stream` wants to grant credit and found no room: it is called back when there is.
+    func wait(_ stream: FlowStream) {
+        waiting.append(Waiter(stream: stream))
+    }
+
+    var waitingCount: Int { waiting.count }
+
+    private func add(_ count: Int) {
+        reserved += count
+        peak = max(peak, reserved)
+    }
+
+    /// Hands room to waiting streams in order, while there is room; each one either takes credit
+    /// or waits again, and is tried at most once per call, so this always ends.
+    private func wakeWaiters() {
+        var rounds = waiting.count
+        while rounds > 0, available > 0, let next = waiting.popFirst() {
+            rounds -= 1
+            next.stream?.budgetHasRoom()
         }
     }
 }

@@ -4,20 +4,28 @@ import NIOCore
 /// connector's service) and the stream, with per-stream credit flow control.
 ///
 /// Sending: bytes read from TCP go out while the peer's window allows; beyond it the TCP channel
-/// stops reading (`autoRead` off), so a slow receiver stalls this flow only. Receiving: bytes are
-/// written to TCP, and credit goes back to the peer only once TCP has taken them, so a reader that
-/// stops reading holds at most one window of this router's memory.
+/// stops reading (`autoRead` off), so a slow receiver stalls this flow only. Receiving: every byte
+/// received counts against the router's `BufferBudget` until TCP has taken it, and credit goes back
+/// to the peer only then, and only as the budget has room (`ReceiveWindow`): a reader that stops
+/// reading holds at most its window, and a full budget stalls the flows that hold the bytes, never
+/// the link.
 /// A flow crossing this router on its way elsewhere joins two streams instead (`join`): bytes
 /// received on one are sent on the other, and credit goes back upstream only as the downstream
-/// window lets them out, so flow control holds end to end and a transit router holds at most one
-/// window per direction of such a flow.
+/// window lets them out, so flow control holds end to end.
+///
+/// The link is held weakly: a stream outlives its link when the link dies while a connector dial is
+/// in flight or a write completes, and then it is closed, never touched through a dangling link.
 /// All methods run on the router's event loop.
 final class FlowStream: @unchecked Sendable {
     let id: UInt32
     let routingKey: String
     /// The router the flow is for, when the opener named one.
     let destination: FlowDestination?
-    unowned let session: LinkSession
+    /// The link the stream is on; nil once the link is gone.
+    private(set) weak var session: LinkSession?
+    private let budget: BufferBudget
+    /// Largest DATA payload this side sends (negotiated in HELLO).
+    private let maxFramePayload: Int
     /// Counters of the listener or connector this flow belongs to (for a stream the peer opened,
     /// set by `count(in:)` once the router has chosen where it goes).
     private(set) var counters: FlowCounters
@@ -26,14 +34,15 @@ final class FlowStream: @unchecked Sendable {
         didSet { routeCounters?.opened() }
     }
     private(set) var tcp: Channel?
+    /// A connector connection being dialled for this stream: closed if the stream ends first.
+    var dialling: Channel?
     /// The other stream of a flow in transit through this router.
     private var transit: FlowStream?
 
+    /// Bytes the peer still lets us send.
     private var sendWindow: Int
-    /// Receive credit the peer still has; going below zero is a protocol violation.
-    private var receiveCredit: Int
-    /// Bytes written to TCP and not yet given back as credit.
-    private var unacknowledged = 0
+    private var inbound: ReceiveWindow
+    private var waitingForBudget = false
     private var pendingOut = CircularBuffer<ByteBuffer>()
     private var pendingIn: [ByteBuffer] = []
     private var localFinPending = false
@@ -47,14 +56,18 @@ final class FlowStream: @unchecked Sendable {
     private var outputClosed = false
 
     /// `counters` nil: the stream counts nowhere until `count(in:)`.
-    init(id: UInt32, routingKey: String, session: LinkSession, counters: FlowCounters?, window: Int, destination: FlowDestination? = nil) {
+    init(id: UInt32, routingKey: String, session: LinkSession, counters: FlowCounters?, destination: FlowDestination? = nil) {
         self.id = id
         self.routingKey = routingKey
         self.destination = destination
         self.session = session
+        self.budget = session.budget
+        let parameters = session.streamParameters
+        self.maxFramePayload = parameters.maxFramePayload
         self.counters = counters ?? FlowCounters()
-        self.sendWindow = window
-        self.receiveCredit = window
+        self.sendWindow = parameters.initialWindow
+        self.inbound = ReceiveWindow(initial: parameters.initialWindow, maxWindow: parameters.maxWindow)
+        budget.reserveAlways(parameters.initialWindow)
         counters?.opened()
     }
 
@@ -64,10 +77,12 @@ final class FlowStream: @unchecked Sendable {
         counters.opened()
     }
 
-    var window: Int { session.tuning.streamWindow }
-
-    /// Attaches the TCP connection; data that arrived before it is delivered now.
-    func attach(_ channel: Channel) {
+    /// Attaches the TCP connection; data that arrived before it is delivered now. False when the
+    /// stream already ended (its link died during the dial): the caller closes the connection.
+    @discardableResult
+    func attach(_ channel: Channel) -> Bool {
+        dialling = nil
+        guard !closed else { return false }
         tcp = channel
         let early = pendingIn
         pendingIn = []
@@ -75,6 +90,7 @@ final class FlowStream: @unchecked Sendable {
         if remoteFinReceived { closeTCPOutput() }
         flushTCP()
         updateReading()
+        return true
     }
 
     /// Joins two streams of a flow in transit: each sends on what the other receives.
@@ -86,6 +102,7 @@ final class FlowStream: @unchecked Sendable {
     // MARK: TCP → link
 
     func readFromTCP(_ buffer: ByteBuffer) {
+        guard !closed else { return }
         counters.bytesIn += buffer.readableBytes
         pendingOut.append(buffer)
         drainOut()
@@ -96,16 +113,20 @@ final class FlowStream: @unchecked Sendable {
         drainOut()
     }
 
-    func grant(_ delta: UInt32) {
+    /// The peer granted `delta` more bytes. False when that would take the window past what the
+    /// protocol allows (a protocol violation).
+    func grant(_ delta: UInt32) -> Bool {
+        guard sendWindow + Int(delta) <= WireFormat.maxWindow else { return false }
         sendWindow += Int(delta)
         drainOut()
+        return true
     }
 
     /// Sends what the window allows, then stops or resumes reading from TCP.
     func drainOut() {
-        let limit = session.tuning.maxFramePayload
+        guard !closed, let session else { return }
         while sendWindow > 0, var next = pendingOut.first {
-            let count = min(next.readableBytes, sendWindow, limit)
+            let count = min(next.readableBytes, sendWindow, maxFramePayload)
             let slice = next.readSlice(length: count)!
             if next.readableBytes == 0 { pendingOut.removeFirst() } else { pendingOut[pendingOut.startIndex] = next }
             sendWindow -= count
@@ -124,7 +145,7 @@ final class FlowStream: @unchecked Sendable {
     /// Reads from TCP only while the window has room, nothing waits, and the link can take more.
     func updateReading() {
         guard let tcp, !closed else { return }
-        let wanted = sendWindow > 0 && pendingOut.isEmpty && !localFinPending && session.isWritable
+        let wanted = sendWindow > 0 && pendingOut.isEmpty && !localFinPending && (session?.isWritable ?? false)
         tcp.setOption(ChannelOptions.autoRead, value: wanted).whenSuccess { if wanted { tcp.read() } }
     }
 
@@ -132,8 +153,7 @@ final class FlowStream: @unchecked Sendable {
 
     /// Data (and FIN) from the peer. Returns false when the peer overran its window.
     func receive(_ payload: ByteBuffer, fin: Bool) -> Bool {
-        receiveCredit -= payload.readableBytes
-        guard receiveCredit >= 0 else { return false }
+        guard inbound.received(payload.readableBytes) else { return false }
         if let transit {
             if payload.readableBytes > 0 { transit.readFromTCP(payload) }
             if fin {
@@ -159,34 +179,48 @@ final class FlowStream: @unchecked Sendable {
         let count = payload.readableBytes
         counters.bytesOut += count
         let promise = tcp.eventLoop.makePromise(of: Void.self)
-        let budget = session.budget
-        budget?.add(count)
-        promise.futureResult.whenComplete { [weak self] result in
-            budget?.remove(count)
-            if case .success = result { self?.written(count) }
-        }
+        promise.futureResult.whenComplete { [weak self] _ in self?.written(count) }
         lastWrite = promise.futureResult
         tcp.write(payload, promise: promise)
         needsFlush = true
     }
 
-    /// TCP (or, in transit, the next link) took `count` bytes: give credit back in batches of half a window.
+    /// TCP (or, in transit, the next link) took `count` bytes: they leave the budget, and credit
+    /// goes back to the peer in batches as the budget allows.
     func written(_ count: Int) {
-        guard !closed else { return }
-        unacknowledged += count
-        if unacknowledged >= window / 2 {
-            session.send(.windowUpdate(stream: id, delta: UInt32(unacknowledged)))
-            receiveCredit += unacknowledged
-            unacknowledged = 0
+        budget.release(inbound.consumed(count))
+        grantCredit()
+    }
+
+    private func grantCredit() {
+        guard !closed, let session else { return }
+        let amount = inbound.grant(room: budget.available)
+        if amount > 0 {
+            _ = budget.reserve(upTo: amount)
+            session.send(.windowUpdate(stream: id, delta: UInt32(amount)))
             session.flush()
+        }
+        if inbound.starved, !waitingForBudget {
+            waitingForBudget = true
+            budget.wait(self)
         }
     }
 
+    /// The budget has room again (this stream was waiting for it).
+    func budgetHasRoom() {
+        waitingForBudget = false
+        grantCredit()
+    }
+
     func flushTCP() {
-        if let transit { return transit.session.flush() }
+        if let transit { return transit.session?.flush() ?? () }
         guard needsFlush, let tcp else { return }
         needsFlush = false
         tcp.flush()
+    }
+
+    func flushLink() {
+        session?.flush()
     }
 
     /// Half-closes TCP once every byte before the FIN has been written.
@@ -205,23 +239,28 @@ final class FlowStream: @unchecked Sendable {
 
     private func finishIfDone() {
         guard localFinSent, remoteFinReceived, outputClosed, !closed else { return }
-        closed = true
-        session.removeStream(id)
+        end()
+        session?.removeStream(id)
         tcp?.close(promise: nil)
-        countClosed()
         transit = nil
     }
 
-    private func countClosed() {
+    /// Marks the stream closed once: counters, budget, and any connector dial still in flight.
+    private func end() {
+        closed = true
         counters.closed()
         routeCounters?.closed()
+        budget.release(inbound.close())
+        pendingIn = []
+        pendingOut.removeAll()
+        dialling?.close(promise: nil)
+        dialling = nil
     }
 
     /// The peer reset the stream, or the link went down: drop the TCP connection at once.
     func abort() {
         guard !closed else { return }
-        closed = true
-        countClosed()
+        end()
         tcp?.close(promise: nil)
         if let transit {
             self.transit = nil
@@ -233,14 +272,18 @@ final class FlowStream: @unchecked Sendable {
     /// The TCP side failed or vanished before a clean close: reset the stream at the peer.
     func tcpFailed() {
         guard !closed else { return }
-        closed = true
-        countClosed()
+        end()
+        tcp?.close(promise: nil)
+        guard let session else { return }
         session.send(.reset(id))
         session.flush()
         session.removeStream(id)
     }
 
     var isClosed: Bool { closed }
+    /// What the stream holds of what the peer sent (tests, status).
+    var heldBytes: Int { inbound.held }
+    var receiveWindow: Int { inbound.window }
 }
 
 /// Flow counters of one listener or connector (also the link's totals).

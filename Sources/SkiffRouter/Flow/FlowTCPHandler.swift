@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 
 /// Sits on a flow's TCP connection and hands everything to its `FlowStream`.
@@ -5,10 +6,12 @@ final class FlowTCPHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
 
     let stream: FlowStream
+    private let logger: Logger
     private var failed = false
 
-    init(stream: FlowStream) {
+    init(stream: FlowStream, logger: Logger) {
         self.stream = stream
+        self.logger = logger
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -22,13 +25,13 @@ final class FlowTCPHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        stream.session.flush()
+        stream.flushLink()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case ChannelEvent.inputClosed = event {
             stream.tcpInputClosed()
-            stream.session.flush()
+            stream.flushLink()
         } else {
             context.fireUserInboundEventTriggered(event)
         }
@@ -40,7 +43,7 @@ final class FlowTCPHandler: ChannelInboundHandler, @unchecked Sendable {
         // event), so a clean close after the peer's FIN is a FIN; an error or an early close aborts.
         if !failed && stream.remoteFinReceived {
             stream.tcpInputClosed()
-            stream.session.flush()
+            stream.flushLink()
         } else {
             stream.tcpFailed()
         }
@@ -48,7 +51,7 @@ final class FlowTCPHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         failed = true
-        stream.session.logger.debug("flow connection failed", metadata: [
+        logger.debug("flow connection failed", metadata: [
             "stream": "\(stream.id)", "routingKey": "\(stream.routingKey)", "error": "\(error)",
         ])
         context.close(promise: nil)

@@ -8,7 +8,8 @@ import NIOSSL
 /// failure hands over to the next link instead (`Router.failOver`); this one stands by.
 final class LinkDialer: @unchecked Sendable {
     let config: RouterConfig.Link
-    unowned let router: Router
+    /// Weak: a connect or a retry may complete after the router shut down; then it does nothing.
+    private weak var router: Router?
     private(set) var session: LinkSession?
     private(set) var state = "connecting"
     private(set) var lastError: String?
@@ -48,7 +49,7 @@ final class LinkDialer: @unchecked Sendable {
     }
 
     private func dial() {
-        guard !stopped, isActive else { return }
+        guard !stopped, isActive, let router else { return }
         state = "connecting"
         let context: NIOSSLContext
         do {
@@ -59,8 +60,7 @@ final class LinkDialer: @unchecked Sendable {
         }
         let tuning = router.config.tuning
         let session = LinkSession(direction: .outgoing(link: config.name), localSite: router.config.site, tuning: tuning,
-                                  delegate: router, logger: router.logger, cost: config.cost)
-        session.budget = router.budget
+                                  delegate: router, logger: router.logger, cost: config.cost, budget: router.budget)
         let hostname = TLSContexts.serverHostname(config.host)
         ClientBootstrap(group: router.loop)
             .connectTimeout(.seconds(5))
@@ -78,6 +78,7 @@ final class LinkDialer: @unchecked Sendable {
             .whenComplete { result in
                 switch result {
                 case .success(let channel):
+                    guard !self.stopped, self.isActive else { return channel.close(promise: nil) }
                     self.channel = channel
                     self.session = session
                     channel.closeFuture.whenComplete { _ in self.dropped(session) }
@@ -103,7 +104,7 @@ final class LinkDialer: @unchecked Sendable {
 
     private func failed(_ message: String) {
         lastError = message
-        guard !stopped, isActive else { return }
+        guard !stopped, isActive, let router else { return }
         state = "down"
         router.logger.warning("link down", metadata: ["link": "\(config.name)", "error": "\(message)"])
         let delay = min(30.0, 0.5 * Double(1 << min(attempt, 6)))

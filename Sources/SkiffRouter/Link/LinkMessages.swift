@@ -6,6 +6,10 @@ struct LinkHello: Codable, Sendable {
     var edge: Bool?
     /// The link's cost, as configured at the dialling side (the accepting side learns it here).
     var cost: Int?
+    /// The initial window the sender grants each stream; the smaller of the two sides' is used.
+    var window: Int?
+    /// The largest DATA payload the sender accepts; neither side sends more than the smaller.
+    var maxFrame: Int?
 }
 
 /// The JSON payload of an ADVERT frame: the routing keys reachable through the sender — its own

@@ -32,8 +32,10 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     let localSite: String
     weak var delegate: LinkSessionDelegate?
     let logger: Logger
-    /// The router-wide cap on bytes held for delivery (nil in isolated tests).
-    weak var budget: BufferBudget?
+    /// The router-wide cap on bytes links may make the router hold (shared by every link).
+    let budget: BufferBudget
+    /// What streams on this link use: set from both HELLOs (the smaller of each side's values).
+    private(set) var streamParameters: StreamParameters
 
     private(set) var peerSite: String?
     private(set) var peerIsEdge = false
@@ -42,7 +44,15 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     private(set) var cost: Int
     private(set) var isUp = false
     private(set) var streams: [UInt32: FlowStream] = [:]
-    private var nextStreamID: UInt32
+    /// The next id this side opens (UInt64, so running past the last id cannot wrap).
+    private var nextStreamID: UInt64
+    /// The highest id the peer opened: ids only grow, so an old id can never be taken for a new stream.
+    private var lastPeerStreamID: UInt32 = 0
+    /// Control bytes queued while the link was not writable; past `maxControlBacklog` the peer is
+    /// not reading and the link is closed, so a peer that stops reading cannot grow our memory.
+    private var controlBacklog = 0
+    /// A PING answer held back while the link is not writable (only the latest is owed).
+    private var owedPingAck: UInt32?
     private var context: ChannelHandlerContext?
     private var needsFlush = false
     private var lastReceived = NIODeadline.now()
@@ -56,23 +66,25 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     /// The stream last reset for data that arrived after it closed.
     private var lastResetSent: UInt32?
 
-    init(direction: Direction, localSite: String, tuning: RouterTuning, delegate: LinkSessionDelegate, logger: Logger, cost: Int = 1) {
+    init(direction: Direction, localSite: String, tuning: RouterTuning, delegate: LinkSessionDelegate, logger: Logger, cost: Int = 1,
+         budget: BufferBudget? = nil)
+    {
         self.direction = direction
-        self.cost = cost
+        self.cost = min(max(1, cost), LinkHello.maxCost)
         self.localSite = localSite
         self.tuning = tuning
         self.delegate = delegate
         self.logger = logger
+        self.budget = budget ?? BufferBudget(limit: tuning.maxBufferedBytes)
+        self.streamParameters = StreamParameters(local: tuning)
         nextStreamID = direction == .incoming ? 2 : 1
     }
 
+    /// Control output queued while the link cannot write, at most (4 MiB).
+    static let maxControlBacklog = 4 << 20
+
     var isWritable: Bool { context?.channel.isWritable ?? false }
 
-    /// Stops or resumes reading frames from the link (the router-wide buffer cap).
-    func setReading(_ reading: Bool) {
-        guard let channel = context?.channel else { return }
-        channel.setOption(ChannelOptions.autoRead, value: reading).whenSuccess { if reading { channel.read() } }
-    }
     var openFlows: Int { streams.count }
     var remoteAddress: String { context?.channel.remoteAddress?.description ?? "?" }
 
@@ -92,7 +104,8 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
         guard keepalive == nil else { return }
         lastReceived = .now()
         sendJSON(LinkHello(site: localSite, protocolVersion: Int(WireFormat.version), edge: delegate?.isEdgeRouter ?? false,
-                           cost: direction == .incoming ? nil : cost), as: Frame.hello)
+                           cost: direction == .incoming ? nil : cost, window: tuning.initialStreamWindow,
+                           maxFrame: tuning.maxFramePayload), as: Frame.hello)
         advertise()
         // Check often, ping once per interval: silence is caught within a quarter second of the timeout.
         let check = TimeAmount.milliseconds(Int64(min(tuning.keepaliveInterval, 0.25) * 1000))
@@ -125,7 +138,8 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
             context?.close(promise: nil)
             return
         }
-        if pingSentAt.map({ now - $0 >= .milliseconds(Int64(tuning.keepaliveInterval * 1000)) }) ?? true {
+        // A link that cannot write is busy (data counts as life at the peer) or dead: no ping to queue.
+        if isWritable, pingSentAt.map({ now - $0 >= .milliseconds(Int64(tuning.keepaliveInterval * 1000)) }) ?? true {
             pingSentAt = now
             send(.ping(ack: false, opaque: 0))
             flush()
@@ -175,6 +189,12 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
+            controlBacklog = 0
+            if let opaque = owedPingAck {
+                owedPingAck = nil
+                send(.ping(ack: true, opaque: opaque))
+                flush()
+            }
             for stream in streams.values { stream.updateReading() }
         }
         context.fireChannelWritabilityChanged()
@@ -187,27 +207,41 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
         let frame = unwrapInboundIn(data)
         logger.trace("frame in", metadata: ["frame": "\(frame)"])
         switch frame {
+        case .data, .windowUpdate, .open:
+            // Stream frames come after HELLO, which sets the parameters they depend on.
+            guard isUp else { return protocolViolation("stream frame before hello") }
+        default:
+            break
+        }
+        switch frame {
         case .data(let id, let flags, let payload):
             bytesIn += payload.readableBytes
             receiveData(id, flags: flags, payload: payload)
         case .windowUpdate(let id, let delta):
-            streams[id]?.grant(delta)
+            if let stream = streams[id], !stream.grant(delta) {
+                protocolViolation("window update on stream \(id) takes its window past \(WireFormat.maxWindow)")
+            }
         case .open(let id, let key, let destination):
             acceptOpen(id, routingKey: key, destination: destination)
         case .ping(let ack, let opaque):
             if ack {
                 if let sent = pingSentAt { rtt = .now() - sent }
-            } else {
+            } else if isWritable {
                 send(.ping(ack: true, opaque: opaque))
+            } else {
+                owedPingAck = opaque
             }
         case .goAway(let code):
             closeReason = "peer closed the link (\(code))"
             context.close(promise: nil)
         case .hello(let payload):
+            guard !isUp else { return protocolViolation("a second hello") }
             guard let hello = decode(LinkHello.self, payload) else { return protocolViolation("unreadable hello") }
+            if let problem = LinkHello.problem(hello) { return protocolViolation("hello: \(problem)") }
             peerSite = hello.site
             peerIsEdge = hello.edge ?? false
-            if direction == .incoming, let cost = hello.cost { self.cost = max(1, cost) }
+            if direction == .incoming, let cost = hello.cost { self.cost = cost }
+            streamParameters = StreamParameters(local: tuning, peer: hello)
             isUp = true
             logger.info("link up", metadata: ["peer": "\(remoteAddress)", "peerSite": "\(hello.site)"])
             delegate?.sessionUp(self)
@@ -234,13 +268,13 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
             // unless it is telling us.
             if !flags.contains(.rst), lastResetSent != id {
                 lastResetSent = id
-                send(.reset(id))
+                sendControl(.reset(id))
             }
             return
         }
         if flags.contains(.rst) {
-            streams[id] = nil
             stream.abort()
+            removeStream(id)
             return
         }
         if !stream.receive(payload, fin: flags.contains(.fin)) {
@@ -249,18 +283,19 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     }
 
     private func acceptOpen(_ id: UInt32, routingKey: String, destination: FlowDestination?) {
-        guard streams[id] == nil, id % 2 != nextStreamID % 2 else { return protocolViolation("open of stream \(id) reuses an id") }
+        guard UInt64(id) % 2 != nextStreamID % 2 else { return protocolViolation("open of stream \(id) uses this side's id parity") }
+        guard id > lastPeerStreamID else { return protocolViolation("open of stream \(id) reuses an id (last was \(lastPeerStreamID))") }
+        lastPeerStreamID = id
         guard streams.count < tuning.maxStreamsPerLink, let delegate else {
-            send(.reset(id))
+            sendControl(.reset(id))
             return
         }
-        let stream = FlowStream(id: id, routingKey: routingKey, session: self, counters: nil,
-                                window: tuning.streamWindow, destination: destination)
+        let stream = FlowStream(id: id, routingKey: routingKey, session: self, counters: nil, destination: destination)
         streams[id] = stream
         if !delegate.acceptStream(stream) {
             streams[id] = nil
             stream.abort()
-            send(.reset(id))
+            sendControl(.reset(id))
         }
     }
 
@@ -274,21 +309,45 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     /// Opens a stream to the peer for a flow arriving at a listener; data may follow at once.
     /// `destination` names the router the flow is for when it may cross further links.
     func openStream(routingKey: String, destination: FlowDestination? = nil, counters: FlowCounters) -> FlowStream? {
-        guard isUp, streams.count < tuning.maxStreamsPerLink else { return nil }
-        let id = nextStreamID
-        nextStreamID &+= 2
-        let stream = FlowStream(id: id, routingKey: routingKey, session: self, counters: counters, window: tuning.streamWindow,
-                                destination: destination)
+        guard isUp, !idsExhausted, streams.count < tuning.maxStreamsPerLink else { return nil }
+        let id = UInt32(nextStreamID)
+        nextStreamID += 2
+        let stream = FlowStream(id: id, routingKey: routingKey, session: self, counters: counters, destination: destination)
         streams[id] = stream
         send(.open(stream: id, routingKey: routingKey, destination: destination))
+        if idsExhausted {
+            logger.notice("link used up its stream ids; it closes when its flows end and is dialled again",
+                          metadata: ["peerSite": "\(peerSite ?? "?")"])
+        }
         return stream
+    }
+
+    /// This side has no stream id left: the link takes no new flow and closes once its last one ends.
+    var idsExhausted: Bool { nextStreamID > UInt64(WireFormat.maxStreamID) }
+
+    /// The next stream id (tests start a link near the end of the id space).
+    func skipStreamIDs(to id: UInt32) {
+        nextStreamID = UInt64(id)
     }
 
     func removeStream(_ id: UInt32) {
         streams[id] = nil
+        if idsExhausted, streams.isEmpty { close(reason: "stream ids used up", code: .normal) }
     }
 
     // MARK: Frames out
+
+    /// Sends a frame the peer's own frames call for (RST). While the link cannot write these queue
+    /// up only to `maxControlBacklog`; past it the peer is provoking output it does not read.
+    private func sendControl(_ frame: Frame) {
+        if !isWritable {
+            controlBacklog += WireFormat.headerSize
+            guard controlBacklog <= Self.maxControlBacklog else {
+                return protocolViolation("the peer does not read: \(controlBacklog) bytes of control frames queued")
+            }
+        }
+        send(frame)
+    }
 
     func send(_ frame: Frame) {
         guard let context else { return }
@@ -310,6 +369,12 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
 
     private func sendJSON<T: Encodable>(_ value: T, as make: (ByteBuffer) -> Frame) {
         guard let context, let data = try? JSONEncoder().encode(value) else { return }
+        if !isWritable {
+            controlBacklog += WireFormat.headerSize + data.count
+            guard controlBacklog <= Self.maxControlBacklog else {
+                return protocolViolation("the peer does not read: \(controlBacklog) bytes of control frames queued")
+            }
+        }
         var buffer = context.channel.allocator.buffer(capacity: data.count)
         buffer.writeBytes(data)
         send(make(buffer))

@@ -34,6 +34,12 @@ public struct LinkStateAdvert: Codable, Sendable, Hashable {
     /// beyond them is a protocol error, so a peer cannot grow every router's database without bound.
     public static let maxNeighbours = 1_024
     public static let maxKeys = 10_000
+    /// Highest sequence accepted (2^53: milliseconds since 1970 stay far below it for 285,000
+    /// years). A higher one is a protocol error, so no arithmetic on a sequence can overflow and a
+    /// peer cannot push the network's sequences to the end of the range.
+    public static let maxSequence: UInt64 = 1 << 53
+    /// Highest link cost an advert may list (sums of costs along a path cannot overflow).
+    public static let maxCost = 1_000_000
 
     /// Whether the advert stays within the limits.
     public var isWellFormed: Bool {
@@ -41,7 +47,8 @@ public struct LinkStateAdvert: Codable, Sendable, Hashable {
         return neighbours.count <= Self.maxNeighbours && keys.count <= Self.maxKeys
             && names.allSatisfy { !$0.isEmpty && $0.utf8.count <= WireFormat.maxRoutingKeyBytes }
             && keys.allSatisfy { !$0.isEmpty && $0.utf8.count <= WireFormat.maxRoutingKeyBytes }
-            && neighbours.allSatisfy { $0.cost >= 1 }
+            && neighbours.allSatisfy { (1...Self.maxCost).contains($0.cost) }
+            && sequence <= Self.maxSequence
     }
 
     /// Same content, whatever the sequence: no need to flood a new one.

@@ -68,4 +68,12 @@ public enum WireFormat {
     public static let openSeparator: UInt8 = 0
     /// Links a flow may cross at most.
     public static let maxHops: UInt8 = 32
+    /// Largest send window a peer may grant a stream (2^31 - 1, as HTTP/2): a WINDOW_UPDATE that
+    /// takes a window past it is a protocol error.
+    public static let maxWindow = Int(Int32.max)
+    /// Smallest initial stream window and frame payload a HELLO may announce.
+    public static let minimumWindow = 16 << 10
+    public static let minimumFramePayload = 1 << 10
+    /// Highest stream id; a link whose ids are used up is closed and dialled again.
+    public static let maxStreamID = UInt32.max
 }

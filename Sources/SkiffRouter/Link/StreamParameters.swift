@@ -1,0 +1,45 @@
+/// What the streams of one link use, negotiated in HELLO: each side announces the initial window it
+/// grants a stream and the largest DATA payload it accepts, and both sides use the smaller of the
+/// two, so routers with different tuning link without either overrunning the other.
+struct StreamParameters: Sendable, Hashable {
+    /// Credit each direction of a new stream starts with.
+    var initialWindow: Int
+    /// The largest a stream's receive window may grow to here (local policy, not negotiated).
+    var maxWindow: Int
+    /// Largest DATA payload sent on the link.
+    var maxFramePayload: Int
+
+    /// Before the peer's HELLO: this side's own values.
+    init(local tuning: RouterTuning) {
+        initialWindow = tuning.initialStreamWindow
+        maxWindow = tuning.streamWindow
+        maxFramePayload = tuning.maxFramePayload
+    }
+
+    /// After the peer's HELLO: the smaller of each announced value (a peer that announces none
+    /// takes ours).
+    init(local tuning: RouterTuning, peer hello: LinkHello) {
+        self.init(local: tuning)
+        if let window = hello.window { initialWindow = min(initialWindow, window) }
+        if let frame = hello.maxFrame { maxFramePayload = min(maxFramePayload, frame) }
+    }
+}
+
+extension LinkHello {
+    /// What makes a peer's HELLO unusable, if anything: every number is range-checked.
+    static func problem(_ hello: LinkHello) -> String? {
+        if hello.site.isEmpty || hello.site.utf8.count > WireFormat.maxRoutingKeyBytes { return "site name empty or over 255 bytes" }
+        if hello.protocolVersion != Int(WireFormat.version) { return "protocol version \(hello.protocolVersion) is not \(WireFormat.version)" }
+        if let cost = hello.cost, !(1...LinkHello.maxCost).contains(cost) { return "cost \(cost) outside 1-\(LinkHello.maxCost)" }
+        if let window = hello.window, !(WireFormat.minimumWindow...WireFormat.maxWindow).contains(window) {
+            return "window \(window) outside \(WireFormat.minimumWindow)-\(WireFormat.maxWindow)"
+        }
+        if let frame = hello.maxFrame, !(WireFormat.minimumFramePayload...WireFormat.maxWindow).contains(frame) {
+            return "maximum frame \(frame) outside \(WireFormat.minimumFramePayload)-\(WireFormat.maxWindow)"
+        }
+        return nil
+    }
+
+    /// Highest link cost a HELLO may carry, as in a link-state advert.
+    static let maxCost = LinkStateAdvert.maxCost
+}
