@@ -160,6 +160,8 @@ extension Router {
             case .failure(let error):
                 // The client's own handler counts its end (once) when it closes.
                 connector.counters.closed()
+                // A client that left cancelled the dial: that says nothing about the target.
+                guard client.isActive else { return }
                 self.connectFailed(connector, ConnectFailure(error, target: "\(target.host):\(target.port)"))
                 client.close(promise: nil)
             }

@@ -7,6 +7,8 @@ extension Router {
             var status = self.statusOnLoop()
             status.grantServer = grantServer
             status.routing = self.routingStatus()
+            status.buffers = RouterStatus.Buffers(reserved: self.budget.reserved, peak: self.budget.peak, limit: self.budget.limit,
+                                                  waitingStreams: self.budget.waitingCount)
             return status
         }
     }

@@ -1,9 +1,21 @@
 #!/usr/bin/env python3
 """A TCP echo server for router tests: echoes every byte, honours half-close (after the client's
 FIN it finishes echoing, then sends its own FIN). Prints its port on stdout, then serves until
-killed. Usage: echo_server.py [port]"""
+killed.
+
+Usage: echo_server.py [port] [--delay SECONDS] [--accept-after SECONDS]
+  --delay S         wait S seconds before echoing each read (a slow backend)
+  --accept-after S  listen with a backlog of 1 and accept nothing for S seconds, so further
+                    connects hang in SYN-SENT (the kernel drops SYNs while the queue is full)"""
+import argparse
 import asyncio
-import sys
+import socket
+
+parser = argparse.ArgumentParser()
+parser.add_argument("port", nargs="?", type=int, default=0)
+parser.add_argument("--delay", type=float, default=0)
+parser.add_argument("--accept-after", type=float, default=0)
+options = parser.parse_args()
 
 
 async def handle(reader, writer):
@@ -12,6 +24,8 @@ async def handle(reader, writer):
             data = await reader.read(1 << 20)
             if not data:
                 break
+            if options.delay:
+                await asyncio.sleep(options.delay)
             writer.write(data)
             await writer.drain()
         if writer.can_write_eof():
@@ -24,9 +38,17 @@ async def handle(reader, writer):
 
 
 async def main():
-    port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
-    server = await asyncio.start_server(handle, "127.0.0.1", port, backlog=4096, limit=1 << 20)
-    print(server.sockets[0].getsockname()[1], flush=True)
+    if options.accept_after:
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", options.port))
+        sock.listen(1)
+        print(sock.getsockname()[1], flush=True)
+        await asyncio.sleep(options.accept_after)
+        server = await asyncio.start_server(handle, sock=sock, limit=1 << 20)
+    else:
+        server = await asyncio.start_server(handle, "127.0.0.1", options.port, backlog=4096, limit=1 << 20)
+        print(server.sockets[0].getsockname()[1], flush=True)
     async with server:
         await server.serve_forever()
 

@@ -6,6 +6,11 @@
   flow_client.py halfclose PORT         send, shut down writing, still read the whole reply
   flow_client.py closed PORT            connect and time how long until the connection is closed
   flow_client.py slow PORT MIB          flow A stops reading; flow B moves MIB MiB meanwhile
+  flow_client.py load PORT SECONDS CONC  CONC clients each open flow after flow (100 bytes, echoed)
+                                        for SECONDS; counts answered and failed requests
+  flow_client.py stall PORT FLOWS SECONDS  FLOWS flows send without reading their echo, while one
+                                        client makes request after request for SECONDS
+  flow_client.py abandon PORT COUNT     COUNT flows that send a byte and reset at once
 
 Every wait is bounded (60 s); exit status 0 unless the arguments are wrong."""
 import asyncio
@@ -113,6 +118,86 @@ async def slow(port, mib):
     return result
 
 
+async def request(port, timeout=5):
+    """One short request/response flow; True when the whole echo came back in time."""
+    try:
+        reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), timeout)
+        payload = os.urandom(100)
+        writer.write(payload)
+        await writer.drain()
+        echoed = await asyncio.wait_for(reader.readexactly(len(payload)), timeout)
+        writer.close()
+        return echoed == payload
+    except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError):
+        return False
+
+
+async def load(port, seconds, concurrency):
+    deadline = time.monotonic() + seconds
+    counts = {"answered": 0, "failed": 0}
+
+    async def client():
+        while time.monotonic() < deadline:
+            if await request(port):
+                counts["answered"] += 1
+            else:
+                counts["failed"] += 1
+                await asyncio.sleep(0.05)
+
+    await asyncio.gather(*(client() for _ in range(concurrency)))
+    return counts
+
+
+async def stall(port, flows, seconds):
+    writers = []
+    junk = os.urandom(1 << 20)
+
+    async def stalled():
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
+        writers.append(writer)
+        try:
+            for _ in range(1 << 10):
+                writer.write(junk)
+                await writer.drain()
+        except (OSError, asyncio.CancelledError):
+            pass
+
+    pushers = [asyncio.ensure_future(stalled()) for _ in range(flows)]
+    await asyncio.sleep(1)
+    latencies, failed = [], 0
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        start = time.monotonic()
+        if await request(port):
+            latencies.append(time.monotonic() - start)
+        else:
+            failed += 1
+        await asyncio.sleep(0.05)
+    for pusher in pushers:
+        pusher.cancel()
+    for writer in writers:
+        writer.transport.abort()
+    latencies.sort()
+    return {"answered": len(latencies), "failed": failed,
+            "p99_seconds": latencies[int(len(latencies) * 0.99)] if latencies else None}
+
+
+async def abandon(port, count):
+    import socket
+    import struct
+    done = 0
+    for _ in range(count):
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"x")
+        await writer.drain()
+        await asyncio.sleep(0.01)
+        sock = writer.get_extra_info("socket")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        writer.transport.abort()
+        done += 1
+    return {"abandoned": done}
+
+
 def main():
     mode, port = sys.argv[1], int(sys.argv[2])
     if mode == "bulk":
@@ -125,6 +210,12 @@ def main():
         result = asyncio.run(closed(port))
     elif mode == "slow":
         result = asyncio.run(slow(port, int(sys.argv[3])))
+    elif mode == "load":
+        result = asyncio.run(load(port, float(sys.argv[3]), int(sys.argv[4])))
+    elif mode == "stall":
+        result = asyncio.run(stall(port, int(sys.argv[3]), float(sys.argv[4])))
+    elif mode == "abandon":
+        result = asyncio.run(abandon(port, int(sys.argv[3])))
     else:
         sys.exit("unknown mode " + mode)
     print(json.dumps(result))

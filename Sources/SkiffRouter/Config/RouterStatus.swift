@@ -59,6 +59,17 @@ public struct RouterStatus: Codable, Sendable, Hashable {
     public var grantServer: GrantServerStatus?
     /// The network as this router sees it.
     public var routing: Routing?
+    /// The router-wide buffer cap and what links hold against it.
+    public var buffers: Buffers?
+
+    /// Bytes links may make the router hold (credit granted to peers plus bytes held), against the cap.
+    public struct Buffers: Codable, Sendable, Hashable {
+        public var reserved: Int
+        public var peak: Int
+        public var limit: Int
+        /// Streams waiting for room before they give their peer more credit.
+        public var waitingStreams: Int
+    }
 
     /// Routes, where each routing key is served, and how much routing talk it took.
     public struct Routing: Codable, Sendable, Hashable {

@@ -1,0 +1,108 @@
+import Foundation
+import SkiffRouter
+import SkiffTestSupport
+import Testing
+
+/// Faults a production router meets, reproduced with real router processes on loopback: a frozen
+/// peer, a full buffer budget, flows abandoned while their connector is still being dialled.
+@Suite("Router robustness: freezes, full buffers, abandoned dials", .serialized)
+struct RouterRobustnessTests {
+    /// A backend beside the routers, stopped with the test.
+    static func backend(_ arguments: [String]) throws -> (BackgroundProcess, Int) {
+        let process = try BackgroundProcess("/usr/bin/env", ["python3", TwoSites.root + "/Tests/Tools/echo_server.py"] + arguments)
+        guard let line = process.firstLine(), let port = Int(line) else { throw TwoSites.SetupError(message: "the backend did not start") }
+        return (process, port)
+    }
+
+    /// Runs `body` on another thread; the returned closure waits for its result (at most 90 s).
+    static func inBackground(_ body: @escaping @Sendable () throws -> [String: Any]) -> () -> [String: Any]? {
+        let box = ResultBox()
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            box.set(try? body())
+            done.signal()
+        }
+        return {
+            _ = done.wait(timeout: .now() + 90)
+            return box.get()
+        }
+    }
+
+    static func openDescriptors(_ process: BackgroundProcess?) -> Int {
+        guard let pid = process?.process.processIdentifier else { return -1 }
+        return (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? -1
+    }
+
+    @Test("a connector site frozen for 7 s (SIGSTOP) under load with slow backends thaws without crashing and carries traffic again")
+    func freezeDuringDials() throws {
+        let sites = try TwoSites()
+        let (slow, slowPort) = try Self.backend(["--delay", "1"])
+        defer { slow.kill() }
+        let port = try FreePort.next()
+        try sites.put(sites.eastConfig(connectors: [.init(name: "slow", routingKey: "slow", host: "127.0.0.1", port: slowPort)]), site: "east")
+        try sites.put(sites.westConfig(listeners: [.init(name: "slow", routingKey: "slow", host: "127.0.0.1", port: port)]), site: "west")
+        #expect(eventually { (try? sites.status("west"))?.listeners.first { $0.name == "slow" }?.hasMatchingConnector == true })
+        let load = Self.inBackground { try sites.flows(["load", "\(port)", "13", "20"]) }
+        usleep(2_000_000)
+        let pid = try #require(sites.eastRouter?.process.processIdentifier)
+        kill(pid, SIGSTOP)
+        usleep(7_000_000)
+        kill(pid, SIGCONT)
+        let counts = try #require(load())
+        #expect(sites.eastRouter?.process.isRunning == true, "east survived the thaw: \(sites.log("east").suffix(2000))")
+        #expect(!sites.log("east").contains("Fatal error"))
+        #expect(sites.waitForLink(timeout: 15), "the link came back")
+        #expect(eventually(timeout: 10) { (try? sites.flows(["halfclose", "\(sites.listenerPort)"]))?["intact"] as? Bool == true })
+        #expect((counts["answered"] as? Int ?? 0) > 0, "\(counts)")
+        print("freeze under load: \(counts)")
+    }
+
+    @Test("a full buffer budget stalls only the flows that hold the bytes: requests keep answering and the link stays up")
+    func fullBudgetKeepsLinks() throws {
+        var tuning = RouterTuning.defaults
+        tuning.maxBufferedBytes = 2 << 20
+        let sites = try TwoSites(tuning: tuning)
+        // 16 flows that never read their echo hold far more than the cap would allow.
+        let result = try sites.flows(["stall", "\(sites.listenerPort)", "16", "6"])
+        #expect(result["failed"] as? Int == 0, "\(result)")
+        #expect((result["answered"] as? Int ?? 0) >= 20, "\(result)")
+        for site in ["west", "east"] {
+            #expect(!sites.log(site).contains("link dead"), "\(site): \(sites.log(site).suffix(1500))")
+        }
+        let west = try sites.status("west")
+        let buffers = try #require(west.buffers)
+        #expect(buffers.limit == 2 << 20)
+        // Initial windows may overshoot the cap by at most one per open stream.
+        #expect(buffers.peak <= buffers.limit + 17 * tuning.initialStreamWindow, "\(buffers)")
+        #expect(try sites.status("east").links.first?.lastError == nil, "east never lost the link")
+        print("full budget: \(result), west buffers \(buffers)")
+    }
+
+    @Test("flows abandoned while their connector is still being dialled leave no connection behind, linked or spliced")
+    func abandonedDials() throws {
+        var tuning = RouterTuning.defaults
+        tuning.connectTimeout = 10
+        let sites = try TwoSites(tuning: tuning)
+        // The backend accepts nothing for 3 s: dials beyond its queue of one hang until then.
+        let (held, heldPort) = try Self.backend(["--accept-after", "3"])
+        defer { held.kill() }
+        let linked = try FreePort.next(), local = try FreePort.next()
+        var east = sites.eastConfig(tuning: tuning, connectors: [.init(name: "held", routingKey: "held", host: "127.0.0.1", port: heldPort)])
+        east.listeners = [.init(name: "held-local", routingKey: "held", host: "127.0.0.1", port: local)]
+        try sites.put(east, site: "east")
+        try sites.put(sites.westConfig(tuning: tuning, listeners: [.init(name: "held", routingKey: "held", host: "127.0.0.1", port: linked)]),
+                      site: "west")
+        #expect(eventually { (try? sites.status("west"))?.listeners.first { $0.name == "held" }?.hasMatchingConnector == true })
+        let before = Self.openDescriptors(sites.eastRouter)
+        _ = try sites.flows(["abandon", "\(linked)", "12"])
+        _ = try sites.flows(["abandon", "\(local)", "12"])
+        // Past the backend's first accept and its SYN retries: a dial not cancelled would connect now.
+        usleep(6_000_000)
+        let after = Self.openDescriptors(sites.eastRouter)
+        #expect(after <= before + 2, "east holds \(after - before) more descriptors than before")
+        let connector = try #require(try sites.status("east").connectors.first { $0.name == "held" })
+        #expect(connector.reachable, "a cancelled dial does not blame the target: \(connector)")
+        #expect(connector.openFlows == 0, "\(connector)")
+        print("abandoned dials: east descriptors \(before) → \(after)")
+    }
+}
