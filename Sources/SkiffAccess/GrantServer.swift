@@ -122,7 +122,7 @@ public final class GrantServer: @unchecked Sendable {
             record = found
         }
         do {
-            let credential = try ca.issue(.client(link: request.link, grantedBy: site, validity: CertificateProfile.defaultClientValidity), now: now)
+            let credential = try ca.issue(.client(link: request.link, grantedBy: site, to: request.site), now: now)
             var counted = book
             counted.recordRedemption(name: record.name, by: request.site)
             try counted.save(stateDirectory: stateDirectory)

@@ -49,8 +49,9 @@ public struct CertificateAuthority: Sendable {
             try ExtendedKeyUsage(Self.usages(profile.purpose))
             SubjectKeyIdentifier(keyIdentifier: Self.keyIdentifier(key.publicKey))
             AuthorityKeyIdentifier(keyIdentifier: Self.keyIdentifier(certificate.publicKey))
-            if case .server(let hosts) = profile.purpose {
-                SubjectAlternativeNames(Self.alternativeNames(hosts))
+            let names = Self.alternativeNames(profile.hosts) + (profile.site.map { [.uniformResourceIdentifier(SiteIdentity.uri($0))] } ?? [])
+            if !names.isEmpty {
+                SubjectAlternativeNames(names)
             }
         }
         let issued = try Certificate(

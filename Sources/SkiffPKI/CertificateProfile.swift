@@ -11,12 +11,15 @@ public struct CertificateProfile: Sendable, Hashable {
 
     public var purpose: Purpose
     public var commonName: String
+    /// The site the certificate speaks for (a `SiteIdentity` URI SAN); the router checks HELLO against it.
+    public var site: String?
     /// Seconds from issue to expiry.
     public var validity: TimeInterval
 
-    public init(purpose: Purpose, commonName: String, validity: TimeInterval) {
+    public init(purpose: Purpose, commonName: String, site: String? = nil, validity: TimeInterval) {
         self.purpose = purpose
         self.commonName = commonName
+        self.site = site
         self.validity = validity
     }
 
@@ -28,10 +31,18 @@ public struct CertificateProfile: Sendable, Hashable {
     public static let defaultCAValidity: TimeInterval = 5 * 365 * 86400
 
     public static func server(site: String, hosts: [String], validity: TimeInterval = defaultServerValidity) -> CertificateProfile {
-        CertificateProfile(purpose: .server(hosts: hosts), commonName: "\(site) router", validity: validity)
+        CertificateProfile(purpose: .server(hosts: hosts), commonName: "\(site) router", site: site, validity: validity)
     }
 
-    public static func client(link: String, grantedBy site: String, validity: TimeInterval = defaultClientValidity) -> CertificateProfile {
-        CertificateProfile(purpose: .client(link: link), commonName: "link \(link) to \(site)", validity: validity)
+    /// The client certificate site `dialler` presents on link `link` to `site`.
+    public static func client(link: String, grantedBy site: String, to dialler: String,
+                              validity: TimeInterval = defaultClientValidity) -> CertificateProfile
+    {
+        CertificateProfile(purpose: .client(link: link), commonName: "link \(link) to \(site)", site: dialler, validity: validity)
+    }
+
+    /// The hosts a server certificate names (none for a client certificate).
+    var hosts: [String] {
+        if case .server(let hosts) = purpose { hosts } else { [] }
     }
 }

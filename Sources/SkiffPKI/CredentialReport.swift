@@ -11,6 +11,8 @@ public struct CredentialReport: Sendable, Hashable {
     public var notAfter: Date?
     /// SANs (DNS names and IP addresses) as text.
     public var hosts: [String]
+    /// The site the certificate speaks for (`SiteIdentity`), if it names one.
+    public var site: String?
     public var serial: String?
 
     /// Nothing there at all: neither certificate nor key.
@@ -40,6 +42,7 @@ public enum CredentialInspector {
             report.notBefore = loaded.notValidBefore
             report.notAfter = loaded.notValidAfter
             report.hosts = loaded.alternativeNames
+            report.site = SiteIdentity.site(of: loaded)
             report.serial = loaded.serialHex
             if loaded.notValidAfter < now { report.problems.append(.expired(path: certificatePath, notAfter: loaded.notValidAfter)) }
             if loaded.notValidBefore > now { report.problems.append(.notYetValid(path: certificatePath, notBefore: loaded.notValidBefore)) }

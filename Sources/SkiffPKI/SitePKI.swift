@@ -99,11 +99,11 @@ public struct SitePKI: Sendable {
         return credential
     }
 
-    /// Issues a client certificate for a link another site will dial to this one (a grant redemption).
-    public func issueClientCertificate(link: String, site: String, validity: TimeInterval = CertificateProfile.defaultClientValidity,
-                                       now: Date = Date()) throws -> Credential
+    /// Issues a client certificate for a link site `dialler` will dial to this one (a grant redemption).
+    public func issueClientCertificate(link: String, site: String, to dialler: String,
+                                       validity: TimeInterval = CertificateProfile.defaultClientValidity, now: Date = Date()) throws -> Credential
     {
-        try loadCA().issue(.client(link: link, grantedBy: site, validity: validity), now: now)
+        try loadCA().issue(.client(link: link, grantedBy: site, to: dialler, validity: validity), now: now)
     }
 
     /// Credentials of a link this site dials, checked against the CA stored with them.

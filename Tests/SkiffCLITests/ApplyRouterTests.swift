@@ -33,7 +33,7 @@ final class AppliedSites: @unchecked Sendable {
     /// East's link credentials, issued by west's CA (what redeeming a token will do).
     func grantEastAccess() throws {
         let west = SitePKI(stateDirectory: path("west"))
-        let credential = try west.issueClientCertificate(link: "to-west", site: "west")
+        let credential = try west.issueClientCertificate(link: "to-west", site: "west", to: "east")
         try PEMFiles.writeCredential(credential, ca: try west.loadCA().certificate, to: SitePKI(stateDirectory: path("east")).linkFolder("to-west"))
     }
 

@@ -50,14 +50,16 @@ struct CertificateIssuanceTests {
         #expect(refused.status != 0, "a certificate from another site's CA fails verification")
         #expect(pki.inspectServer().isHealthy)
         #expect(Set(pki.inspectServer().hosts) == ["west.example.com", "10.1.2.3", "::1"])
+        #expect(pki.inspectServer().site == "west", "the server certificate names its site")
+        #expect(try OpenSSL.text(pki.serverFolder + "/tls.crt").contains("URI:urn:skiff:site:west"))
     }
 
-    @Test("a link client certificate has clientAuth and names the link")
+    @Test("a link client certificate has clientAuth, names the link, and names the dialling site as its identity")
     func clientCertificate() throws {
         let state = try TemporaryDirectory()
         let pki = SitePKI(stateDirectory: state.path)
         let ca = try pki.createCA(site: "west")
-        let credential = try pki.issueClientCertificate(link: "east-to-west", site: "west")
+        let credential = try pki.issueClientCertificate(link: "east-to-west", site: "west", to: "east")
         let dialler = try TemporaryDirectory()
         let folder = dialler.path + "/pki/links/to-west"
         try PEMFiles.writeCredential(credential, ca: ca.certificate, to: folder)
@@ -65,7 +67,10 @@ struct CertificateIssuanceTests {
         let text = try OpenSSL.text(folder + "/tls.crt")
         #expect(text.contains("Subject: O = skiff, CN = link east-to-west to west"))
         #expect(text.contains("TLS Web Client Authentication"))
-        #expect(!text.contains("Subject Alternative Name"))
+        #expect(text.contains("URI:urn:skiff:site:east"), "\(text)")
+        #expect(!text.contains("DNS:") && !text.contains("IP Address:"), "a client certificate names no host")
+        #expect(SiteIdentity.site(of: credential.certificate) == "east")
+        #expect(SitePKI(stateDirectory: dialler.path).inspectLink("to-west").site == "east")
         #expect(try permissions(folder + "/tls.key") == 0o600)
         #expect(SitePKI(stateDirectory: dialler.path).inspectLink("to-west").isHealthy)
     }

@@ -10,7 +10,7 @@ struct CredentialInspectionTests {
         let grantor = try TemporaryDirectory()
         let pki = SitePKI(stateDirectory: grantor.path)
         let ca = try pki.createCA(site: "west")
-        let credential = try pki.issueClientCertificate(link: "l", site: "west", validity: validity, now: now)
+        let credential = try pki.issueClientCertificate(link: "l", site: "west", to: "east", validity: validity, now: now)
         let folder = grantor.path + "/creds"
         try PEMFiles.writeCredential(credential, ca: ca.certificate, to: folder)
         return (grantor, folder)

@@ -11,7 +11,7 @@ struct RotationTests {
         let pki = SitePKI(stateDirectory: state.path)
         try pki.createCA(site: "west")
         try pki.issueServerCertificate(site: "west", hosts: ["west.example.com"])
-        let client = try pki.issueClientCertificate(link: "east", site: "west")
+        let client = try pki.issueClientCertificate(link: "east", site: "west", to: "east")
         let clientPath = try state.write("issued-before.crt", try client.certificatePEM)
         #expect(try OpenSSL.verify(ca: pki.trustBundlePath, certificate: clientPath).status == 0)
 
@@ -28,7 +28,7 @@ struct RotationTests {
         let state = try TemporaryDirectory()
         let pki = SitePKI(stateDirectory: state.path)
         try pki.createCA(site: "west")
-        let clientPath = try state.write("old.crt", try pki.issueClientCertificate(link: "east", site: "west").certificatePEM)
+        let clientPath = try state.write("old.crt", try pki.issueClientCertificate(link: "east", site: "west", to: "east").certificatePEM)
         let now = Date()
         let rotation = try pki.rotateCA(site: "west", overlap: 3600, now: now)
         #expect(rotation.previousTrustedUntil == now.addingTimeInterval(3600))

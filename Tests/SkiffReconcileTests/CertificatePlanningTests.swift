@@ -177,12 +177,12 @@ struct LinkCredentialTests {
         let ca = try pki.createCA(site: "west")
         let folder = SitePKI(stateDirectory: state.path).linkFolder("to-west")
         let expired = fault == "expired"
-        let credential = try pki.issueClientCertificate(link: "to-west", site: "west", validity: expired ? 60 : 86400,
+        let credential = try pki.issueClientCertificate(link: "to-west", site: "west", to: "east", validity: expired ? 60 : 86400,
                                                         now: expired ? Date().addingTimeInterval(-3600) : Date())
         try PEMFiles.writeCredential(credential, ca: ca.certificate, to: folder)
         switch fault {
         case "missing key": try FileManager.default.removeItem(atPath: folder + "/tls.key")
-        case "mismatched key": try PEMFiles.write(try pki.issueClientCertificate(link: "x", site: "west").keyPEM, to: folder + "/tls.key", permissions: 0o600)
+        case "mismatched key": try PEMFiles.write(try pki.issueClientCertificate(link: "x", site: "west", to: "east").keyPEM, to: folder + "/tls.key", permissions: 0o600)
         case "garbage": try "garbage\n".write(toFile: folder + "/tls.crt", atomically: true, encoding: .utf8)
         default: break
         }

@@ -20,7 +20,7 @@ struct LinkSecurityTests {
         let other = try TemporaryDirectory()
         let otherPKI = SitePKI(stateDirectory: other.path)
         let otherCA = try otherPKI.createCA(site: "elsewhere")
-        let foreign = try otherPKI.issueClientCertificate(link: "x", site: "elsewhere")
+        let foreign = try otherPKI.issueClientCertificate(link: "x", site: "elsewhere", to: "east")
         try PEMFiles.writeCredential(foreign, ca: otherCA.certificate, to: other.path + "/foreign")
         try Command.check("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
                                       other.path + "/self.key", "-out", other.path + "/self.crt", "-subj", "/CN=self", "-days", "1"])
@@ -55,5 +55,24 @@ struct LinkSecurityTests {
         kill(east.process.processIdentifier, SIGCONT)
         #expect(sites.waitForLink(timeout: 15), "the link comes back once east answers again")
         print("silent peer declared dead after \(detected) s")
+    }
+
+    @Test("a peer holding east's valid credentials whose hello names another site is refused, and east's own link carries on")
+    func spoofedHello() throws {
+        let sites = try TwoSites()
+        let mallory = try TemporaryDirectory("skiff-mallory")
+        try FileManager.default.createDirectory(atPath: mallory.path + "/pki/links", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: sites.east.path + "/pki/links/to-west", toPath: mallory.path + "/pki/links/to-west")
+        try RouterProcess.saveConfig(RouterConfig(site: "mallory", links: [.init(name: "to-west", host: "127.0.0.1", port: sites.accessPort)]),
+                                     stateDirectory: mallory.path)
+        let impostor = try sites.startRouter(mallory.path, site: "mallory")
+        defer { impostor.terminate(timeout: 2) }
+        let reason = "identity: the peer's certificate is for site east, but its hello says mallory"
+        #expect(eventually { sites.log("west").contains(reason) }, "\(sites.log("west").suffix(1500))")
+        #expect(try sites.status("west").links.allSatisfy { $0.peerSite == "east" }, "west never took mallory for a site")
+        #expect(eventually {
+            (try? ManagementClient(socketPath: RouterProcess.socketPath(mallory.path)).status())?.links.first?.lastError?.contains("protocol error") == true
+        }, "the impostor's own status says why")
+        #expect(try sites.flows(["halfclose", "\(sites.listenerPort)"])["intact"] as? Bool == true, "east's link carries traffic")
     }
 }

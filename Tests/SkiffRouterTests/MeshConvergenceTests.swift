@@ -18,8 +18,6 @@ struct MeshConvergenceTests {
         let template = root.path + "/template"
         let pki = SitePKI(stateDirectory: template)
         let ca = try pki.createCA(site: "mesh")
-        try pki.issueServerCertificate(site: "mesh", hosts: ["127.0.0.1"])
-        try PEMFiles.writeCredential(try pki.issueClientCertificate(link: "mesh", site: "mesh"), ca: ca.certificate, to: pki.linkFolder("mesh"))
 
         var generator = SeededGenerator(seed: 7)
         let names = (0..<count).map { String(format: "r%02d", $0) }
@@ -33,6 +31,10 @@ struct MeshConvergenceTests {
         for name in names {
             try FileManager.default.createDirectory(atPath: root.path + "/" + name, withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: template + "/pki", toPath: root.path + "/\(name)/pki")
+            let own = SitePKI(stateDirectory: root.path + "/" + name)
+            try own.issueServerCertificate(site: name, hosts: ["127.0.0.1"])
+            try PEMFiles.writeCredential(try own.issueClientCertificate(link: "mesh", site: "mesh", to: name), ca: ca.certificate,
+                                         to: own.linkFolder("mesh"))
             ports[name] = try FreePort.next()
             configs[name] = RouterConfig(site: name, linkAccess: [.init(role: "inter-router", host: "127.0.0.1", port: ports[name]!)],
                                          connectors: [.init(name: "svc-\(name)", routingKey: "svc-\(name)", host: "127.0.0.1", port: 9)])

@@ -19,12 +19,14 @@ final class RouterNetwork: @unchecked Sendable {
         let template = root.path + "/template"
         let pki = SitePKI(stateDirectory: template)
         let ca = try pki.createCA(site: "network")
-        try pki.issueServerCertificate(site: "network", hosts: ["127.0.0.1"])
-        try PEMFiles.writeCredential(try pki.issueClientCertificate(link: "mesh", site: "network"), ca: ca.certificate,
-                                     to: pki.linkFolder("mesh"))
         for name in names {
             try FileManager.default.createDirectory(atPath: path(name), withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: template + "/pki", toPath: path(name) + "/pki")
+            // Each router's certificates name it: a peer checks HELLO against them.
+            let own = SitePKI(stateDirectory: path(name))
+            try own.issueServerCertificate(site: name, hosts: ["127.0.0.1"])
+            try PEMFiles.writeCredential(try own.issueClientCertificate(link: "mesh", site: "network", to: name), ca: ca.certificate,
+                                         to: own.linkFolder("mesh"))
             accessPorts[name] = try FreePort.next()
             configs[name] = RouterConfig(site: name, linkAccess: [.init(role: "inter-router", host: "127.0.0.1", port: accessPorts[name]!)],
                                          tuning: tuning)
@@ -87,6 +89,9 @@ final class RouterNetwork: @unchecked Sendable {
         guard let process = routers[name]?.process else { return }
         Foundation.kill(process.processIdentifier, frozen ? SIGSTOP : SIGCONT)
     }
+
+    /// Whether `name`'s router process is still running (it has not crashed).
+    func isRunning(_ name: String) -> Bool { routers[name]?.process.isRunning ?? false }
 
     func client(_ name: String) -> ManagementClient { ManagementClient(socketPath: RouterProcess.socketPath(path(name))) }
 

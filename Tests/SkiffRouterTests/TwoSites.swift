@@ -54,7 +54,7 @@ final class TwoSites: @unchecked Sendable {
         let westPKI = SitePKI(stateDirectory: west.path)
         let ca = try westPKI.createCA(site: "west")
         try westPKI.issueServerCertificate(site: "west", hosts: ["127.0.0.1", "localhost"])
-        let credential = try westPKI.issueClientCertificate(link: "to-west", site: "west")
+        let credential = try westPKI.issueClientCertificate(link: "to-west", site: "west", to: "east")
         try PEMFiles.writeCredential(credential, ca: ca.certificate, to: SitePKI(stateDirectory: east.path).linkFolder("to-west"))
         _ = try SitePKI(stateDirectory: east.path).createCA(site: "east")
     }

@@ -6,8 +6,9 @@
   flow_client.py halfclose PORT         send, shut down writing, still read the whole reply
   flow_client.py closed PORT            connect and time how long until the connection is closed
   flow_client.py slow PORT MIB          flow A stops reading; flow B moves MIB MiB meanwhile
-  flow_client.py load PORT SECONDS CONC  CONC clients each open flow after flow (100 bytes, echoed)
-                                        for SECONDS; counts answered and failed requests
+  flow_client.py load PORT SECONDS CONC [TIMEOUT]  CONC clients each open flow after flow (100 bytes,
+                                        echoed, given up after TIMEOUT s, default 5) for SECONDS;
+                                        counts answered and failed requests
   flow_client.py stall PORT FLOWS SECONDS  FLOWS flows send without reading their echo, while one
                                         client makes request after request for SECONDS
   flow_client.py abandon PORT COUNT     COUNT flows that send a byte and reset at once
@@ -132,13 +133,13 @@ async def request(port, timeout=5):
         return False
 
 
-async def load(port, seconds, concurrency):
+async def load(port, seconds, concurrency, timeout=5):
     deadline = time.monotonic() + seconds
     counts = {"answered": 0, "failed": 0}
 
     async def client():
         while time.monotonic() < deadline:
-            if await request(port):
+            if await request(port, timeout):
                 counts["answered"] += 1
             else:
                 counts["failed"] += 1
@@ -211,7 +212,7 @@ def main():
     elif mode == "slow":
         result = asyncio.run(slow(port, int(sys.argv[3])))
     elif mode == "load":
-        result = asyncio.run(load(port, float(sys.argv[3]), int(sys.argv[4])))
+        result = asyncio.run(load(port, float(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]) if len(sys.argv) > 5 else 5))
     elif mode == "stall":
         result = asyncio.run(stall(port, int(sys.argv[3]), float(sys.argv[4])))
     elif mode == "abandon":

@@ -27,7 +27,7 @@ public enum CertificatePlanner {
                                          after: .array(hosts.sorted().map(JSONValue.string)))
             if creatingCA || server?.isMissing ?? true {
                 actions.append(PlanAction(verb: .create, target: .certificate(.routerServer), reason: "missing", changes: [hostChange]))
-            } else if let server, let reason = reissueReason(server, hosts: hosts, now: now) {
+            } else if let server, let reason = reissueReason(server, hosts: hosts, site: requirements.site, now: now) {
                 actions.append(PlanAction(verb: .update, target: .certificate(.routerServer), reason: reason,
                                           changes: hostChange.before == hostChange.after ? [] : [hostChange]))
             }
@@ -38,8 +38,12 @@ public enum CertificatePlanner {
     }
 
     /// Why the server certificate must be issued again, or nil when it is fine.
-    static func reissueReason(_ report: CredentialReport, hosts: [String], now: Date) -> String? {
+    static func reissueReason(_ report: CredentialReport, hosts: [String], site: String, now: Date) -> String? {
         if let problem = report.problems.first { return "drift: " + problem.description }
+        if report.site != site {
+            // Peers refuse a link whose certificate does not name the site its HELLO names.
+            return report.site.map { "changed: certificate names site \($0), not \(site)" } ?? "changed: certificate names no site (issued before site identities)"
+        }
         if Set(report.hosts.map { $0.lowercased() }) != Set(hosts.map { $0.lowercased() }) {
             return "changed: hosts " + report.hosts.sorted().joined(separator: ",") + " → " + hosts.sorted().joined(separator: ",")
         }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOSSL
+import SkiffPKI
 
 /// What a link session needs from its router.
 protocol LinkSessionDelegate: AnyObject, Sendable {
@@ -238,6 +239,7 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
             guard !isUp else { return protocolViolation("a second hello") }
             guard let hello = decode(LinkHello.self, payload) else { return protocolViolation("unreadable hello") }
             if let problem = LinkHello.problem(hello) { return protocolViolation("hello: \(problem)") }
+            if let problem = identityProblem(claimed: hello.site, context: context) { return protocolViolation("identity: \(problem)") }
             peerSite = hello.site
             peerIsEdge = hello.edge ?? false
             if direction == .incoming, let cost = hello.cost { self.cost = cost }
@@ -297,6 +299,18 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
             stream.abort()
             sendControl(.reset(id))
         }
+    }
+
+    /// Why the peer may not speak for `claimed`, if it may not: the site its TLS certificate names
+    /// must be the one its HELLO names. (A session with no TLS beneath it, in memory, has no
+    /// certificate to check; a router's links always run over TLS.)
+    private func identityProblem(claimed: String, context: ChannelHandlerContext) -> String? {
+        guard let tls = try? context.pipeline.syncOperations.handler(type: NIOSSLHandler.self) else { return nil }
+        guard let der = try? tls.peerCertificate?.toDERBytes() else { return "the peer presented no certificate" }
+        guard let certified = SiteIdentity.site(ofDER: der) else {
+            return "the peer's certificate names no site (issued before Skiff checked site identities: grant a new token)"
+        }
+        return certified == claimed ? nil : "the peer's certificate is for site \(certified), but its hello says \(claimed)"
     }
 
     private func protocolViolation(_ message: String) {
