@@ -46,7 +46,7 @@ printf 'apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: east\n' 
 "$skiff" stop --site east --state-dir "$work/east" >/dev/null
 links="$work/east/pki/links/to-west"; mkdir -p "$links"
 openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$links/tls.key" -subj "/CN=link to-west" -out "$work/c.csr" 2>/dev/null
-printf 'extendedKeyUsage=clientAuth\n' > "$work/ext"
+printf 'extendedKeyUsage=clientAuth\nsubjectAltName=URI:urn:skiff:site:east\n' > "$work/ext"
 openssl x509 -req -in "$work/c.csr" -CA "$work/west/pki/ca/ca.crt" -CAkey "$work/west/pki/ca/tls.key" -CAcreateserial -days 2 \
   -extfile "$work/ext" -out "$links/tls.crt" 2>/dev/null
 cp "$work/west/pki/ca/ca.crt" "$links/ca.crt"

@@ -42,6 +42,11 @@ public enum RouterProcess {
 
     /// Runs the router until a termination signal; returns after a graceful shutdown.
     public static func run(stateDirectory: String, logger: Logger) throws {
+        // Never beside a live router of the same site: binding the management socket would take
+        // it over while the first router still holds the site's ports and links.
+        if let other = runningRouter(stateDirectory), other != getpid() {
+            throw Failure(description: "a router for this site is already running (pid \(other)); `skiff stop` stops it")
+        }
         keepLargeBuffersInTheHeap()
         let config = try loadConfig(stateDirectory)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -74,6 +79,17 @@ public enum RouterProcess {
         unlink(socketPath(stateDirectory))
         unlink(pidPath(stateDirectory))
         _ = sources
+    }
+
+    /// The pid in `router/router.pid` when that process is alive and is a router of this state
+    /// directory (a pid reused by an unrelated process does not count).
+    public static func runningRouter(_ stateDirectory: String) -> pid_t? {
+        guard let text = try? String(contentsOfFile: pidPath(stateDirectory), encoding: .utf8),
+              let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0, kill(pid, 0) == 0,
+              let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline")
+        else { return nil }
+        let arguments = command.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        return arguments.contains("router") && arguments.contains(stateDirectory) ? pid : nil
     }
 
     /// Receive buffers grow to 1 MiB. glibc serves allocations that large with a fresh mmap and

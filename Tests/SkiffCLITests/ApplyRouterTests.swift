@@ -135,4 +135,28 @@ struct ApplyRouterTests {
         #expect(purge.stdout.contains("Deleted \(sites.path("west"))"))
         #expect(!FileManager.default.fileExists(atPath: sites.path("west")))
     }
+
+    @Test("a router that runs but does not answer (SIGSTOP) is never replaced: apply exits 1 saying why; a second router refuses to start")
+    func hungRouterNotReplaced() throws {
+        let sites = try AppliedSites()
+        #expect(try sites.apply("west").status == 0)
+        let supervisor = RouterSupervisor(stateDirectory: StateDirectory(path: sites.path("west")))
+        let pid = try #require(supervisor.pid)
+        kill(pid, SIGSTOP)
+        defer { kill(pid, SIGCONT) }
+        let apply = try sites.apply("west")
+        #expect(apply.status == 1)
+        #expect(apply.stdout.contains("router/router.sock: the router (pid \(pid)) runs but does not answer"), "\(apply.stdout)")
+        #expect(apply.stdout.contains("Cannot apply: 1 error"))
+        #expect(!apply.stdout.contains("create Router/west"), "no second router is planned")
+        #expect(supervisor.pid == pid && FileManager.default.fileExists(atPath: RouterProcess.socketPath(sites.path("west"))))
+
+        let second = try sites.skiff(["router", "--site", "west", "--state-dir", sites.path("west")])
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("a router for this site is already running (pid \(pid))"), "\(second.stderr)")
+        #expect(FileManager.default.fileExists(atPath: RouterProcess.socketPath(sites.path("west"))), "the first router's socket is untouched")
+        kill(pid, SIGCONT)
+        #expect(eventually { (try? sites.client("west").status()) != nil }, "the first router answers again")
+        #expect(try sites.apply("west").stdout.contains("No changes."))
+    }
 }

@@ -29,7 +29,7 @@ public enum Planner {
         let routerActions = router.flatMap { routerAction(site: site, desired: $0, live: live.router, otherActions: others + resourceActions) }
         let (resourceDeletes, resourceOthers) = (resourceActions.filter { $0.verb == .delete }, resourceActions.filter { $0.verb != .delete })
         return Plan(site: site, actions: others + resourceOthers + (routerActions.map { [$0] } ?? []) + resourceDeletes + removals,
-                    problems: certificateOutcome.problems)
+                    problems: certificateOutcome.problems + routerProblems(live.router))
     }
 
     /// Start the router, or push it a new configuration when what it runs differs from what git says.
@@ -40,6 +40,8 @@ public enum Planner {
             return nil
         case .notRunning?:
             return PlanAction(verb: .create, target: .router(site: site), reason: "not running")
+        case .unresponsive?:
+            return nil
         case .running(let config)?:
             var differences = RouterConfigBuilder.differences(from: config, to: desired)
             // New certificates in this plan change the revision the router must load, once issued.
@@ -58,6 +60,13 @@ public enum Planner {
             return PlanAction(verb: .update, target: .router(site: site),
                               reason: (explained ? "changed: " : "drift: ") + differences.joined(separator: ", "))
         }
+    }
+
+    /// A router that is there but does not answer blocks the apply: neither starting another nor
+    /// pushing to this one can work.
+    static func routerProblems(_ live: RouterLive?) -> [Diagnostic] {
+        guard case .unresponsive(let reason)? = live else { return [] }
+        return [.error(at: SourceLocation(file: "router/router.sock"), reason)]
     }
 
     static func resourceActions(desired: DesiredSite?, live: LiveSite, baseline: Baseline) -> [PlanAction] {

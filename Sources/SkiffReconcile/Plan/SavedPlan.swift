@@ -75,6 +75,7 @@ extension LiveSite {
             encoder.outputFormatting = .sortedKeys
             text += "\nrouter:" + ((try? encoder.encode(config)).map { String(decoding: $0, as: UTF8.self) } ?? "")
         case .notRunning?: text += "\nrouter:down"
+        case .unresponsive?: text += "\nrouter:unresponsive"
         case nil: break
         }
         return SHA256.hash(data: Array(text.utf8)).map { String(format: "%02x", $0) }.joined()

@@ -26,13 +26,7 @@ public enum SitePlanning {
         var live = applied?.liveSite ?? .empty
         live.certificates = certificates(stateDirectory, now: now)
         live.tokens = try TokenLedger.load(stateDirectory: stateDirectory.path)
-        if router {
-            do {
-                live.router = .running(try RouterSupervisor(stateDirectory: stateDirectory).liveConfig())
-            } catch {
-                live.router = .notRunning("\(error)")
-            }
-        }
+        if router { live.router = RouterSupervisor(stateDirectory: stateDirectory).live() }
         return (live, applied)
     }
 

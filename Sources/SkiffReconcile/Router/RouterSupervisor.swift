@@ -22,6 +22,24 @@ public struct RouterSupervisor: Sendable {
         try client.config()
     }
 
+    /// The router as found. Only no answer on the socket *and* no live process in the pid file
+    /// means not running; anything else is a router that must not be replaced.
+    public func live() -> RouterLive {
+        do {
+            return .running(try liveConfig())
+        } catch let failure as ManagementClient.Failure where failure.kind == .notRunning && livePID == nil {
+            return .notRunning(failure.description)
+        } catch {
+            let process = livePID.map { "the router (pid \($0))" } ?? "the router"
+            return .unresponsive("\(process) runs but does not answer: \(error); Skiff will not start a second one (`skiff stop` stops it)")
+        }
+    }
+
+    /// The pid in `router.pid`, when that process is alive.
+    public var livePID: Int32? {
+        pid.flatMap { $0 > 0 && kill($0, 0) == 0 ? $0 : nil }
+    }
+
     public var pid: Int32? {
         (try? String(contentsOfFile: RouterProcess.pidPath(stateDirectory.path), encoding: .utf8))
             .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
@@ -30,6 +48,8 @@ public struct RouterSupervisor: Sendable {
     /// Starts `executable router --site S --state-dir D` detached, logging to `router/router.log`,
     /// and waits (up to 10 s) until its management API answers.
     public func start(executable: String, site: String) throws {
+        if case .running = live() { throw Failure(description: "a router for site \(site) is already running") }
+        if case .unresponsive(let reason) = live() { throw Failure(description: reason) }
         try FileManager.default.createDirectory(atPath: stateDirectory.path + "/router", withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         var actions = posix_spawn_file_actions_t()

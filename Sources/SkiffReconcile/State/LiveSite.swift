@@ -3,10 +3,13 @@ import SkiffModel
 import SkiffPKI
 import SkiffRouter
 
-/// The router as found: running with a configuration, or not running (and why).
+/// The router as found: running with a configuration, not running (and why), or there but not
+/// answering, which is never taken for "not running": starting a second router would take over
+/// the first one's socket while it still holds the site's ports.
 public enum RouterLive: Sendable, Hashable {
     case running(RouterConfig)
     case notRunning(String)
+    case unresponsive(String)
 }
 
 /// What exists at a site, as the planner sees it: each resource's spec by kind and name, and the

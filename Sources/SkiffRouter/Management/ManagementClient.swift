@@ -11,8 +11,29 @@ public struct ManagementClient: Sendable {
         self.timeout = timeout
     }
 
+    /// Why a request failed, by what it means for the caller: only `notRunning` says nothing
+    /// listens on the socket; every other kind means something is there and must not be replaced.
     public struct Failure: Error, CustomStringConvertible {
+        public enum Kind: Sendable, Hashable {
+            /// No socket file, or nothing accepts on it.
+            case notRunning
+            /// Connected, but no (whole) answer in time.
+            case noAnswer
+            /// The router answered with an error status.
+            case refused
+            /// The router answered something this client cannot read.
+            case unexpectedAnswer
+            /// This process could not make the request (socket path too long, no descriptors).
+            case local
+        }
+
+        public var kind: Kind
         public var description: String
+
+        public init(_ kind: Kind, _ description: String) {
+            self.kind = kind
+            self.description = description
+        }
     }
 
     public func status() throws -> RouterStatus {
@@ -32,7 +53,7 @@ public struct ManagementClient: Sendable {
         do {
             return try JSONDecoder().decode(type, from: data)
         } catch {
-            throw Failure(description: "unexpected answer from the router at \(socketPath): \(error)")
+            throw Failure(.unexpectedAnswer, "unexpected answer from the router at \(socketPath): \(error)")
         }
     }
 
@@ -51,7 +72,7 @@ public struct ManagementClient: Sendable {
     /// One HTTP/1.1 request; returns the body of a 200 answer, throws otherwise.
     func request(_ method: String, _ path: String, body: Data = Data()) throws -> Data {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "cannot create a socket") }
+        guard fd >= 0 else { throw Failure(.local, "cannot create a socket: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var seconds = timeval(tv_sec: Int(timeout), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &seconds, socklen_t(MemoryLayout<timeval>.size))
@@ -59,21 +80,27 @@ public struct ManagementClient: Sendable {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let pathBytes = Array(socketPath.utf8)
-        guard pathBytes.count < MemoryLayout.size(ofValue: address.sun_path) else { throw Failure(description: "socket path too long: \(socketPath)") }
+        guard pathBytes.count < MemoryLayout.size(ofValue: address.sun_path) else { throw Failure(.local, "socket path too long: \(socketPath)") }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             for (index, byte) in pathBytes.enumerated() { raw[index] = byte }
         }
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        guard connected == 0 else { throw Failure(description: "the router is not running (no answer on \(socketPath))") }
+        guard connected == 0 else {
+            let code = errno
+            // Nothing there (no file, or a file nobody listens on): not running. Anything else
+            // (a full backlog, a timeout) means a router is there but busy or hung.
+            if code == ENOENT || code == ECONNREFUSED { throw Failure(.notRunning, "the router is not running (nothing on \(socketPath))") }
+            throw Failure(.noAnswer, "the router does not answer on \(socketPath): \(String(cString: strerror(code)))")
+        }
         var message = Data("\(method) \(path) HTTP/1.1\r\nHost: router\r\nConnection: close\r\nContent-Length: \(body.count)\r\n\r\n".utf8)
         message.append(body)
         try message.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
                 let written = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                guard written > 0 else { throw Failure(description: "cannot talk to the router at \(socketPath)") }
+                guard written > 0 else { throw Failure(.noAnswer, "cannot talk to the router at \(socketPath)") }
                 offset += written
             }
         }
@@ -86,11 +113,11 @@ public struct ManagementClient: Sendable {
         }
         guard let split = response.range(of: Data("\r\n\r\n".utf8)),
               let statusLine = String(data: response[..<split.lowerBound], encoding: .utf8)?.split(separator: "\r\n").first
-        else { throw Failure(description: "no answer from the router at \(socketPath)") }
+        else { throw Failure(.noAnswer, "no answer from the router at \(socketPath) within \(Int(timeout)) s") }
         let payload = response[split.upperBound...]
         guard statusLine.contains(" 200 ") else {
             let message = String(data: payload, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            throw Failure(description: "the router refused \(method) \(path): \(statusLine) \(message)")
+            throw Failure(.refused, "the router refused \(method) \(path): \(statusLine) \(message)")
         }
         return Data(payload)
     }
