@@ -76,8 +76,9 @@ struct RouterRobustnessTests {
         let west = try sites.status("west")
         let buffers = try #require(west.buffers)
         #expect(buffers.limit == 2 << 20)
-        // Initial windows may overshoot the cap by at most one per open stream.
-        #expect(buffers.peak <= buffers.limit + 17 * tuning.initialStreamWindow, "\(buffers)")
+        // Beyond each stream's own initial window, nothing is held past the cap.
+        #expect(buffers.peak <= buffers.limit, "\(buffers)")
+        #expect(buffers.waitingStreams > 0 || buffers.peak > buffers.limit / 2, "the cap was reached: \(buffers)")
         #expect(try sites.status("east").links.first?.lastError == nil, "east never lost the link")
         print("full budget: \(result), west buffers \(buffers)")
     }

@@ -2,13 +2,14 @@ import NIOCore
 
 /// The router-wide cap on bytes links may make this router hold, enforced through credit.
 ///
-/// Every byte a peer may send us on a stream is reserved here before it is granted: the stream's
-/// credit (bytes the peer may still send) plus what it holds (received, not yet taken by the local
-/// TCP connection or the next link). Past the limit, streams that want to give credit back wait
-/// here instead, so only the flows that hold bytes stall; the links stay read, so control frames
-/// and other flows keep moving. When held bytes drain, the waiting streams are granted in the order
-/// they asked. Initial windows of new streams are reserved even over the limit (the peer may send
-/// them with no grant), which bounds the overshoot by open streams × initial window.
+/// A stream's outstanding bytes are its credit (what its peer may still send) plus what it holds
+/// (received, not yet taken by the local TCP connection or the next link). Up to its initial
+/// window they are its own (the peer may send that much unasked); everything beyond is reserved
+/// here before it is granted (`ReceiveWindow.budgetUse`). Past the limit, streams that want to
+/// grant more wait here instead, so only the flows that hold bytes stall; the links stay read, so
+/// control frames and other flows keep moving. When held bytes drain, the waiting streams are
+/// granted in the order they asked. In all, links can make the router hold at most the limit plus
+/// one initial window per open stream; idle streams cost the budget nothing.
 ///
 /// Used only on the router's event loop.
 final class BufferBudget: @unchecked Sendable {

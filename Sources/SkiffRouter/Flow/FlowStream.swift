@@ -67,7 +67,6 @@ final class FlowStream: @unchecked Sendable {
         self.counters = counters ?? FlowCounters()
         self.sendWindow = parameters.initialWindow
         self.inbound = ReceiveWindow(initial: parameters.initialWindow, maxWindow: parameters.maxWindow)
-        budget.reserveAlways(parameters.initialWindow)
         counters?.opened()
     }
 
@@ -194,9 +193,9 @@ final class FlowStream: @unchecked Sendable {
 
     private func grantCredit() {
         guard !closed, let session else { return }
-        let amount = inbound.grant(room: budget.available)
+        let (amount, reserved) = inbound.grant(budgetRoom: budget.available)
+        budget.reserveAlways(reserved)
         if amount > 0 {
-            _ = budget.reserve(upTo: amount)
             session.send(.windowUpdate(stream: id, delta: UInt32(amount)))
             session.flush()
         }
