@@ -34,6 +34,8 @@ extension Router {
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(ChannelOptions.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64 << 10, initial: 256 << 10, maximum: 1 << 20))
+            // One read per wakeup keeps NIO's pool at one buffer per flow (it pools one per read).
+            .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 1)
             .childChannelInitializer { [self] child in
                 child.eventLoop.makeCompletedFuture { self.acceptFlow(child, listener: state) }
             }
@@ -91,6 +93,7 @@ extension Router {
             .channelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .channelOption(ChannelOptions.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64 << 10, initial: 256 << 10, maximum: 1 << 20))
+            .channelOption(ChannelOptions.maxMessagesPerRead, value: 1)
             .channelInitializer(initializer)
     }
 

@@ -6,7 +6,8 @@ killed.
 Usage: echo_server.py [port] [--delay SECONDS] [--accept-after SECONDS]
   --delay S         wait S seconds before echoing each read (a slow backend)
   --accept-after S  listen with a backlog of 1 and accept nothing for S seconds, so further
-                    connects hang in SYN-SENT (the kernel drops SYNs while the queue is full)"""
+                    connects hang in SYN-SENT (the kernel drops SYNs while the queue is full)
+  --stream          not an echo: after the first bytes, send 64 KiB blocks without end"""
 import argparse
 import asyncio
 import socket
@@ -15,10 +16,28 @@ parser = argparse.ArgumentParser()
 parser.add_argument("port", nargs="?", type=int, default=0)
 parser.add_argument("--delay", type=float, default=0)
 parser.add_argument("--accept-after", type=float, default=0)
+parser.add_argument("--stream", action="store_true")
 options = parser.parse_args()
 
 
+async def stream(reader, writer):
+    block = b"s" * (64 << 10)
+    sock = writer.get_extra_info("socket")
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 64 << 10)
+    try:
+        await reader.read(1 << 16)
+        while True:
+            writer.write(block)
+            await writer.drain()
+    except (ConnectionError, asyncio.CancelledError):
+        pass
+    finally:
+        writer.close()
+
+
 async def handle(reader, writer):
+    if options.stream:
+        return await stream(reader, writer)
     try:
         while True:
             data = await reader.read(1 << 20)

@@ -12,6 +12,9 @@
   flow_client.py stall PORT FLOWS SECONDS  FLOWS flows send without reading their echo, while one
                                         client makes request after request for SECONDS
   flow_client.py abandon PORT COUNT     COUNT flows that send a byte and reset at once
+  flow_client.py stalled PORT FLOWS SECONDS REQPORT  FLOWS flows send a byte to PORT and never read
+                                        what comes back, while one client makes request after
+                                        request to REQPORT for SECONDS
 
 Every wait is bounded (60 s); exit status 0 unless the arguments are wrong."""
 import asyncio
@@ -183,6 +186,35 @@ async def stall(port, flows, seconds):
             "p99_seconds": latencies[int(len(latencies) * 0.99)] if latencies else None}
 
 
+async def stalled(port, flows, seconds, request_port):
+    import socket
+    held = []
+    for _ in range(flows):
+        # A reader that really stops: a small receive buffer, so the kernel does not absorb
+        # megabytes on its behalf before the routers see it stall.
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32 << 10)
+        sock.setblocking(False)
+        await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", port))
+        _, writer = await asyncio.open_connection(sock=sock)
+        writer.write(b"go")
+        held.append(writer)
+    latencies, failed = [], 0
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        start = time.monotonic()
+        if await request(request_port):
+            latencies.append(time.monotonic() - start)
+        else:
+            failed += 1
+        await asyncio.sleep(0.05)
+    for writer in held:
+        writer.transport.abort()
+    latencies.sort()
+    return {"stalled": flows, "answered": len(latencies), "failed": failed,
+            "p99_seconds": latencies[int(len(latencies) * 0.99)] if latencies else None}
+
+
 async def abandon(port, count):
     import socket
     import struct
@@ -215,6 +247,8 @@ def main():
         result = asyncio.run(load(port, float(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]) if len(sys.argv) > 5 else 5))
     elif mode == "stall":
         result = asyncio.run(stall(port, int(sys.argv[3]), float(sys.argv[4])))
+    elif mode == "stalled":
+        result = asyncio.run(stalled(port, int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])))
     elif mode == "abandon":
         result = asyncio.run(abandon(port, int(sys.argv[3])))
     else:

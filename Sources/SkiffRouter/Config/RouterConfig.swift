@@ -113,8 +113,8 @@ public struct RouterTuning: Codable, Sendable, Hashable {
     /// The most a stream's receive window grows to: bytes the peer may have in flight before it must
     /// wait for credit. Default 4 MiB.
     public var streamWindow: Int
-    /// The window each stream starts with (announced in HELLO; the smaller side's is used). It
-    /// doubles up to `streamWindow` while the reader keeps up. Default 256 KiB.
+    /// The window each stream starts with (announced in HELLO; the smaller side's is used), as
+    /// HTTP/2's default. It doubles up to `streamWindow` while the reader keeps up. Default 64 KiB.
     public var initialStreamWindow: Int
     /// Largest frame payload sent or accepted. Default 1 MiB.
     public var maxFramePayload: Int
@@ -135,7 +135,7 @@ public struct RouterTuning: Codable, Sendable, Hashable {
 
     public init(streamWindow: Int, maxFramePayload: Int, maxStreamsPerLink: Int, keepaliveInterval: Double,
                 keepaliveTimeout: Double, connectTimeout: Double, maxBufferedBytes: Int = 256 << 20, advertRefresh: Double = 10,
-                advertMaxAge: Double = 35, initialStreamWindow: Int = 256 << 10)
+                advertMaxAge: Double = 35, initialStreamWindow: Int = 64 << 10)
     {
         self.initialStreamWindow = min(initialStreamWindow, streamWindow)
         self.maxBufferedBytes = maxBufferedBytes
@@ -171,7 +171,7 @@ public struct RouterTuning: Codable, Sendable, Hashable {
             initialStreamWindow: try container.decodeIfPresent(Int.self, forKey: .initialStreamWindow) ?? defaults.initialStreamWindow)
     }
 
-    /// 4 MiB stream window (starting at 256 KiB), 1 MiB frames, 20,000 streams per link, ping every 1 s, dead
+    /// 4 MiB stream window (starting at 64 KiB), 1 MiB frames, 20,000 streams per link, ping every 1 s, dead
     /// after 3 s, 2 s connect timeout, 256 MiB held for delivery router-wide.
     public static let defaults = RouterTuning(streamWindow: 4 << 20, maxFramePayload: 1 << 20, maxStreamsPerLink: 20_000,
                                               keepaliveInterval: 1, keepaliveTimeout: 3, connectTimeout: 2)

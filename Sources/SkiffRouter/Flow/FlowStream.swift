@@ -34,6 +34,8 @@ final class FlowStream: @unchecked Sendable {
         didSet { routeCounters?.opened() }
     }
     private(set) var tcp: Channel?
+    /// Caps each read from `tcp` at what the window can send at once (`FlowReadAllocator`).
+    private var readLimit: ReadLimit?
     /// A connector connection being dialled for this stream: closed if the stream ends first.
     var dialling: Channel?
     /// The other stream of a flow in transit through this router.
@@ -83,6 +85,9 @@ final class FlowStream: @unchecked Sendable {
         dialling = nil
         guard !closed else { return false }
         tcp = channel
+        let limit = ReadLimit(loop: channel.eventLoop, bytes: sendWindow)
+        readLimit = limit
+        channel.setOption(ChannelOptions.recvAllocator, value: FlowReadAllocator(limit: limit)).whenFailure { _ in }
         let early = pendingIn
         pendingIn = []
         for payload in early { deliver(payload) }
@@ -121,11 +126,17 @@ final class FlowStream: @unchecked Sendable {
         return true
     }
 
-    /// Sends what the window allows, then stops or resumes reading from TCP.
-    func drainOut() {
-        guard !closed, let session else { return }
-        while sendWindow > 0, var next = pendingOut.first {
-            let count = min(next.readableBytes, sendWindow, maxFramePayload)
+    /// Sends what the window allows while the link can write, then stops or resumes reading from
+    /// TCP. What the link cannot take now waits here (bounded by the window) and goes when the link
+    /// drains, so a link's queue never grows past its high-water mark and a request on another
+    /// stream waits behind at most that much, not behind every stalled flow's window.
+    @discardableResult
+    func drainOut(quantum: Int = .max) -> Bool {
+        guard !closed, let session else { return false }
+        var sent = 0
+        while sendWindow > 0, sent < quantum, session.isWritable, var next = pendingOut.first {
+            let count = min(next.readableBytes, sendWindow, maxFramePayload, quantum - sent)
+            sent += count
             let slice = next.readSlice(length: count)!
             if next.readableBytes == 0 { pendingOut.removeFirst() } else { pendingOut[pendingOut.startIndex] = next }
             sendWindow -= count
@@ -139,12 +150,15 @@ final class FlowStream: @unchecked Sendable {
             finishIfDone()
         }
         updateReading()
+        return sent > 0
     }
 
-    /// Reads from TCP only while the window has room, nothing waits, and the link can take more.
+    /// Reads from TCP only while the window has room, nothing waits, and the link can take more;
+    /// each read takes at most what the window can send at once.
     func updateReading() {
         guard let tcp, !closed else { return }
         let wanted = sendWindow > 0 && pendingOut.isEmpty && !localFinPending && (session?.isWritable ?? false)
+        readLimit?.bytes = sendWindow
         tcp.setOption(ChannelOptions.autoRead, value: wanted).whenSuccess { if wanted { tcp.read() } }
     }
 
@@ -153,6 +167,10 @@ final class FlowStream: @unchecked Sendable {
     /// Data (and FIN) from the peer. Returns false when the peer overran its window.
     func receive(_ payload: ByteBuffer, fin: Bool) -> Bool {
         guard inbound.received(payload.readableBytes) else { return false }
+        // A payload is a slice of a buffer read from the link, shared with other streams' bytes.
+        // One that will be held (the next hop or TCP cannot take it now) is copied out, so a
+        // stalled flow pins only its own bytes, never a whole link buffer.
+        let payload = willHold ? Self.compacted(payload) : payload
         if let transit {
             if payload.readableBytes > 0 { transit.readFromTCP(payload) }
             if fin {
@@ -171,6 +189,19 @@ final class FlowStream: @unchecked Sendable {
             if tcp != nil { closeTCPOutput() }
         }
         return true
+    }
+
+    /// Whether bytes received now would wait here rather than leave at once.
+    private var willHold: Bool {
+        if let transit { return !(transit.session?.isWritable ?? false) }
+        return !(tcp?.isWritable ?? false)
+    }
+
+    private static func compacted(_ payload: ByteBuffer) -> ByteBuffer {
+        guard payload.readableBytes > 0, payload.storageCapacity > payload.readableBytes else { return payload }
+        var copy = ByteBufferAllocator().buffer(capacity: payload.readableBytes)
+        copy.writeImmutableBuffer(payload)
+        return copy
     }
 
     private func deliver(_ payload: ByteBuffer) {

@@ -52,6 +52,10 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     /// Control bytes queued while the link was not writable; past `maxControlBacklog` the peer is
     /// not reading and the link is closed, so a peer that stops reading cannot grow our memory.
     private var controlBacklog = 0
+    /// The stream served last when the link drained: the next round starts after it.
+    private var drainCursor: UInt32 = 0
+    /// What one stream may send per visit when waiting streams share a link that drained.
+    static let drainQuantum = 64 << 10
     /// A PING answer held back while the link is not writable (only the latest is owed).
     private var owedPingAck: UInt32?
     private var context: ChannelHandlerContext?
@@ -196,9 +200,26 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
                 send(.ping(ack: true, opaque: opaque))
                 flush()
             }
-            for stream in streams.values { stream.updateReading() }
+            drainWaiting()
         }
         context.fireChannelWritabilityChanged()
+    }
+
+    /// The link can write again: streams whose bytes waited go round-robin, a quantum each per
+    /// visit, starting after the one served last, until the link is full again or nothing waits.
+    /// So a request on one stream waits behind at most one quantum per busy stream.
+    private func drainWaiting() {
+        let ids = streams.keys.sorted()
+        guard !ids.isEmpty else { return }
+        var next = ids.firstIndex { $0 > drainCursor } ?? 0
+        var idle = 0
+        while isWritable, idle < ids.count {
+            let id = ids[next]
+            if let stream = streams[id], stream.drainOut(quantum: Self.drainQuantum) { idle = 0 } else { idle += 1 }
+            drainCursor = id
+            next = (next + 1) % ids.count
+        }
+        flush()
     }
 
     // MARK: Frames in

@@ -1,0 +1,52 @@
+import NIOCore
+
+/// How much a flow's next TCP read may take: what its stream can send at once. Owned by the
+/// stream, read by its channel's receive allocator; both on the router's event loop (checked).
+final class ReadLimit: @unchecked Sendable {
+    private let loop: EventLoop
+    private var value: Int
+
+    init(loop: EventLoop, bytes: Int) {
+        self.loop = loop
+        self.value = bytes
+    }
+
+    var bytes: Int {
+        get {
+            loop.preconditionInEventLoop()
+            return value
+        }
+        set {
+            loop.preconditionInEventLoop()
+            value = newValue
+        }
+    }
+}
+
+/// The receive allocator of a flow's TCP connection: adaptive sizes (64 KiB growing to 1 MiB for
+/// bulk flows), but never more than the stream's send window allows, so bytes read and not yet
+/// sendable — and the buffers NIO pools for reuse — stay within the window instead of pinning a
+/// megabyte per stalled flow.
+struct FlowReadAllocator: RecvByteBufferAllocator {
+    private var adaptive = AdaptiveRecvByteBufferAllocator(minimum: 64 << 10, initial: 256 << 10, maximum: 1 << 20)
+    let limit: ReadLimit
+
+    /// Smallest read: below it a read is not worth a system call (the stream reads only with window left).
+    static let minimumRead = 4 << 10
+
+    init(limit: ReadLimit) {
+        self.limit = limit
+    }
+
+    func nextBufferSize() -> Int? {
+        max(Self.minimumRead, min(adaptive.nextBufferSize() ?? (1 << 20), limit.bytes))
+    }
+
+    func buffer(allocator: ByteBufferAllocator) -> ByteBuffer {
+        allocator.buffer(capacity: nextBufferSize()!)
+    }
+
+    mutating func record(actualReadBytes: Int) -> Bool {
+        adaptive.record(actualReadBytes: actualReadBytes)
+    }
+}
