@@ -12,9 +12,9 @@
   flow_client.py stall PORT FLOWS SECONDS  FLOWS flows send without reading their echo, while one
                                         client makes request after request for SECONDS
   flow_client.py abandon PORT COUNT     COUNT flows that send a byte and reset at once
-  flow_client.py stalled PORT FLOWS SECONDS REQPORT  FLOWS flows send a byte to PORT and never read
-                                        what comes back, while one client makes request after
-                                        request to REQPORT for SECONDS
+  flow_client.py stalled PORT FLOWS SECONDS REQPORT [SETTLE]  FLOWS flows send a byte to PORT and
+                                        never read what comes back; after SETTLE s (default 0) one
+                                        client makes request after request to REQPORT for SECONDS
 
 Every wait is bounded (60 s); exit status 0 unless the arguments are wrong."""
 import asyncio
@@ -186,7 +186,7 @@ async def stall(port, flows, seconds):
             "p99_seconds": latencies[int(len(latencies) * 0.99)] if latencies else None}
 
 
-async def stalled(port, flows, seconds, request_port):
+async def stalled(port, flows, seconds, request_port, settle=0):
     import socket
     held = []
     for _ in range(flows):
@@ -199,11 +199,15 @@ async def stalled(port, flows, seconds, request_port):
         _, writer = await asyncio.open_connection(sock=sock)
         writer.write(b"go")
         held.append(writer)
-    latencies, failed = [], 0
-    deadline = time.monotonic() + seconds
+    await asyncio.sleep(settle)
+    latencies, failed, timeline = [], 0, []
+    began = time.monotonic()
+    deadline = began + seconds
     while time.monotonic() < deadline:
         start = time.monotonic()
-        if await request(request_port):
+        ok = await request(request_port)
+        timeline.append((round(start - began, 2), round(time.monotonic() - start, 3), ok))
+        if ok:
             latencies.append(time.monotonic() - start)
         else:
             failed += 1
@@ -211,7 +215,7 @@ async def stalled(port, flows, seconds, request_port):
     for writer in held:
         writer.transport.abort()
     latencies.sort()
-    return {"stalled": flows, "answered": len(latencies), "failed": failed,
+    return {"stalled": flows, "answered": len(latencies), "failed": failed, "timeline": timeline[:40],
             "p99_seconds": latencies[int(len(latencies) * 0.99)] if latencies else None}
 
 
@@ -248,7 +252,8 @@ def main():
     elif mode == "stall":
         result = asyncio.run(stall(port, int(sys.argv[3]), float(sys.argv[4])))
     elif mode == "stalled":
-        result = asyncio.run(stalled(port, int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])))
+        result = asyncio.run(stalled(port, int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]),
+                                     float(sys.argv[6]) if len(sys.argv) > 6 else 0))
     elif mode == "abandon":
         result = asyncio.run(abandon(port, int(sys.argv[3])))
     else:

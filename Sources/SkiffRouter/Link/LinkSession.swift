@@ -201,6 +201,10 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
                 flush()
             }
             drainWaiting()
+        } else {
+            // Every flow stops reading now, not at its next read: otherwise each one reads one
+            // more window that the link cannot take, and a thousand flows hold a thousand windows.
+            for stream in streams.values { stream.updateReading() }
         }
         context.fireChannelWritabilityChanged()
     }
