@@ -26,6 +26,8 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
+        // Plumbing every module shares: durable atomic file writes.
+        .target(name: "SkiffSupport"),
         .target(
             name: "SkiffModel",
             dependencies: [.product(name: "Yams", package: "Yams")]
@@ -37,6 +39,7 @@ let package = Package(
         .target(
             name: "SkiffPKI",
             dependencies: [
+                "SkiffSupport",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -60,7 +63,7 @@ let package = Package(
         .target(
             name: "SkiffRouter",
             dependencies: [
-                "SkiffAccess", "SkiffPKI", "CMallocTuning",
+                "SkiffAccess", "SkiffPKI", "SkiffSupport", "CMallocTuning",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -71,7 +74,7 @@ let package = Package(
         .target(
             name: "SkiffReconcile",
             dependencies: [
-                "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffAccess", "SkiffRouter",
+                "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffAccess", "SkiffRouter", "SkiffSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -83,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "skiff",
             dependencies: [
-                "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffAccess", "SkiffRouter", "SkiffReconcile",
+                "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffAccess", "SkiffRouter", "SkiffReconcile", "SkiffSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -94,6 +97,7 @@ let package = Package(
         ),
         // Helpers shared by the test targets: temporary folders, running programs, git fixtures.
         .target(name: "SkiffTestSupport", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Tests/SkiffTestSupport"),
+        .testTarget(name: "SkiffSupportTests", dependencies: ["SkiffSupport", "SkiffTestSupport"]),
         .testTarget(name: "SkiffModelTests", dependencies: ["SkiffModel", "SkiffTestSupport"]),
         .testTarget(name: "SkiffSourceTests", dependencies: ["SkiffSource", "SkiffTestSupport"]),
         .testTarget(name: "SkiffPKITests", dependencies: ["SkiffPKI", "SkiffTestSupport"]),

@@ -1,4 +1,5 @@
 import Foundation
+import SkiffSupport
 import X509
 
 /// Reading and writing certificate material: atomic writes, keys 0600, folders 0700, and errors
@@ -40,16 +41,11 @@ public enum PEMFiles {
 
     /// Writes a whole file atomically (temporary file in the same folder, then rename).
     public static func write(_ text: String, to path: String, permissions: Int) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        try createFolder(folder)
-        let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: permissions])
-        else { throw PKIError.io(path: path, message: "cannot be written") }
-        // createFile honours the umask; set the mode explicitly so a key is never readable by others.
-        chmod(temporary, mode_t(permissions))
-        guard rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw PKIError.io(path: path, message: String(cString: strerror(errno)))
+        try createFolder((path as NSString).deletingLastPathComponent)
+        do {
+            try AtomicFile.write(text, to: path, permissions: permissions)
+        } catch let failure as AtomicFile.Failure {
+            throw PKIError.io(path: path, message: failure.description)
         }
     }
 

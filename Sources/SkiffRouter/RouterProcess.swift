@@ -1,6 +1,7 @@
 import CMallocTuning
 import Foundation
 import Logging
+import SkiffSupport
 import NIOCore
 import NIOPosix
 
@@ -35,9 +36,7 @@ public enum RouterProcess {
         let path = configPath(stateDirectory)
         try FileManager.default.createDirectory(atPath: stateDirectory + "/router", withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
-        let temporary = path + ".tmp-\(getpid())"
-        try encoder.encode(config).write(to: URL(fileURLWithPath: temporary))
-        guard rename(temporary, path) == 0 else { throw Failure(description: "cannot write \(path)") }
+        try AtomicFile.write(try encoder.encode(config), to: path, permissions: 0o600)
     }
 
     /// Runs the router until a termination signal; returns after a graceful shutdown.
@@ -60,7 +59,7 @@ public enum RouterProcess {
                 logger.error("cannot save the router configuration", metadata: ["error": "\(error)"])
             }
         }.wait()
-        try "\(getpid())\n".write(toFile: pidPath(stateDirectory), atomically: true, encoding: .utf8)
+        try AtomicFile.write("\(getpid())\n", to: pidPath(stateDirectory), permissions: 0o644)
         logger.info("router running", metadata: ["site": "\(config.site)", "socket": "\(socketPath(stateDirectory))"])
 
         let stop = DispatchSemaphore(value: 0)

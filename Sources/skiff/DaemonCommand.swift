@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SkiffSupport
 import Logging
 import Metrics
 import NIOPosix

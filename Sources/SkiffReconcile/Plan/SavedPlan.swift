@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SkiffSupport
 import SkiffModel
 
 /// A plan written by `skiff plan --out` for a later `skiff apply --plan`: the reviewed plan is

@@ -1,4 +1,5 @@
 import Foundation
+import SkiffSupport
 import SkiffModel
 
 /// What was last applied at a site (`records/applied.json`): the commit and every resource's spec.
