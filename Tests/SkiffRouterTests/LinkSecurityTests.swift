@@ -75,4 +75,28 @@ struct LinkSecurityTests {
         }, "the impostor's own status says why")
         #expect(try sites.flows(["halfclose", "\(sites.listenerPort)"])["intact"] as? Bool == true, "east's link carries traffic")
     }
+
+    @Test("a peer holding valid credentials that sends hostile frames is cut off with the reason in the log; the real link carries on", arguments: [
+        ("garbage", "unsupported protocol version 7"),
+        ("unknown-type", "unknown frame type 42"),
+        ("overrun", "stream 1 overran its window"),
+        ("huge-advert", "link-state advert beyond the limits"),
+        ("bad-advert", "unreadable link-state advert"),
+        ("max-sequence", "link-state advert beyond the limits"),
+        ("window-flood", "takes its window past 2147483647"),
+    ])
+    func hostilePeer(frames: String, reason: String) throws {
+        let sites = try TwoSites()
+        let link = sites.east.path + "/pki/links/to-west"
+        let script = "python3 \(TwoSites.root)/Tests/Tools/hostile_frames.py east \(frames) | timeout 5 openssl s_client -quiet -ign_eof "
+            + "-connect 127.0.0.1:\(sites.accessPort) -cert \(link)/tls.crt -key \(link)/tls.key -CAfile \(link)/ca.crt >/dev/null 2>&1"
+        let started = Date()
+        _ = try Command.run("/bin/sh", ["-c", script])
+        #expect(Date().timeIntervalSince(started) < 4.5, "west closed the hostile link itself, before the 5 s timeout")
+        #expect(eventually { sites.log("west").contains("link protocol error; closing") && sites.log("west").contains(reason) },
+                "\(sites.log("west").suffix(1500))")
+        #expect(sites.westRouter?.process.isRunning == true)
+        #expect(try sites.status("west").links.filter { $0.state == "up" }.count == 1, "only east's real link is up")
+        #expect(try sites.flows(["halfclose", "\(sites.listenerPort)"])["intact"] as? Bool == true, "the real link carries traffic")
+    }
 }
