@@ -40,9 +40,13 @@ final class GrantRequestHandler: ChannelInboundHandler, @unchecked Sendable {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0] == "grants" else { return refuse(context, .unknownGrant) }
         let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
-        switch server.redeem(grant: String(parts[1]), body: body, from: address) {
-        case .success(let response): send(context, status: .ok, json: response)
-        case .failure(let refusal): refuse(context, refusal)
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        server.redeem(grant: String(parts[1]), body: body, from: address).whenSuccess { result in
+            let (handler, context) = bound.value
+            switch result {
+            case .success(let response): handler.send(context, status: .ok, json: response)
+            case .failure(let refusal): handler.refuse(context, refusal)
+            }
         }
     }
 

@@ -29,6 +29,8 @@ public final class GrantServer: @unchecked Sendable {
     private var book = GrantBook()
     private var limiter = FailureRateLimiter(limit: 10)
     private var connections = 0
+    /// The last disk task submitted (see `onDisk`).
+    private lazy var diskQueue: EventLoopFuture<Void> = loop.makeSucceededVoidFuture()
     /// The clock; tests move it.
     var now: @Sendable () -> Date = { Date() }
 
@@ -103,38 +105,67 @@ public final class GrantServer: @unchecked Sendable {
     }
 
     /// Decides one redemption: checks limits and the code, issues the credentials, counts the use
-    /// (on disk before answering, so a crash never hands out an uncounted use).
-    func redeem(grant name: String, body: ByteBuffer?, from address: String) -> Result<RedemptionResponse, RedemptionRefusal> {
+    /// (on disk before answering, so a crash never hands out an uncounted use). Reading the CA,
+    /// making the key and writing the records run on a thread pool, one after another, never on
+    /// the event loop that carries the site's traffic; the use is counted in memory at once, so a
+    /// second request arriving meanwhile cannot take it too.
+    func redeem(grant name: String, body: ByteBuffer?, from address: String) -> EventLoopFuture<Result<RedemptionResponse, RedemptionRefusal>> {
+        loop.preconditionInEventLoop()
         let now = now()
-        guard limiter.allows(address, now: now) else { return .failure(.rateLimited) }
-        guard let config, bookError == nil, let ca = try? pki.loadCA() else { return .failure(.unavailable) }
+        guard limiter.allows(address, now: now) else { return loop.makeSucceededFuture(.failure(.rateLimited)) }
+        guard config != nil, bookError == nil else { return loop.makeSucceededFuture(.failure(.unavailable)) }
         guard let body, body.readableBytes > 0,
               let request = try? JSONDecoder().decode(RedemptionRequest.self, from: Data(body.readableBytesView)),
               Self.isName(request.site), Self.isName(request.link)
-        else { return .failure(.badRequest) }
+        else { return loop.makeSucceededFuture(.failure(.badRequest)) }
+        // The CA is read afresh for every redemption: a CA replaced by revoke-access revokes its
+        // grants at once, before the router reloads.
+        let pki = pki
+        return onDisk { try pki.loadCA() }
+            .flatMap { ca in self.redeem(request, grant: name, ca: ca, from: address, now: now) }
+            .recover { _ in .failure(.unavailable) }
+    }
+
+    private func redeem(_ request: RedemptionRequest, grant name: String, ca: CertificateAuthority, from address: String,
+                        now: Date) -> EventLoopFuture<Result<RedemptionResponse, RedemptionRefusal>>
+    {
+        loop.preconditionInEventLoop()
+        guard let config, bookError == nil else { return loop.makeSucceededFuture(.failure(.unavailable)) }
         let record: GrantRecord
         switch book.check(name: name, code: request.code, caSerial: ca.certificate.serialHex, now: now) {
         case .failure(let refusal):
             if refusal == .unknownGrant || refusal == .wrongCode { limiter.recordFailure(address, now: now) }
             logger.notice("redemption refused", metadata: ["grant": "\(name)", "client": "\(address)", "reason": "\(refusal.rawValue)"])
-            return .failure(refusal)
+            return loop.makeSucceededFuture(.failure(refusal))
         case .success(let found):
             record = found
         }
-        do {
+        var counted = book
+        counted.recordRedemption(name: record.name, by: request.site)
+        book = counted
+        let (site, stateDirectory, endpoints, logger, snapshot) = (site, stateDirectory, config.linkEndpoints, logger, counted)
+        return onDisk {
             let credential = try ca.issue(.client(link: request.link, grantedBy: site, to: request.site), now: now)
-            var counted = book
-            counted.recordRedemption(name: record.name, by: request.site)
-            try counted.save(stateDirectory: stateDirectory)
-            book = counted
+            try snapshot.save(stateDirectory: stateDirectory)
+            return RedemptionResponse(site: site, endpoints: endpoints, ca: try ca.credential.certificatePEM,
+                                      certificate: try credential.certificatePEM, key: try credential.keyPEM)
+        }.map { response -> Result<RedemptionResponse, RedemptionRefusal> in
             logger.info("grant redeemed", metadata: ["grant": "\(name)", "by": "\(request.site)", "client": "\(address)",
                                                       "redemptions": "\(record.redemptions + 1)/\(record.redemptionsAllowed)"])
-            return .success(RedemptionResponse(site: site, endpoints: config.linkEndpoints, ca: try ca.credential.certificatePEM,
-                                               certificate: try credential.certificatePEM, key: try credential.keyPEM))
-        } catch {
+            return .success(response)
+        }.recover { error in
+            // The use stays counted: refusing one that did happen is safe, granting an uncounted one is not.
             logger.error("cannot issue link credentials", metadata: ["grant": "\(name)", "error": "\(error)"])
             return .failure(.unavailable)
         }
+    }
+
+    /// Runs `work` on the thread pool after every disk task submitted before it, completing on the
+    /// router's loop: record writes land in the order they were decided.
+    private func onDisk<T: Sendable>(_ work: @escaping @Sendable () throws -> T) -> EventLoopFuture<T> {
+        let result = diskQueue.flatMap { NIOThreadPool.singleton.runIfActive(eventLoop: self.loop, work) }
+        diskQueue = result.map { _ in () }.recover { _ in () }
+        return result
     }
 
     /// Site and link names: DNS labels, as Kubernetes names are.

@@ -88,6 +88,19 @@ final class GrantServerHarness: @unchecked Sendable {
         #expect(mode == 0o600)
     }
 
+    @Test("eight redemptions of a one-use grant at once: exactly one gets credentials, the others are told it is used up, and the record says one")
+    func concurrentRedemptions() throws {
+        let harness = try GrantServerHarness(grants: [.init(name: "east-link")])
+        let token = try harness.token("east-link")
+        let outcomes = ResultBox()
+        DispatchQueue.concurrentPerform(iterations: 8) { index in
+            outcomes.append(harness.refusal(token).map { "\($0)" } ?? "redeemed")
+        }
+        let all = outcomes.items.sorted()
+        #expect(all == ["redeemed"] + Array(repeating: "\(RedemptionRefusal.usedUp)", count: 7), "\(all)")
+        #expect(try harness.record("east-link").redemptions == 1)
+    }
+
     @Test func unknownWrongExpiredAndRevokedAreRefusedDistinctly() throws {
         let harness = try GrantServerHarness(grants: [.init(name: "east-link", redemptionsAllowed: 5)])
         var token = try harness.token("east-link")

@@ -7,4 +7,9 @@ public final class ResultBox: @unchecked Sendable {
     public init() {}
     public func set(_ value: [String: Any]?) { lock.withLock { self.value = value } }
     public func get() -> [String: Any]? { lock.withLock { value } }
+
+    private var collected: [String] = []
+    /// Collects results from several threads.
+    public func append(_ item: String) { lock.withLock { collected.append(item) } }
+    public var items: [String] { lock.withLock { collected } }
 }
