@@ -67,7 +67,7 @@ extension Router: LinkSessionDelegate {
         let key = stream.routingKey
         switch stream.destination?.site {
         case let destination? where destination != site:
-            guard !isEdgeRouter, let session = session(toward: destination) else { return false }
+            guard !isEdgeRouter, let session = session(toward: destination, excluding: stream.session) else { return false }
             return forward(stream, along: .link(session, destination: destination))
         case nil where !isEdgeRouter:
             guard let route = route(for: key, arrivedOn: stream.session) else { return false }

@@ -173,13 +173,15 @@ extension Router {
         turn &+= 1
         guard let choice = AnycastBalancer.choose(candidates, turn: turn) else { return nil }
         if let edge = edges[choice.destination] { return .link(edge, destination: choice.destination) }
-        guard let session = session(toward: choice.destination), session !== arrivedOn else { return nil }
+        guard let session = session(toward: choice.destination, excluding: arrivedOn) else { return nil }
         return .link(session, destination: choice.destination)
     }
 
-    /// The link to the next hop toward `destination`.
-    func session(toward destination: String) -> LinkSession? {
-        guard let hop = routingTable[destination]?.nextHop else { return nil }
+    /// The cheapest link to the next hop toward `destination`, unless that hop is the site of
+    /// `arrivedOn` (the link a flow came in by): a flow is never handed back to the site it came
+    /// from, over that link or a parallel one.
+    func session(toward destination: String, excluding arrivedOn: LinkSession? = nil) -> LinkSession? {
+        guard let hop = routingTable[destination]?.nextHop, hop != arrivedOn?.peerSite else { return nil }
         return interiorSessions.filter { $0.peerSite == hop }.min { $0.cost < $1.cost }
     }
 

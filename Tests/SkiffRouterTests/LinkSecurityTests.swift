@@ -87,6 +87,10 @@ struct LinkSecurityTests {
     ])
     func hostilePeer(frames: String, reason: String) throws {
         let sites = try TwoSites()
+        // A key west serves itself, so a stream the impostor opens stays open at west.
+        var west = sites.westConfig()
+        west.connectors = [.init(name: "west-echo", routingKey: "west-echo", host: "127.0.0.1", port: sites.echoPort)]
+        try sites.put(west, site: "west")
         let link = sites.east.path + "/pki/links/to-west"
         let script = "python3 \(TwoSites.root)/Tests/Tools/hostile_frames.py east \(frames) | timeout 5 openssl s_client -quiet -ign_eof "
             + "-connect 127.0.0.1:\(sites.accessPort) -cert \(link)/tls.crt -key \(link)/tls.key -CAfile \(link)/ca.crt >/dev/null 2>&1"

@@ -204,6 +204,14 @@ struct LinkSessionTests {
         try Self.expectProtocolError(channel, delegate, containing: "past")
     }
 
+    @Test("a window update of 0, or one that would overflow any window, is a protocol error even for a stream that is not open",
+          arguments: [UInt32(0), UInt32(Int32.max)])
+    func windowUpdateOutOfRange(delta: UInt32) throws {
+        let (channel, _, delegate) = try Self.up()
+        try Self.feed(channel, .windowUpdate(stream: 99, delta: delta))
+        try Self.expectProtocolError(channel, delegate, containing: "window update of \(delta)")
+    }
+
     @Test("a link-state advert with sequence UInt64.max closes the link and reaches no router")
     func hugeSequence() throws {
         let (channel, _, delegate) = try Self.up()

@@ -6,7 +6,7 @@ credentials, so the router under test sees a peer it has every reason to trust.
 Usage: hostile_frames.py SITE CASE
   garbage        bytes that are no frame header (version 7)
   unknown-type   a frame of type 42
-  overrun        OPEN stream 1, then one byte more DATA than the initial window (64 KiB)
+  overrun        OPEN stream 1 for key west-echo, then one byte more DATA than the initial window (64 KiB)
   huge-advert    a LINK_STATE with 1,025 neighbours
   bad-advert     a LINK_STATE whose payload is not JSON
   max-sequence   a LINK_STATE with sequence 2^64-1
@@ -35,7 +35,7 @@ def main():
     elif case == "unknown-type":
         out += frame(42, 0, 0)
     elif case == "overrun":
-        out += frame(4, 0, 1, b"backend") + frame(0, 0, 1, b"x" * 65537)
+        out += frame(4, 0, 1, b"west-echo") + frame(0, 0, 1, b"x" * 65537)
     elif case == "huge-advert":
         out += advert("mallory", 1, [{"site": "n%d" % i, "cost": 1} for i in range(1025)])
     elif case == "bad-advert":

@@ -35,9 +35,22 @@ public struct RouterSupervisor: Sendable {
         }
     }
 
-    /// The pid in `router.pid`, when that process is alive.
+    /// The pid in `router.pid`, when that process is alive. A router this process started and
+    /// that died is reaped here; a zombie is not alive.
     public var livePID: Int32? {
-        pid.flatMap { $0 > 0 && kill($0, 0) == 0 ? $0 : nil }
+        pid.flatMap { Self.isAlive($0) ? $0 : nil }
+    }
+
+    static func isAlive(_ pid: Int32) -> Bool {
+        guard pid > 0 else { return false }
+        var status: Int32 = 0
+        if waitpid(pid, &status, WNOHANG) == pid { return false }
+        guard kill(pid, 0) == 0 else { return false }
+        // /proc/PID/stat: "pid (name) S ..."; state Z is a zombie nobody has reaped yet.
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")")
+        else { return true }
+        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first != "Z"
     }
 
     public var pid: Int32? {

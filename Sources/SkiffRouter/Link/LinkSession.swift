@@ -244,8 +244,11 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
             bytesIn += payload.readableBytes
             receiveData(id, flags: flags, payload: payload)
         case .windowUpdate(let id, let delta):
-            if let stream = streams[id], !stream.grant(delta) {
-                protocolViolation("window update on stream \(id) takes its window past \(WireFormat.maxWindow)")
+            // An increment of 0, or one that would overflow any window (all start at 16 KiB or
+            // more), is wrong whatever the stream's state; otherwise the stream's own window decides.
+            let valid = delta > 0 && Int(delta) <= WireFormat.maxWindow - WireFormat.minimumWindow
+            if !valid || streams[id].map({ !$0.grant(delta) }) == true {
+                protocolViolation("window update of \(delta) on stream \(id) takes its window past \(WireFormat.maxWindow)")
             }
         case .open(let id, let key, let destination):
             acceptOpen(id, routingKey: key, destination: destination)
