@@ -36,6 +36,8 @@ final class FlowStream: @unchecked Sendable {
     private(set) var tcp: Channel?
     /// Caps each read from `tcp` at what the window can send at once (`FlowReadAllocator`).
     private var readLimit: ReadLimit?
+    /// Whether `tcp` reads (autoRead), as last set: the option is touched only when it changes.
+    private var reading: Bool?
     /// A connector connection being dialled for this stream: closed if the stream ends first.
     var dialling: Channel?
     /// The other stream of a flow in transit through this router.
@@ -149,16 +151,21 @@ final class FlowStream: @unchecked Sendable {
             session.send(.data(stream: id, flags: .fin, payload: ByteBuffer()))
             finishIfDone()
         }
+        // Bytes left that the link could not take now, or past this turn's quantum: the link
+        // serves them when it drains.
+        if !pendingOut.isEmpty, sendWindow > 0, sent >= quantum || !session.isWritable { session.waitToSend(id) }
         updateReading()
         return sent > 0
     }
 
     /// Reads from TCP only while the window has room, nothing waits, and the link can take more;
     /// each read takes at most what the window can send at once.
-    func updateReading() {
+    func updateReading(force: Bool = false) {
         guard let tcp, !closed else { return }
         let wanted = sendWindow > 0 && pendingOut.isEmpty && !localFinPending && (session?.isWritable ?? false)
         readLimit?.bytes = sendWindow
+        guard force || wanted != reading else { return }
+        reading = wanted
         tcp.setOption(ChannelOptions.autoRead, value: wanted).whenSuccess { if wanted { tcp.read() } }
     }
 

@@ -16,7 +16,7 @@ final class FlowTCPHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func channelActive(context: ChannelHandlerContext) {
         // A listener's client is attached before its channel registers; start reading now.
-        stream.updateReading()
+        stream.updateReading(force: true)
         context.fireChannelActive()
     }
 

@@ -52,6 +52,8 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     /// Control bytes queued while the link was not writable; past `maxControlBacklog` the peer is
     /// not reading and the link is closed, so a peer that stops reading cannot grow our memory.
     private var controlBacklog = 0
+    /// Streams with bytes the link could not take, served when it drains.
+    private var waitingToSend = Set<UInt32>()
     /// The stream served last when the link drained: the next round starts after it.
     private var drainCursor: UInt32 = 0
     /// What one stream may send per visit when waiting streams share a link that drained.
@@ -213,17 +215,24 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     /// visit, starting after the one served last, until the link is full again or nothing waits.
     /// So a request on one stream waits behind at most one quantum per busy stream.
     private func drainWaiting() {
-        let ids = streams.keys.sorted()
+        let ids = waitingToSend.sorted()
         guard !ids.isEmpty else { return }
         var next = ids.firstIndex { $0 > drainCursor } ?? 0
         var idle = 0
         while isWritable, idle < ids.count {
             let id = ids[next]
+            // Visited: out of the set; a stream with bytes left puts itself back (drainOut).
+            waitingToSend.remove(id)
             if let stream = streams[id], stream.drainOut(quantum: Self.drainQuantum) { idle = 0 } else { idle += 1 }
             drainCursor = id
             next = (next + 1) % ids.count
         }
         flush()
+    }
+
+    /// `id` has bytes waiting for the link to drain.
+    func waitToSend(_ id: UInt32) {
+        waitingToSend.insert(id)
     }
 
     // MARK: Frames in
@@ -374,6 +383,7 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
 
     func removeStream(_ id: UInt32) {
         streams[id] = nil
+        waitingToSend.remove(id)
         if idsExhausted, streams.isEmpty { close(reason: "stream ids used up", code: .normal) }
     }
 
