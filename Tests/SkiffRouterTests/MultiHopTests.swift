@@ -193,7 +193,7 @@ struct MultiHopTests {
         let toC = try network.listener("E", key: "at-c")
         let toD = try network.listener("E", key: "at-d")
         try network.start()
-        #expect(eventually(timeout: 15) { network.status("E")?.listeners.allSatisfy(\.hasMatchingConnector) == true })
+        #expect(eventually(timeout: 30) { network.status("E")?.listeners.allSatisfy(\.hasMatchingConnector) == true })
         #expect(network.status("E")?.links.filter { $0.state == "up" }.map(\.name) == ["to-B"], "an edge dials one interior router")
         #expect(network.status("E")?.routing?.routes.isEmpty == true, "an edge takes no part in link state")
         #expect(network.status("C")?.routing?.sites["E"] == nil)
