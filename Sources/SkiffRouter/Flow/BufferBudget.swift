@@ -35,15 +35,9 @@ final class BufferBudget: @unchecked Sendable {
     /// Room left under the limit.
     var available: Int { max(0, limit - reserved) }
 
-    /// Reserves up to `wanted` bytes within the limit; returns how many were reserved.
-    func reserve(upTo wanted: Int) -> Int {
-        let granted = min(max(0, wanted), available)
-        add(granted)
-        return granted
-    }
-
-    /// Reserves `count` bytes whatever the limit (a new stream's initial window).
-    func reserveAlways(_ count: Int) {
+    /// Reserves `count` bytes a stream's grant draws (`ReceiveWindow.grant(budgetRoom:)` keeps
+    /// it within `available`).
+    func reserve(_ count: Int) {
         add(count)
     }
 

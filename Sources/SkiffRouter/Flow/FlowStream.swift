@@ -232,7 +232,7 @@ final class FlowStream: @unchecked Sendable {
     private func grantCredit() {
         guard !closed, let session else { return }
         let (amount, reserved) = inbound.grant(budgetRoom: budget.available)
-        budget.reserveAlways(reserved)
+        budget.reserve(reserved)
         if amount > 0 {
             session.send(.windowUpdate(stream: id, delta: UInt32(amount)))
             session.flush()

@@ -392,13 +392,20 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     /// Sends a frame the peer's own frames call for (RST). While the link cannot write these queue
     /// up only to `maxControlBacklog`; past it the peer is provoking output it does not read.
     private func sendControl(_ frame: Frame) {
-        if !isWritable {
-            controlBacklog += WireFormat.headerSize
-            guard controlBacklog <= Self.maxControlBacklog else {
-                return protocolViolation("the peer does not read: \(controlBacklog) bytes of control frames queued")
-            }
-        }
+        guard withinBacklog(WireFormat.headerSize) else { return }
         send(frame)
+    }
+
+    /// Counts `bytes` of control output queued while the link cannot write; past
+    /// `maxControlBacklog` the link is closed and false returned.
+    private func withinBacklog(_ bytes: Int) -> Bool {
+        guard !isWritable else { return true }
+        controlBacklog += bytes
+        guard controlBacklog <= Self.maxControlBacklog else {
+            protocolViolation("the peer does not read: \(controlBacklog) bytes of control frames queued")
+            return false
+        }
+        return true
     }
 
     func send(_ frame: Frame) {
@@ -420,13 +427,7 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     }
 
     private func sendJSON<T: Encodable>(_ value: T, as make: (ByteBuffer) -> Frame) {
-        guard let context, let data = try? JSONEncoder().encode(value) else { return }
-        if !isWritable {
-            controlBacklog += WireFormat.headerSize + data.count
-            guard controlBacklog <= Self.maxControlBacklog else {
-                return protocolViolation("the peer does not read: \(controlBacklog) bytes of control frames queued")
-            }
-        }
+        guard let context, let data = try? JSONEncoder().encode(value), withinBacklog(WireFormat.headerSize + data.count) else { return }
         var buffer = context.channel.allocator.buffer(capacity: data.count)
         buffer.writeBytes(data)
         send(make(buffer))
