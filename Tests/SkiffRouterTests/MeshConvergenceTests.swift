@@ -11,6 +11,14 @@ import Testing
 /// same shortest paths a pure computation finds. Reports the time and the link-state messages it took.
 @Suite("Link-state convergence", .serialized)
 struct MeshConvergenceTests {
+    /// Fifty routers share two threads with whatever else the suite runs: a loop starved for 3 s
+    /// must not flap links, since this test is about convergence, not failure detection.
+    static let tuning: RouterTuning = {
+        var tuning = RouterTuning.defaults
+        tuning.keepaliveTimeout = 15
+        return tuning
+    }()
+
     @Test("50 routers in a random mesh converge; time and control messages reported")
     func fiftyRouters() throws {
         let count = 50
@@ -37,7 +45,8 @@ struct MeshConvergenceTests {
                                          to: own.linkFolder("mesh"))
             ports[name] = try FreePort.next()
             configs[name] = RouterConfig(site: name, linkAccess: [.init(role: "inter-router", host: "127.0.0.1", port: ports[name]!)],
-                                         connectors: [.init(name: "svc-\(name)", routingKey: "svc-\(name)", host: "127.0.0.1", port: 9)])
+                                         connectors: [.init(name: "svc-\(name)", routingKey: "svc-\(name)", host: "127.0.0.1", port: 9)],
+                                         tuning: Self.tuning)
         }
         for (from, to, cost) in edges {
             configs[from]!.links.append(.init(name: "to-\(to)", host: "127.0.0.1", port: ports[to]!, cost: cost, credentials: "mesh"))

@@ -61,8 +61,11 @@ public struct RouterSupervisor: Sendable {
     /// Starts `executable router --site S --state-dir D` detached, logging to `router/router.log`,
     /// and waits (up to 10 s) until its management API answers.
     public func start(executable: String, site: String) throws {
-        if case .running = live() { throw Failure(description: "a router for site \(site) is already running") }
-        if case .unresponsive(let reason) = live() { throw Failure(description: reason) }
+        switch live() {
+        case .running: throw Failure(description: "a router for site \(site) is already running")
+        case .unresponsive(let reason): throw Failure(description: reason)
+        case .notRunning: break
+        }
         try FileManager.default.createDirectory(atPath: stateDirectory.path + "/router", withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         var actions = posix_spawn_file_actions_t()

@@ -320,7 +320,6 @@ final class FlowStream: @unchecked Sendable {
     var isClosed: Bool { closed }
     /// What the stream holds of what the peer sent (tests, status).
     var heldBytes: Int { inbound.held }
-    var receiveWindow: Int { inbound.window }
 }
 
 /// Flow counters of one listener or connector (also the link's totals).
