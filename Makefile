@@ -3,7 +3,7 @@ SWIFT ?= swift
 BUILD_FLAGS ?=
 SKIFF = .build/debug/skiff
 
-.PHONY: all build release test demo deps bench-plan bench-router bench-reconcile schemas clean
+.PHONY: all build release test demo deps fuzz sanitize bench-plan bench-router bench-reconcile schemas clean
 
 all: build
 
@@ -28,7 +28,7 @@ build: deps
 	$(SWIFT) build $(BUILD_FLAGS)
 
 release: deps
-	$(SWIFT) build -c release $(BUILD_FLAGS)
+	$(SWIFT) build -c release --product skiff $(BUILD_FLAGS)
 
 # Builds everything (the CLI tests spawn the built binary) and runs the whole suite.
 # The router tests open a thousand flows at once: raise the open-file limit where allowed.
@@ -51,6 +51,22 @@ bench-reconcile: release
 # Times validate + plan on generated networks of 10, 1,000 and 10,000 resources (release build).
 bench-plan: release
 	@scripts/bench-plan.sh .build/release/skiff
+
+# The whole suite under AddressSanitizer, then ThreadSanitizer, each in a build folder of its own;
+# fails on any report from the test runner or from any process it starts (scripts/sanitize.sh).
+sanitize: deps
+	@scripts/sanitize.sh address
+	@scripts/sanitize.sh thread
+
+# Fuzzes each target (Tests/Fuzz) for FUZZ_RUNS executions under libFuzzer, in a build of its own
+# (release, coverage-instrumented); minimises the corpus into Tests/Fuzz/Corpus, crashers into
+# Tests/Fuzz/Crashers. `make fuzz FUZZ_RUNS=100000 FUZZ_TARGETS=link-session` for a short run.
+FUZZ_RUNS ?= 1000000
+FUZZ_TARGETS ?=
+fuzz: deps
+	$(SWIFT) build -c release --product skiff-fuzz --scratch-path .build-fuzz --sanitize fuzzer \
+		-Xswiftc -enable-testing -Xswiftc -DSKIFF_LIBFUZZER $(BUILD_FLAGS)
+	@scripts/fuzz.sh .build-fuzz/release/skiff-fuzz $(FUZZ_RUNS) $(FUZZ_TARGETS)
 
 # Re-embeds Schemas/*.schema.json into the binary after editing them.
 schemas:

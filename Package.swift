@@ -95,6 +95,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Fuzz targets (Tests/Fuzz): what a peer or a user controls, fed to the code that reads it.
+        // `skiff-fuzz` is a libFuzzer binary when built by `make fuzz`, a replayer otherwise.
+        .target(name: "SkiffFuzzTargets", dependencies: [
+            "SkiffRouter", "SkiffAccess", "SkiffModel", "SkiffReconcile",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Tests/Fuzz/Targets"),
+        .executableTarget(name: "skiff-fuzz", dependencies: ["SkiffFuzzTargets"], path: "Tests/Fuzz/Driver"),
         // Helpers shared by the test targets: temporary folders, running programs, git fixtures.
         .target(name: "SkiffTestSupport", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Tests/SkiffTestSupport"),
         .testTarget(name: "SkiffSupportTests", dependencies: ["SkiffSupport", "SkiffTestSupport"]),
@@ -108,6 +117,7 @@ let package = Package(
         ]),
         .testTarget(name: "SkiffAccessTests", dependencies: ["SkiffAccess", "SkiffPKI", "SkiffTestSupport", .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "SkiffReconcileTests", dependencies: ["SkiffReconcile", "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffRouter", "SkiffTestSupport"]),
+        .testTarget(name: "SkiffFuzzTests", dependencies: ["SkiffFuzzTargets"]),
         .testTarget(name: "SkiffCLITests", dependencies: [
             "skiff", "SkiffPKI", "SkiffAccess", "SkiffRouter", "SkiffReconcile", "SkiffTestSupport", .product(name: "Crypto", package: "swift-crypto"),
         ]),

@@ -52,10 +52,11 @@ public final class GrantServer: @unchecked Sendable {
                 return self.unbind()
             }
             if config.failuresPerMinute != self.limiter.limit { self.limiter = FailureRateLimiter(limit: config.failuresPerMinute) }
-            self.arm(config)
             let addressChanged = old.map { $0.host != config.host || $0.port != config.port } ?? true
-            guard addressChanged || reloadCertificates || self.channel == nil else { return self.loop.makeSucceededVoidFuture() }
-            return self.unbind().flatMap { self.bind(config) }
+            return self.arm(config).flatMap {
+                guard addressChanged || reloadCertificates || self.channel == nil else { return self.loop.makeSucceededVoidFuture() }
+                return self.unbind().flatMap { self.bind(config) }
+            }
         }
     }
 
@@ -65,9 +66,10 @@ public final class GrantServer: @unchecked Sendable {
 
     /// Where the server stands, for the management API. Nil when no grants are configured.
     public func status() -> EventLoopFuture<GrantServerStatus?> {
-        loop.submit {
+        let pki = pki
+        // The CA is read on the thread pool (a revoke-access may have replaced it), the rest on the loop.
+        return loop.flatSubmit { self.onDisk { (try? pki.loadCA())?.certificate.serialHex ?? "" } }.map { serial in
             guard let config = self.config else { return nil }
-            let serial = (try? self.pki.loadCA().certificate.serialHex) ?? ""
             let grants = self.book.grants.values.sorted { $0.name < $1.name }.map { record in
                 GrantServerStatus.Grant(name: record.name, url: record.url, state: record.state(now: self.now(), caSerial: serial),
                                         redemptions: record.redemptions, redemptionsAllowed: record.redemptionsAllowed,
@@ -79,28 +81,46 @@ public final class GrantServer: @unchecked Sendable {
 
     // MARK: Grants
 
-    private func arm(_ config: GrantServerConfig) {
-        do {
-            if bookError != nil || book.grants.isEmpty { book = try GrantBook.load(stateDirectory: stateDirectory) }
-            bookError = nil
-        } catch {
-            // A damaged book is never overwritten: counts in it may be all that stops a reuse.
-            bookError = "\(error)"
-            logger.error("grant records unreadable; refusing redemptions", metadata: ["error": "\(error)"])
-            return
+    /// Arms `config`'s grants: reads the records (when none are in memory) and the CA on the thread
+    /// pool, decides on the loop, writes the records back on the pool. The book in memory is the
+    /// truth while the router runs (it holds uses not yet on disk), so it is reloaded only when
+    /// empty or unreadable before.
+    private func arm(_ config: GrantServerConfig) -> EventLoopFuture<Void> {
+        loop.preconditionInEventLoop()
+        let (stateDirectory, pki) = (stateDirectory, pki)
+        let reload = bookError != nil || book.grants.isEmpty
+        return onDisk { () -> Result<(GrantBook?, CertificateAuthority?), Error> in
+            Result { (reload ? try GrantBook.load(stateDirectory: stateDirectory) : nil, try? pki.loadCA()) }
+        }.flatMap { loaded -> EventLoopFuture<Void> in
+            switch loaded {
+            case .failure(let error):
+                // A damaged book is never overwritten: counts in it may be all that stops a reuse.
+                self.bookError = "\(error)"
+                self.logger.error("grant records unreadable; refusing redemptions", metadata: ["error": "\(error)"])
+                return self.loop.makeSucceededVoidFuture()
+            case .success(let (book, ca)):
+                if let book { self.book = book }
+                self.bookError = nil
+                guard let ca else {
+                    self.bookError = "the site has no usable CA yet"
+                    return self.loop.makeSucceededVoidFuture()
+                }
+                return self.save(arming: config, caSerial: ca.certificate.serialHex)
+            }
         }
-        guard let ca = try? pki.loadCA() else {
-            bookError = "the site has no usable CA yet"
-            return
-        }
+    }
+
+    /// Arms the grants in memory at once (so the next redemption sees them) and writes them; a
+    /// failed write refuses redemptions until a later arm reads the records back.
+    private func save(arming config: GrantServerConfig, caSerial: String) -> EventLoopFuture<Void> {
         var armed = book
-        guard armed.arm(config, caSerial: ca.certificate.serialHex, now: now()) else { return }
-        do {
-            try armed.save(stateDirectory: stateDirectory)
-            book = armed
-            logger.info("grants armed", metadata: ["grants": "\(config.grants.map(\.name).sorted())"])
-        } catch {
-            bookError = "cannot save grant records: \(error)"
+        guard armed.arm(config, caSerial: caSerial, now: now()) else { return loop.makeSucceededVoidFuture() }
+        book = armed
+        let (stateDirectory, snapshot) = (stateDirectory, armed)
+        return onDisk { try snapshot.save(stateDirectory: stateDirectory) }.map {
+            self.logger.info("grants armed", metadata: ["grants": "\(config.grants.map(\.name).sorted())"])
+        }.recover { error in
+            self.bookError = "cannot save grant records: \(error)"
         }
     }
 
@@ -113,11 +133,8 @@ public final class GrantServer: @unchecked Sendable {
         loop.preconditionInEventLoop()
         let now = now()
         guard limiter.allows(address, now: now) else { return loop.makeSucceededFuture(.failure(.rateLimited)) }
+        guard let request = Self.request(in: body) else { return loop.makeSucceededFuture(.failure(.badRequest)) }
         guard config != nil, bookError == nil else { return loop.makeSucceededFuture(.failure(.unavailable)) }
-        guard let body, body.readableBytes > 0,
-              let request = try? JSONDecoder().decode(RedemptionRequest.self, from: Data(body.readableBytesView)),
-              Self.isName(request.site), Self.isName(request.link)
-        else { return loop.makeSucceededFuture(.failure(.badRequest)) }
         // The CA is read afresh for every redemption: a CA replaced by revoke-access revokes its
         // grants at once, before the router reloads.
         let pki = pki
@@ -168,6 +185,16 @@ public final class GrantServer: @unchecked Sendable {
         return result
     }
 
+    /// The redemption request in `body`, if it is one: JSON naming a code, a site and a link, the
+    /// names DNS labels. Checked before anything else, whatever the server serves.
+    static func request(in body: ByteBuffer?) -> RedemptionRequest? {
+        guard let body, body.readableBytes > 0,
+              let request = try? JSONDecoder().decode(RedemptionRequest.self, from: Data(body.readableBytesView)),
+              isName(request.site), isName(request.link)
+        else { return nil }
+        return request
+    }
+
     /// Site and link names: DNS labels, as Kubernetes names are.
     static func isName(_ text: String) -> Bool {
         (1...63).contains(text.utf8.count) && text.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 46 }
@@ -197,8 +224,7 @@ public final class GrantServer: @unchecked Sendable {
                     channel.closeFuture.whenComplete { _ in self.connections -= 1 }
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(NIOSSLServerHandler(context: context))
-                    try sync.configureHTTPServerPipeline(withErrorHandling: true)
-                    try sync.addHandler(GrantRequestHandler(server: self))
+                    try self.addExchangeHandlers(to: sync)
                     channel.eventLoop.scheduleTask(in: Self.requestTimeout) { channel.close(promise: nil) }
                 }
             }
@@ -212,6 +238,13 @@ public final class GrantServer: @unchecked Sendable {
                 self.bindError = "cannot bind \(config.host):\(config.port): \(error)"
                 self.logger.error("cannot serve grants", metadata: ["address": "\(config.host):\(config.port)", "error": "\(error)"])
             }
+    }
+
+    /// What goes above TLS on a client's connection: HTTP/1, then one request handler. (The
+    /// fuzzer feeds the same handlers.)
+    func addExchangeHandlers(to sync: ChannelPipeline.SynchronousOperations) throws {
+        try sync.configureHTTPServerPipeline(withErrorHandling: true)
+        try sync.addHandler(GrantRequestHandler(server: self))
     }
 
     private func unbind() -> EventLoopFuture<Void> {

@@ -34,16 +34,13 @@ public enum RedemptionClient {
                                     group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton) -> EventLoopFuture<RedemptionResponse>
     {
         let loop = group.next()
-        let target: Target
-        let context: NIOSSLContext
-        let body: Data
+        let prepared: Prepared
         do {
-            target = try Target(token.url)
-            context = try tlsContext(ca: token.ca, url: token.url)
-            body = try JSONEncoder().encode(RedemptionRequest(code: token.code, site: site, link: link))
+            prepared = try prepare(token, site: site, link: link)
         } catch {
             return loop.makeFailedFuture(error)
         }
+        let (target, context, body) = (prepared.target, prepared.context, prepared.body)
         let promise = loop.makePromise(of: RedemptionResponse.self)
         let collector = ResponseCollector(promise: promise, url: token.url)
         let deadline = loop.scheduleTask(in: timeout) {
@@ -75,6 +72,19 @@ public enum RedemptionClient {
         }
         promise.futureResult.whenComplete { _ in deadline.cancel() }
         return promise.futureResult
+    }
+
+    /// What a redemption needs before it dials, each part checked: where to, whom to trust, what to send.
+    struct Prepared {
+        var target: Target
+        var context: NIOSSLContext
+        var body: Data
+    }
+
+    /// Reads `token` (its URL and CA) into what `redeemFuture` dials with; throws what is wrong with it.
+    static func prepare(_ token: Token, site: String, link: String) throws -> Prepared {
+        Prepared(target: try Target(token.url), context: try tlsContext(ca: token.ca, url: token.url),
+                 body: try JSONEncoder().encode(RedemptionRequest(code: token.code, site: site, link: link)))
     }
 
     static func tlsContext(ca: String, url: String) throws -> NIOSSLContext {

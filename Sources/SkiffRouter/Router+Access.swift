@@ -34,9 +34,7 @@ extension Router {
                     let session = LinkSession(direction: .incoming, localSite: self.config.site, tuning: tuning, delegate: self,
                                               logger: self.logger, budget: self.budget)
                     let tls = NIOSSLServerHandler(context: context)
-                    try channel.pipeline.syncOperations.addHandlers([
-                        tls, ByteToMessageHandler(FrameDecoderHandler(maxPayload: tuning.maxFramePayload)), session,
-                    ])
+                    try channel.pipeline.syncOperations.addHandlers([tls] + session.frameHandlers)
                     self.incoming[ObjectIdentifier(session)] = session
                 }
             }

@@ -91,9 +91,14 @@ public enum FreePort {
     }
 }
 
-/// Polls `condition` every 50 ms until it holds or `timeout` seconds pass; returns whether it held.
+/// How many times slower than usual the suite runs (SKIFF_TEST_SLOWDOWN; `make sanitize` sets 4):
+/// every wait for the network to settle is stretched by it, as a wait checks behaviour, not speed.
+public let testSlowdown: Double = ProcessInfo.processInfo.environment["SKIFF_TEST_SLOWDOWN"].flatMap(Double.init).map { max(1, $0) } ?? 1
+
+/// Polls `condition` every 50 ms until it holds or `timeout` seconds (times `testSlowdown`) pass;
+/// returns whether it held.
 public func eventually(timeout: Double = 10, _ condition: () throws -> Bool) rethrows -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
+    let deadline = Date().addingTimeInterval(timeout * testSlowdown)
     repeat {
         if try condition() { return true }
         usleep(50_000)

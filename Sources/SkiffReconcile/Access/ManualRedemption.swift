@@ -12,21 +12,34 @@ public enum ManualRedemption {
         public var routerUpdated: Bool
     }
 
+    /// A token file, read and checked: the one AccessToken it must hold.
+    public struct TokenFile: Sendable {
+        public var name: String
+        public var token: RedemptionClient.Token
+        public var cost: Int
+    }
+
     public static func redeem(file path: String, site: String, stateDirectory: StateDirectory, now: Date = Date()) throws -> Outcome {
         guard let data = FileManager.default.contents(atPath: path) else { throw AccessError.badToken(path: path, message: "cannot be read") }
-        let (resources, diagnostics) = Network.loadStandalone(NetworkFile(path: path, bytes: Array(data)), site: site)
+        let file = try token(in: Array(data), path: path, site: site)
+        let record = try TokenRedemption.redeem(name: file.name, token: file.token, cost: file.cost, site: site,
+                                                stateDirectory: stateDirectory.path, manual: true, now: now)
+        guard record.outcome == .redeemed else {
+            throw AccessError.badToken(path: path, message: record.message ?? "not redeemed")
+        }
+        return Outcome(record: record, routerUpdated: pushLink(record, site: site, stateDirectory: stateDirectory))
+    }
+
+    /// Reads the token in `bytes` (the contents of `path`) as `site` would redeem it; touches nothing.
+    public static func token(in bytes: [UInt8], path: String, site: String) throws -> TokenFile {
+        let (resources, diagnostics) = Network.loadStandalone(NetworkFile(path: path, bytes: bytes), site: site)
         if let error = diagnostics.errors.first { throw AccessError.badToken(path: path, message: "\(error)".dropPrefix(path + ": ")) }
         let tokens = resources.filter { $0.kind == .accessToken }
         guard tokens.count == 1, let token = tokens.first else {
             throw AccessError.badToken(path: path, message: "expected one AccessToken, found \(tokens.count) (and \(resources.count - tokens.count) other resources)")
         }
         let spec = AccessTokenSpec(token.spec)
-        let record = try TokenRedemption.redeem(name: token.name, token: RedemptionClient.Token(url: spec.url, code: spec.code, ca: spec.ca),
-                                                cost: spec.linkCost, site: site, stateDirectory: stateDirectory.path, manual: true, now: now)
-        guard record.outcome == .redeemed else {
-            throw AccessError.badToken(path: path, message: record.message ?? "not redeemed")
-        }
-        return Outcome(record: record, routerUpdated: pushLink(record, site: site, stateDirectory: stateDirectory))
+        return TokenFile(name: token.name, token: RedemptionClient.Token(url: spec.url, code: spec.code, ca: spec.ca), cost: spec.linkCost)
     }
 
     /// Adds the new link to the running router's configuration; false when no router runs.

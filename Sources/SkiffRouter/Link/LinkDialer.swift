@@ -70,8 +70,7 @@ final class LinkDialer: @unchecked Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
                         try NIOSSLClientHandler(context: context, serverHostname: hostname),
-                        ByteToMessageHandler(FrameDecoderHandler(maxPayload: tuning.maxFramePayload)), session,
-                    ])
+                    ] + session.frameHandlers)
                 }
             }
             .connect(host: config.host, port: config.port)

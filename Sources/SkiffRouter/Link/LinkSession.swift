@@ -87,8 +87,17 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
         nextStreamID = direction == .incoming ? 2 : 1
     }
 
+    /// What goes above TLS on a link's pipeline: the frame decoder, then this session. (The fuzzer
+    /// feeds the same pair, so what it finds is what a peer can reach.)
+    var frameHandlers: [ChannelHandler] {
+        [ByteToMessageHandler(FrameDecoderHandler(maxPayload: tuning.maxFramePayload)), self]
+    }
+
     /// Control output queued while the link cannot write, at most (4 MiB).
     static let maxControlBacklog = 4 << 20
+
+    /// The loop's clock (virtual in an `EmbeddedChannel`, so keepalive is tested without sleeping).
+    private var now: NIODeadline { context?.eventLoop.now ?? .now() }
 
     var isWritable: Bool { context?.channel.isWritable ?? false }
 
@@ -109,7 +118,7 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
 
     private func start(_ context: ChannelHandlerContext) {
         guard keepalive == nil else { return }
-        lastReceived = .now()
+        lastReceived = context.eventLoop.now
         sendJSON(LinkHello(site: localSite, protocolVersion: Int(WireFormat.version), edge: delegate?.isEdgeRouter ?? false,
                            cost: direction == .incoming ? nil : cost, window: tuning.initialStreamWindow,
                            maxFrame: tuning.maxFramePayload), as: Frame.hello)
@@ -134,7 +143,7 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     }
 
     private func tick() {
-        let now = NIODeadline.now()
+        let now = self.now
         if now - lastReceived > .milliseconds(Int64(tuning.keepaliveTimeout * 1000)) {
             logger.warning("link dead", metadata: ["peer": "\(remoteAddress)", "peerSite": "\(peerSite ?? "?")",
                                                    "reason": "no frame for \(tuning.keepaliveTimeout) s (keepalive)"])
@@ -238,7 +247,7 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     // MARK: Frames in
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        lastReceived = .now()
+        lastReceived = context.eventLoop.now
         let frame = unwrapInboundIn(data)
         logger.trace("frame in", metadata: ["frame": "\(frame)"])
         switch frame {
@@ -263,7 +272,7 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
             acceptOpen(id, routingKey: key, destination: destination)
         case .ping(let ack, let opaque):
             if ack {
-                if let sent = pingSentAt { rtt = .now() - sent }
+                if let sent = pingSentAt { rtt = context.eventLoop.now - sent }
             } else if isWritable {
                 send(.ping(ack: true, opaque: opaque))
             } else {
