@@ -13,6 +13,8 @@ binary=$1 runs=$2
 shift 2
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(link-session network-file grant-request token-file)
+# libFuzzer, not Swift's backtracer, must catch a trap: it saves the input that caused it.
+export SWIFT_BACKTRACE=enable=no
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failed=0

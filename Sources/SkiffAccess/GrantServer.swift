@@ -29,6 +29,9 @@ public final class GrantServer: @unchecked Sendable {
     private var book = GrantBook()
     private var limiter = FailureRateLimiter(limit: 10)
     private var connections = 0
+    /// The thread disk work runs on: the server's own, started at first use and stopped by
+    /// `shutdown`, so no work item outlives the server (NIO's shared pool never stops).
+    private var diskPool: NIOThreadPool?
     /// The last disk task submitted (see `onDisk`).
     private lazy var diskQueue: EventLoopFuture<Void> = loop.makeSucceededVoidFuture()
     /// The clock; tests move it.
@@ -60,8 +63,22 @@ public final class GrantServer: @unchecked Sendable {
         }
     }
 
+    /// Unbinds, then stops the disk thread once the disk work queued before has finished.
     public func shutdown() -> EventLoopFuture<Void> {
-        loop.flatSubmit { self.unbind() }
+        loop.flatSubmit {
+            self.unbind().flatMap { self.diskQueue }.flatMap {
+                guard let pool = self.diskPool else { return self.loop.makeSucceededVoidFuture() }
+                self.diskPool = nil
+                let done = self.loop.makePromise(of: Void.self)
+                pool.shutdownGracefully { _ in done.succeed() }
+                return done.futureResult
+            }
+        }
+    }
+
+    deinit {
+        // A server dropped without shutdown() still stops its thread.
+        diskPool?.shutdownGracefully { _ in }
     }
 
     /// Where the server stands, for the management API. Nil when no grants are configured.
@@ -179,8 +196,17 @@ public final class GrantServer: @unchecked Sendable {
 
     /// Runs `work` on the thread pool after every disk task submitted before it, completing on the
     /// router's loop: record writes land in the order they were decided.
+    private func startedDiskPool() -> NIOThreadPool {
+        if let diskPool { return diskPool }
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        diskPool = pool
+        return pool
+    }
+
     private func onDisk<T: Sendable>(_ work: @escaping @Sendable () throws -> T) -> EventLoopFuture<T> {
-        let result = diskQueue.flatMap { NIOThreadPool.singleton.runIfActive(eventLoop: self.loop, work) }
+        let pool = startedDiskPool()
+        let result = diskQueue.flatMap { pool.runIfActive(eventLoop: self.loop, work) }
         diskQueue = result.map { _ in () }.recover { _ in () }
         return result
     }

@@ -19,7 +19,10 @@ struct MeshConvergenceTests {
         return tuning
     }()
 
-    @Test("50 routers in a random mesh converge; time and control messages reported")
+    // 50 router processes, each several times slower and larger under a sanitizer, outgrow a
+    // 2-core machine; the same routing code runs under the sanitizers in RoutingTests and MultiHopTests.
+    @Test("50 routers in a random mesh converge; time and control messages reported",
+          .disabled(if: testSlowdown > 1, "too heavy under a sanitizer (SKIFF_TEST_SLOWDOWN)"))
     func fiftyRouters() throws {
         let count = 50
         let root = try TemporaryDirectory("skiff-mesh50")

@@ -69,7 +69,8 @@ struct RouterRobustnessTests {
         // 16 flows that never read their echo hold far more than the cap would allow.
         let result = try sites.flows(["stall", "\(sites.listenerPort)", "16", "6"])
         #expect(result["failed"] as? Int == 0, "\(result)")
-        #expect((result["answered"] as? Int ?? 0) >= 20, "\(result)")
+        // Requests keep answering; how many fit in 6 s depends on the machine (fewer under a sanitizer).
+        #expect((result["answered"] as? Int ?? 0) >= Int(20 / testSlowdown), "\(result)")
         for site in ["west", "east"] {
             #expect(!sites.log(site).contains("link dead"), "\(site): \(sites.log(site).suffix(1500))")
         }
