@@ -34,7 +34,7 @@ if [ "$found" -gt 0 ]; then
     echo "$sanitizer sanitizer: $found report(s):" >&2
     for report in "$reports"/*; do
         echo "==== $report" >&2
-        head -60 "$report" >&2
+        head -300 "$report" >&2
     done
     exit 1
 fi

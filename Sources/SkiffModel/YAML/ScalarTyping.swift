@@ -53,10 +53,28 @@ enum ScalarTyping {
         case .null: return .null
         case .bool: return Bool.construct(from: scalar).map(JSONValue.bool) ?? .string(string)
         case .int:
-            if let value = Int.construct(from: scalar) { return .int(value) }
+            if let value = string.contains(":") ? sexagesimal(string) : Int.construct(from: scalar) { return .int(value) }
             return Double.construct(from: scalar).map(JSONValue.double) ?? .string(string)
         case .float: return Double.construct(from: scalar).map(JSONValue.double) ?? .string(string)
         default: return .string(string)
         }
+    }
+
+    /// A YAML 1.1 base-60 integer (`190:20:30`), or nil when it does not fit an Int. Yams's own
+    /// conversion multiplies without overflow checks and traps on `1:2:2:2:2:2:2:2:2:2:2:2` (found by
+    /// the network-file fuzz target); a value past Int is read as a Double, as a long decimal is.
+    static func sexagesimal(_ string: String) -> Int? {
+        var digits = Substring(string)
+        let negative = digits.first == "-"
+        if negative || digits.first == "+" { digits = digits.dropFirst() }
+        var value = 0
+        for part in digits.split(separator: ":", omittingEmptySubsequences: false) {
+            guard let digit = Int(part.filter { $0 != "_" }, radix: 10), digit >= 0 else { return nil }
+            let (shifted, overflow) = value.multipliedReportingOverflow(by: 60)
+            let (sum, carry) = shifted.addingReportingOverflow(digit)
+            guard !overflow, !carry else { return nil }
+            value = sum
+        }
+        return negative ? -value : value
     }
 }
