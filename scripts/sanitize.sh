@@ -20,7 +20,9 @@ reports=$(mktemp -d)
 trap 'rm -rf "$reports"' EXIT
 root=$PWD
 swift build --build-tests --sanitize="$sanitizer" --scratch-path "$scratch"
-export ASAN_OPTIONS="log_path=$reports/asan:detect_leaks=1:abort_on_error=0"
+# SKIFF_LEAK_CHECK=0 turns off LeakSanitizer's check at process exit (memory errors are still
+# reported): CI runs so until the router's exit-time reports are resolved (README).
+export ASAN_OPTIONS="log_path=$reports/asan:detect_leaks=${SKIFF_LEAK_CHECK:-1}:abort_on_error=0"
 export LSAN_OPTIONS="suppressions=$root/Tests/Sanitizers/lsan.supp:print_suppressions=0"
 export TSAN_OPTIONS="log_path=$reports/tsan:suppressions=$root/Tests/Sanitizers/tsan.supp:halt_on_error=0:second_deadlock_stack=1"
 # Under a sanitizer every step runs several times slower: tests that wait for the network to

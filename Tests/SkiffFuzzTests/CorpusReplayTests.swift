@@ -24,8 +24,9 @@ struct CorpusReplayTests {
         for file in corpus + Self.inputs(target, in: "Crashers") {
             let input = try [UInt8](Data(contentsOf: file))
             let outcome = target.run(input)
-            // The harness is deterministic: libFuzzer's findings replay as they were found.
-            #expect(target.run(input) == outcome, "\(file.lastPathComponent) gave two outcomes")
+            // The harness is deterministic: libFuzzer's findings replay as they were found. (Only
+            // the verdict: Yams names duplicate keys in hash order, so that message can vary.)
+            #expect(target.run(input).accepted == outcome.accepted, "\(file.lastPathComponent) gave two verdicts")
             if outcome.accepted { accepted += 1 }
         }
         #expect(accepted > 0, "no input in the \(target.rawValue) corpus gets past the first checks")

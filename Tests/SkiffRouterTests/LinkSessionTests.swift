@@ -67,6 +67,29 @@ struct LinkSessionTests {
         _ = try? channel.finish()
     }
 
+    // A guard, not a reproduction: LeakSanitizer reports router children exiting with link
+    // sessions unreachable; this pins that a dial that never connects frees its session.
+    @Test("a session whose connection closes before it ever connected is freed, not kept alive by its context")
+    func freedWhenNeverConnected() throws {
+        weak var weakSession: LinkSession?
+        weak var weakChannel: EmbeddedChannel?
+        try {
+            let delegate = Delegate()
+            let session = LinkSession(direction: .outgoing(link: "l"), localSite: "west", tuning: .defaults, delegate: delegate,
+                                      logger: Logger(label: "test"))
+            let channel = EmbeddedChannel()
+            try channel.pipeline.syncOperations.addHandlers(session.frameHandlers)
+            weakSession = session
+            weakChannel = channel
+            // As a dial that fails: the channel closes without ever becoming active.
+            _ = try? channel.close().wait()
+            channel.embeddedEventLoop.run()  // the pipeline lets go of its handlers on the loop
+            #expect(delegate.ups == 0)
+        }()
+        #expect(weakSession == nil, "the session outlived its closed channel")
+        #expect(weakChannel == nil, "the channel outlived its close")
+    }
+
     @Test("a ping is answered with an ack carrying the same value")
     func ping() throws {
         let (channel, _, _) = try Self.make()

@@ -111,6 +111,14 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
         if context.channel.isActive { start(context) }
     }
 
+    /// The pipeline let go of this session (the connection closed, or a dial never connected):
+    /// no timer and no context outlive it, whichever way the channel ended.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        keepalive?.cancel()
+        keepalive = nil
+        self.context = nil
+    }
+
     func channelActive(context: ChannelHandlerContext) {
         start(context)
         context.fireChannelActive()
