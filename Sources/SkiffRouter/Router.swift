@@ -76,20 +76,33 @@ public final class Router: @unchecked Sendable {
         return EventLoopFuture.andAllComplete(work, on: loop)
     }
 
-    /// Closes every listener, link and flow.
+    /// Longest a shutdown waits for links to close.
+    static let shutdownGrace = TimeAmount.seconds(2)
+
+    /// Closes every listener, link and flow; completes when they have closed (links: at most
+    /// `shutdownGrace`).
     public func shutdown() -> EventLoopFuture<Void> {
         loop.flatSubmit {
             self.routingTimer?.cancel()
             var closing: [EventLoopFuture<Void>] = []
-            for dialer in self.dialers.values { dialer.stop() }
+            // Links are closed and waited for (a bounded time), so each connection lets go of its
+            // handlers before the event loop stops, rather than being cut off with the process.
+            for session in self.allSessions {
+                session.close(reason: "router shutting down", code: .normal)
+                if let closed = session.closeFuture { closing.append(closed) }
+            }
+            for dialer in self.dialers.values { closing += dialer.stop() }
             self.dialers = [:]
-            for session in self.allSessions { session.close(reason: "router shutting down", code: .normal) }
             for server in self.accessServers.values { if let channel = server.channel { closing.append(channel.close()) } }
             for listener in self.listeners.values { if let channel = listener.channel { closing.append(channel.close()) } }
             self.accessServers = [:]
             self.listeners = [:]
             closing.append(self.grants.shutdown())
-            return EventLoopFuture.andAllComplete(closing, on: self.loop)
+            let done = self.loop.makePromise(of: Void.self)
+            EventLoopFuture.andAllComplete(closing, on: self.loop).cascade(to: done)
+            // A peer that does not answer TLS's close_notify must not hold the router up.
+            self.loop.scheduleTask(in: Self.shutdownGrace) { done.succeed() }
+            return done.futureResult
         }
     }
 

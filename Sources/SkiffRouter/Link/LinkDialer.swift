@@ -16,6 +16,8 @@ final class LinkDialer: @unchecked Sendable {
     private var attempt = 0
     private var retry: Scheduled<Void>?
     private var channel: Channel?
+    /// The connection being dialled, until it connects or fails.
+    private var connecting: EventLoopFuture<Channel>?
     private var stopped = false
     /// Dialling (or connected), as opposed to not started or standing by.
     private(set) var isActive = false
@@ -40,12 +42,17 @@ final class LinkDialer: @unchecked Sendable {
         channel?.close(promise: nil)
     }
 
-    func stop() {
+    /// Stops dialling and closes the link; returns what completes once its connection (or the
+    /// dial in flight) has closed and let go of its handlers.
+    @discardableResult
+    func stop() -> [EventLoopFuture<Void>] {
         stopped = true
         isActive = false
         retry?.cancel()
         session?.close(reason: "link removed from the configuration", code: .normal)
         channel?.close(promise: nil)
+        // A dial in flight closes its channel as soon as it connects (it finds `stopped`).
+        return [channel?.closeFuture, connecting?.flatMap { $0.closeFuture }.recover { _ in }].compactMap { $0 }
     }
 
     private func dial() {
@@ -62,7 +69,7 @@ final class LinkDialer: @unchecked Sendable {
         let session = LinkSession(direction: .outgoing(link: config.name), localSite: router.config.site, tuning: tuning,
                                   delegate: router, logger: router.logger, cost: config.cost, budget: router.budget)
         let hostname = TLSContexts.serverHostname(config.host)
-        ClientBootstrap(group: router.loop)
+        let pending = ClientBootstrap(group: router.loop)
             .connectTimeout(.seconds(5))
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .channelOption(ChannelOptions.writeBufferWaterMark, value: .init(low: 1 << 20, high: 4 << 20))
@@ -74,17 +81,19 @@ final class LinkDialer: @unchecked Sendable {
                 }
             }
             .connect(host: config.host, port: config.port)
-            .whenComplete { result in
-                switch result {
-                case .success(let channel):
-                    guard !self.stopped, self.isActive else { return channel.close(promise: nil) }
-                    self.channel = channel
-                    self.session = session
-                    channel.closeFuture.whenComplete { _ in self.dropped(session) }
-                case .failure(let error):
-                    self.failed("cannot connect to \(self.config.host):\(self.config.port): \(error)")
-                }
+        connecting = pending
+        pending.whenComplete { result in
+            self.connecting = nil
+            switch result {
+            case .success(let channel):
+                guard !self.stopped, self.isActive else { return channel.close(promise: nil) }
+                self.channel = channel
+                self.session = session
+                channel.closeFuture.whenComplete { _ in self.dropped(session) }
+            case .failure(let error):
+                self.failed("cannot connect to \(self.config.host):\(self.config.port): \(error)")
             }
+        }
     }
 
     func connected() {

@@ -99,6 +99,9 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     /// The loop's clock (virtual in an `EmbeddedChannel`, so keepalive is tested without sleeping).
     private var now: NIODeadline { context?.eventLoop.now ?? .now() }
 
+    /// Completes when the link's connection has closed and let go of its handlers.
+    var closeFuture: EventLoopFuture<Void>? { context?.channel.closeFuture }
+
     var isWritable: Bool { context?.channel.isWritable ?? false }
 
     var openFlows: Int { streams.count }
