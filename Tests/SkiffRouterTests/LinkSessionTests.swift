@@ -7,7 +7,15 @@ import Testing
 
 /// A link session in an `EmbeddedChannel`: frames in, frames out, no sockets.
 @Suite("Link session state machine")
-struct LinkSessionTests {
+final class LinkSessionTests {
+    /// Every channel a test made, finished when the test ends, pass or fail: an unfinished
+    /// EmbeddedChannel keeps its pipeline (and what it buffered) alive, which LeakSanitizer reports.
+    private var channels: [EmbeddedChannel] = []
+
+    deinit {
+        for channel in channels { _ = try? channel.finish(acceptAlreadyClosed: true) }
+    }
+
     final class Delegate: LinkSessionDelegate, @unchecked Sendable {
         var keys = ["backend"]
         var ups = 0
@@ -28,11 +36,12 @@ struct LinkSessionTests {
         }
     }
 
-    static func make(tuning: RouterTuning = .defaults) throws -> (EmbeddedChannel, LinkSession, Delegate) {
+    func make(tuning: RouterTuning = .defaults) throws -> (EmbeddedChannel, LinkSession, Delegate) {
         let delegate = Delegate()
         let session = LinkSession(direction: .incoming, localSite: "west", tuning: tuning, delegate: delegate,
                                   logger: Logger(label: "test"))
         let channel = EmbeddedChannel()
+        channels.append(channel)
         try channel.pipeline.syncOperations.addHandlers([ByteToMessageHandler(FrameDecoderHandler(maxPayload: 1 << 20)), session])
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         return (channel, session, delegate)
@@ -55,7 +64,7 @@ struct LinkSessionTests {
 
     @Test("on connect the session says hello and advertises its keys; a hello from the peer brings it up")
     func helloAndAdvert() throws {
-        let (channel, session, delegate) = try Self.make()
+        let (channel, session, delegate) = try make()
         let sent = try Self.outbound(channel)
         #expect(sent.count == 2)
         guard case .hello = sent.first, case .advert(let keys) = sent.last else { Issue.record("\(sent)"); return }
@@ -92,7 +101,7 @@ struct LinkSessionTests {
 
     @Test("a ping is answered with an ack carrying the same value")
     func ping() throws {
-        let (channel, _, _) = try Self.make()
+        let (channel, _, _) = try make()
         _ = try Self.outbound(channel)
         try Self.feed(channel, .ping(ack: false, opaque: 42))
         #expect(try Self.outbound(channel) == [.ping(ack: true, opaque: 42)])
@@ -101,7 +110,7 @@ struct LinkSessionTests {
 
     @Test("an open nobody can serve is reset, and the link lives on")
     func unservedOpen() throws {
-        let (channel, session, _) = try Self.up()
+        let (channel, session, _) = try up()
         try Self.feed(channel, .open(stream: 1, routingKey: "nothing"))
         #expect(try Self.outbound(channel) == [.reset(1)])
         #expect(channel.isActive && session.openFlows == 0)
@@ -114,7 +123,7 @@ struct LinkSessionTests {
         [0, 0, 0, 0, 0, 0, 0, 1, 0xFF, 0, 0, 0],
     ])
     func garbage(bytes: [UInt8]) throws {
-        let (channel, _, delegate) = try Self.make()
+        let (channel, _, delegate) = try make()
         _ = try Self.outbound(channel)
         _ = try? channel.writeInbound(ByteBuffer(bytes: bytes))  // the session handles the error itself
         channel.embeddedEventLoop.run()
@@ -125,7 +134,7 @@ struct LinkSessionTests {
 
     @Test("a link-state advert is handed to the router; one beyond the limits closes the link", arguments: [false, true])
     func linkState(oversized: Bool) throws {
-        let (channel, _, delegate) = try Self.make()
+        let (channel, _, delegate) = try make()
         _ = try Self.outbound(channel)
         let neighbours = (0..<(oversized ? LinkStateAdvert.maxNeighbours + 1 : 3)).map { LinkStateAdvert.Neighbour(site: "n\($0)", cost: 1) }
         let advert = LinkStateAdvert(origin: "east", sequence: 9, neighbours: neighbours, keys: ["backend"])
@@ -141,7 +150,7 @@ struct LinkSessionTests {
 
     @Test("an open that reuses the peer's own id parity is a protocol error")
     func badStreamID() throws {
-        let (channel, _, delegate) = try Self.up()
+        let (channel, _, delegate) = try up()
         try Self.feed(channel, .open(stream: 2, routingKey: "backend"))
         try Self.expectProtocolError(channel, delegate, containing: "parity")
     }
@@ -153,12 +162,12 @@ struct LinkSessionTests {
     }
 
     /// A session that has said hello both ways, with its first output read.
-    static func up(tuning: RouterTuning = .defaults, hello fields: String = "") throws -> (EmbeddedChannel, LinkSession, Delegate) {
+    func up(tuning: RouterTuning = .defaults, hello fields: String = "") throws -> (EmbeddedChannel, LinkSession, Delegate) {
         let (channel, session, delegate) = try make(tuning: tuning)
-        _ = try outbound(channel)
-        try feed(channel, hello(fields))
+        _ = try Self.outbound(channel)
+        try Self.feed(channel, Self.hello(fields))
         #expect(session.isUp)
-        _ = try outbound(channel)
+        _ = try Self.outbound(channel)
         return (channel, session, delegate)
     }
 
@@ -170,7 +179,7 @@ struct LinkSessionTests {
 
     @Test("hello announces this side's initial window and largest frame")
     func helloAnnounces() throws {
-        let (channel, _, _) = try Self.make()
+        let (channel, _, _) = try make()
         guard case .hello(let payload)? = try Self.outbound(channel).first else { Issue.record("no hello"); return }
         let hello = try JSONDecoder().decode(LinkHello.self, from: Data(payload.readableBytesView))
         #expect(hello.window == RouterTuning.defaults.initialStreamWindow && hello.maxFrame == RouterTuning.defaults.maxFramePayload)
@@ -178,7 +187,7 @@ struct LinkSessionTests {
 
     @Test("the smaller window wins: a peer announcing 32 KiB may send 32 KiB on a stream and not a byte more")
     func smallerWindowWins() throws {
-        let (channel, session, delegate) = try Self.up(hello: #","window":32768,"maxFrame":16384"#)
+        let (channel, session, delegate) = try up(hello: #","window":32768,"maxFrame":16384"#)
         delegate.accept = true
         #expect(session.streamParameters.initialWindow == 32768 && session.streamParameters.maxFramePayload == 16384)
         try Self.feed(channel, .open(stream: 1, routingKey: "backend"))
@@ -190,7 +199,7 @@ struct LinkSessionTests {
 
     @Test("this side sends no frame above the peer's maximum and no byte past the negotiated window")
     func sendsWithinNegotiated() throws {
-        let (channel, session, _) = try Self.up(hello: #","window":32768,"maxFrame":16384"#)
+        let (channel, session, _) = try up(hello: #","window":32768,"maxFrame":16384"#)
         let stream = try #require(session.openStream(routingKey: "backend", counters: FlowCounters()))
         stream.readFromTCP(ByteBuffer(repeating: 7, count: 100_000))
         session.flush()
@@ -205,7 +214,7 @@ struct LinkSessionTests {
         #","cost":0"#, #","cost":2000000"#, #","window":1"#, #","window":4294967296"#, #","maxFrame":10"#,
     ])
     func helloOutOfRange(fields: String) throws {
-        let (channel, _, delegate) = try Self.make()
+        let (channel, _, delegate) = try make()
         _ = try Self.outbound(channel)
         try Self.feed(channel, Self.hello(fields))
         try Self.expectProtocolError(channel, delegate, containing: "hello:")
@@ -213,7 +222,7 @@ struct LinkSessionTests {
 
     @Test("a stream frame before hello is a protocol error")
     func streamFrameBeforeHello() throws {
-        let (channel, _, delegate) = try Self.make()
+        let (channel, _, delegate) = try make()
         _ = try Self.outbound(channel)
         try Self.feed(channel, .open(stream: 1, routingKey: "backend"))
         try Self.expectProtocolError(channel, delegate, containing: "before hello")
@@ -221,7 +230,7 @@ struct LinkSessionTests {
 
     @Test("a window update that takes a window past 2^31-1 is a protocol error")
     func windowOverflow() throws {
-        let (channel, session, delegate) = try Self.up()
+        let (channel, session, delegate) = try up()
         let stream = try #require(session.openStream(routingKey: "backend", counters: FlowCounters()))
         try Self.feed(channel, .windowUpdate(stream: stream.id, delta: UInt32(Int32.max)))
         try Self.expectProtocolError(channel, delegate, containing: "past")
@@ -230,14 +239,14 @@ struct LinkSessionTests {
     @Test("a window update of 0, or one that would overflow any window, is a protocol error even for a stream that is not open",
           arguments: [UInt32(0), UInt32(Int32.max)])
     func windowUpdateOutOfRange(delta: UInt32) throws {
-        let (channel, _, delegate) = try Self.up()
+        let (channel, _, delegate) = try up()
         try Self.feed(channel, .windowUpdate(stream: 99, delta: delta))
         try Self.expectProtocolError(channel, delegate, containing: "window update of \(delta)")
     }
 
     @Test("a link-state advert with sequence UInt64.max closes the link and reaches no router")
     func hugeSequence() throws {
-        let (channel, _, delegate) = try Self.up()
+        let (channel, _, delegate) = try up()
         let advert = LinkStateAdvert(origin: "west", sequence: .max, neighbours: [], keys: [])
         try Self.feed(channel, .linkState(ByteBuffer(bytes: try JSONEncoder().encode(advert))))
         try Self.expectProtocolError(channel, delegate, containing: "beyond the limits")
@@ -246,7 +255,7 @@ struct LinkSessionTests {
 
     @Test("stream ids only grow: opening a lower id than before is a protocol error")
     func idsOnlyGrow() throws {
-        let (channel, _, delegate) = try Self.up()
+        let (channel, _, delegate) = try up()
         try Self.feed(channel, .open(stream: 7, routingKey: "nothing"))
         _ = try Self.outbound(channel)
         try Self.feed(channel, .open(stream: 5, routingKey: "nothing"))
@@ -255,7 +264,7 @@ struct LinkSessionTests {
 
     @Test("when this side's ids run out it opens no more streams, and closes the link once the last one ends")
     func idExhaustion() throws {
-        let (channel, session, _) = try Self.up()
+        let (channel, session, _) = try up()
         session.skipStreamIDs(to: UInt32.max - 1)
         let last = try #require(session.openStream(routingKey: "backend", counters: FlowCounters()))
         #expect(last.id == UInt32.max - 1)
@@ -270,7 +279,7 @@ struct LinkSessionTests {
 
     @Test("while the link cannot write, pings are answered once it can (only the latest), not queued")
     func pingWhileBlocked() throws {
-        let (channel, _, _) = try Self.up()
+        let (channel, _, _) = try up()
         channel.isWritable = false
         channel.pipeline.fireChannelWritabilityChanged()
         for value in 1...1000 { try Self.feed(channel, .ping(ack: false, opaque: UInt32(value))) }
@@ -282,7 +291,7 @@ struct LinkSessionTests {
 
     @Test("a peer that provokes resets and does not read has the link closed before our output grows past the cap")
     func resetFlood() throws {
-        let (channel, _, delegate) = try Self.up()
+        let (channel, _, delegate) = try up()
         channel.isWritable = false
         channel.pipeline.fireChannelWritabilityChanged()
         let frames = LinkSession.maxControlBacklog / WireFormat.headerSize + 10
@@ -300,7 +309,7 @@ struct LinkSessionTests {
     func abortDuringDial() throws {
         var stream: FlowStream?
         do {
-            let (channel, _, delegate) = try Self.up()
+            let (channel, _, delegate) = try up()
             delegate.accept = true
             try Self.feed(channel, .open(stream: 1, routingKey: "backend"))
             try Self.feed(channel, .data(stream: 1, flags: [], payload: ByteBuffer(string: "early bytes")))
