@@ -320,6 +320,7 @@ final class LinkSessionTests {
         #expect(orphan.isClosed)
         #expect(orphan.session == nil, "the link is gone, and the stream does not keep it alive")
         let backend = EmbeddedChannel()
+        channels.append(backend)
         try backend.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 2)).wait()
         #expect(!orphan.attach(backend), "the dial's connection is refused by the stream")
         orphan.tcpFailed()  // a dial failing late touches nothing that is gone
