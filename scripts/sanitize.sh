@@ -21,7 +21,7 @@ trap 'rm -rf "$reports"' EXIT
 root=$PWD
 swift build --build-tests --sanitize="$sanitizer" --scratch-path "$scratch"
 # SKIFF_LEAK_CHECK=0 turns off LeakSanitizer's check at process exit (memory errors are still
-# reported): CI runs so until the router's exit-time reports are resolved (README).
+# reported), for chasing a memory error without the leak report of the run it aborted.
 export ASAN_OPTIONS="log_path=$reports/asan:detect_leaks=${SKIFF_LEAK_CHECK:-1}:abort_on_error=0"
 export LSAN_OPTIONS="suppressions=$root/Tests/Sanitizers/lsan.supp:print_suppressions=0"
 export TSAN_OPTIONS="log_path=$reports/tsan:suppressions=$root/Tests/Sanitizers/tsan.supp:halt_on_error=0:second_deadlock_stack=1"
