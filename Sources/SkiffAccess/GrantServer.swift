@@ -194,8 +194,6 @@ public final class GrantServer: @unchecked Sendable {
         }
     }
 
-    /// Runs `work` on the thread pool after every disk task submitted before it, completing on the
-    /// router's loop: record writes land in the order they were decided.
     private func startedDiskPool() -> NIOThreadPool {
         if let diskPool { return diskPool }
         let pool = NIOThreadPool(numberOfThreads: 1)
@@ -204,6 +202,8 @@ public final class GrantServer: @unchecked Sendable {
         return pool
     }
 
+    /// Runs `work` on the disk thread after every disk task submitted before it, completing on the
+    /// router's loop: record writes land in the order they were decided.
     private func onDisk<T: Sendable>(_ work: @escaping @Sendable () throws -> T) -> EventLoopFuture<T> {
         let pool = startedDiskPool()
         let result = diskQueue.flatMap { pool.runIfActive(eventLoop: self.loop, work) }

@@ -87,7 +87,8 @@ public final class Router: @unchecked Sendable {
             var closing: [EventLoopFuture<Void>] = []
             // Links are closed and waited for (a bounded time), so each connection lets go of its
             // handlers before the event loop stops, rather than being cut off with the process.
-            for session in self.allSessions {
+            // (A dialled link's session is closed by its dialer's stop, once.)
+            for session in self.incoming.values {
                 session.close(reason: "router shutting down", code: .normal)
                 if let closed = session.closeFuture { closing.append(closed) }
             }
