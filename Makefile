@@ -8,13 +8,14 @@ SKIFF = .build/debug/skiff
 all: build
 
 # Installs what the build and the tests need when it is missing: libgit2 (through pkg-config),
-# openssl, git and curl for the tests, and Python's jsonschema + PyYAML for the schema cross-check.
+# openssl, git, curl and iperf3 for the tests, and Python's jsonschema + PyYAML for the schema cross-check.
 deps:
 	@missing=""; \
 	pkg-config --exists libgit2 2>/dev/null || missing="$$missing libgit2-dev pkg-config"; \
 	command -v openssl >/dev/null || missing="$$missing openssl"; \
 	command -v git >/dev/null || missing="$$missing git"; \
 	command -v curl >/dev/null || missing="$$missing curl"; \
+	command -v iperf3 >/dev/null || missing="$$missing iperf3"; \
 	command -v python3 >/dev/null || missing="$$missing python3 python3-pip"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \

@@ -128,13 +128,13 @@ extension Router {
     /// Refreshes this router's advert, ages out those not refreshed, and probes unreachable connectors.
     func startRoutingTimer() {
         let every = TimeAmount.milliseconds(1000)
-        var elapsed = 0.0
+        secondsSinceRefresh = 0
         routingTimer = loop.scheduleRepeatedTask(initialDelay: every, delay: every) { [weak self] _ in
             guard let self else { return }
-            elapsed += 1
+            self.secondsSinceRefresh += 1
             self.linkState.maxAge = self.config.tuning.advertMaxAge
-            if elapsed >= self.config.tuning.advertRefresh {
-                elapsed = 0
+            if self.secondsSinceRefresh >= self.config.tuning.advertRefresh {
+                self.secondsSinceRefresh = 0
                 self.originateAdvert(force: true)
             }
             if !self.linkState.expire(now: Date(), keeping: self.site).isEmpty { self.recomputeRoutes() }

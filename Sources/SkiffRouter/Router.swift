@@ -38,6 +38,8 @@ public final class Router: @unchecked Sendable {
     /// Flows passing through this router between two links.
     let transitCounters = FlowCounters()
     var routingTimer: RepeatedTask?
+    /// Seconds since this router last refreshed its own advert (counted by the routing timer).
+    var secondsSinceRefresh = 0.0
     /// This router's changed advert waits to be flooded (see `originateAdvert`).
     var floodScheduled = false
     var lastOwnFlood = NIODeadline.distantPast

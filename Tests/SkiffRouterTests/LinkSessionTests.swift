@@ -289,6 +289,32 @@ final class LinkSessionTests {
         #expect(try Self.outbound(channel) == [.ping(ack: true, opaque: 1000)])
     }
 
+    @Test("a stream with nothing to send stops reading while its link cannot write, and reads again when it can")
+    func idleStreamResumes() throws {
+        let (channel, _, delegate) = try up()
+        delegate.accept = true
+        try Self.feed(channel, .open(stream: 1, routingKey: "backend"))
+        let stream = try #require(delegate.accepted.first)
+        let backend = EmbeddedChannel()
+        channels.append(backend)
+        try backend.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 2)).wait()
+        #expect(stream.attach(backend))
+        #expect(Self.autoRead(backend) == true)
+        // Another stream fills the link: this one has sent nothing and is owed no credit, so only
+        // the link can wake it (iperf3's control connection beside its data flows).
+        channel.isWritable = false
+        channel.pipeline.fireChannelWritabilityChanged()
+        #expect(Self.autoRead(backend) == false)
+        channel.isWritable = true
+        channel.pipeline.fireChannelWritabilityChanged()
+        #expect(Self.autoRead(backend) == true, "the idle stream reads again once the link drains")
+    }
+
+    /// The autoRead value last set on `channel`.
+    static func autoRead(_ channel: EmbeddedChannel) -> Bool? {
+        channel.options.last { $0.option is ChannelOptions.Types.AutoReadOption }?.value as? Bool
+    }
+
     @Test("a peer that provokes resets and does not read has the link closed before our output grows past the cap")
     func resetFlood() throws {
         let (channel, _, delegate) = try up()

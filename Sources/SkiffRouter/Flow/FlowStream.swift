@@ -162,7 +162,11 @@ final class FlowStream: @unchecked Sendable {
     /// each read takes at most what the window can send at once.
     func updateReading(force: Bool = false) {
         guard let tcp, !closed else { return }
-        let wanted = sendWindow > 0 && pendingOut.isEmpty && !localFinPending && (session?.isWritable ?? false)
+        let ready = sendWindow > 0 && pendingOut.isEmpty && !localFinPending
+        let wanted = ready && (session?.isWritable ?? false)
+        // Paused for the link alone: nothing of this stream's own (credit, bytes sent) would
+        // wake it, so the link does when it drains.
+        if ready, !wanted { session?.resumeReadingWhenWritable(id) }
         readLimit?.bytes = sendWindow
         guard force || wanted != reading else { return }
         reading = wanted

@@ -71,8 +71,9 @@ final class SpliceHandler: ChannelDuplexHandler, @unchecked Sendable {
     private func halfClosePartner() {
         if let partner, let partnerContext = partner.context {
             partnerContext.flush()
+            let bound = NIOLoopBound(partnerContext, eventLoop: partnerContext.eventLoop)
             (partner.lastWrite ?? partnerContext.eventLoop.makeSucceededVoidFuture()).whenComplete { _ in
-                partnerContext.close(mode: .output, promise: nil)
+                bound.value.close(mode: .output, promise: nil)
             }
         }
     }
@@ -82,8 +83,9 @@ final class SpliceHandler: ChannelDuplexHandler, @unchecked Sendable {
         // Deliver what this side sent before it went away, then close the other side.
         guard let partner, let partnerContext = partner.context else { return }
         partnerContext.flush()
+        let bound = NIOLoopBound(partnerContext, eventLoop: partnerContext.eventLoop)
         (partner.lastWrite ?? partnerContext.eventLoop.makeSucceededVoidFuture()).whenComplete { _ in
-            partnerContext.close(promise: nil)
+            bound.value.close(promise: nil)
         }
     }
 

@@ -54,6 +54,10 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     private var controlBacklog = 0
     /// Streams with bytes the link could not take, served when it drains.
     private var waitingToSend = Set<UInt32>()
+    /// Streams that stopped reading from TCP only because the link could not write: they read
+    /// again when it drains. Without this an idle stream (nothing to send, so never waiting and
+    /// granted no credit) would stay paused for good once the link had filled.
+    private var pausedReaders = Set<UInt32>()
     /// The stream served last when the link drained: the next round starts after it.
     private var drainCursor: UInt32 = 0
     /// What one stream may send per visit when waiting streams share a link that drained.
@@ -223,6 +227,7 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
                 flush()
             }
             drainWaiting()
+            resumeReaders()
         } else {
             // Every flow stops reading now, not at its next read: otherwise each one reads one
             // more window that the link cannot take, and a thousand flows hold a thousand windows.
@@ -253,6 +258,19 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     /// `id` has bytes waiting for the link to drain.
     func waitToSend(_ id: UInt32) {
         waitingToSend.insert(id)
+    }
+
+    /// `id` stopped reading from TCP because the link cannot write: it reads again when it can.
+    func resumeReadingWhenWritable(_ id: UInt32) {
+        pausedReaders.insert(id)
+    }
+
+    /// The link drained: streams paused only for it read again, while it stays writable (one that
+    /// fills it pauses the rest again, and they stay in the set).
+    private func resumeReaders() {
+        while isWritable, let id = pausedReaders.popFirst() {
+            streams[id]?.updateReading()
+        }
     }
 
     // MARK: Frames in
@@ -404,6 +422,7 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     func removeStream(_ id: UInt32) {
         streams[id] = nil
         waitingToSend.remove(id)
+        pausedReaders.remove(id)
         if idsExhausted, streams.isEmpty { close(reason: "stream ids used up", code: .normal) }
     }
 

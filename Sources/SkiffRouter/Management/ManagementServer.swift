@@ -102,10 +102,11 @@ final class ManagementHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     private func reply(_ context: ChannelHandlerContext, future: EventLoopFuture<Response>) {
-        future.whenComplete { result in
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        future.hop(to: context.eventLoop).whenComplete { result in
             switch result {
-            case .success(let response): self.send(context, response)
-            case .failure(let error): self.send(context, .status(.internalServerError, "\(error)"))
+            case .success(let response): self.send(bound.value, response)
+            case .failure(let error): self.send(bound.value, .status(.internalServerError, "\(error)"))
             }
         }
     }
@@ -121,8 +122,9 @@ final class ManagementHandler: ChannelInboundHandler, @unchecked Sendable {
         buffer.writeString("\n")
         context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         let keepAlive = self.keepAlive
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
-            if !keepAlive { context.close(promise: nil) }
+            if !keepAlive { bound.value.close(promise: nil) }
         }
     }
 }
