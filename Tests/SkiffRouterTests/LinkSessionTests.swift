@@ -289,25 +289,57 @@ final class LinkSessionTests {
         #expect(try Self.outbound(channel) == [.ping(ack: true, opaque: 1000)])
     }
 
-    @Test("a stream with nothing to send stops reading while its link cannot write, and reads again when it can")
-    func idleStreamResumes() throws {
+    @Test("while the link cannot write, a bulk stream stops reading and reads again once it can; a small sender reads on, a quantum at most")
+    func readingWhileLinkFull() throws {
         let (channel, _, delegate) = try up()
         delegate.accept = true
-        try Self.feed(channel, .open(stream: 1, routingKey: "backend"))
-        let stream = try #require(delegate.accepted.first)
+        let (bulk, bulkTCP) = try attachedStream(1, on: channel, delegate)
+        let (quiet, quietTCP) = try attachedStream(3, on: channel, delegate)
+        try Self.feed(channel, .windowUpdate(stream: 1, delta: 1 << 20))
+        bulk.readFromTCP(ByteBuffer(repeating: 7, count: LinkSession.drainQuantum + 1))
+        _ = try Self.outbound(channel)
+        channel.isWritable = false
+        channel.pipeline.fireChannelWritabilityChanged()
+        #expect(Self.autoRead(bulkTCP) == false, "a stream that sent a whole quantum this round stops")
+        #expect(Self.autoRead(quietTCP) == true, "a stream that sent nothing reads on (iperf3's control connection, a request)")
+        quiet.readFromTCP(ByteBuffer(string: "request"))
+        #expect(Self.autoRead(quietTCP) == false, "its bytes wait for the link, so it reads no more")
+        channel.isWritable = true
+        channel.pipeline.fireChannelWritabilityChanged()
+        #expect(Self.autoRead(bulkTCP) == true, "the bulk stream reads again once the link drains")
+        #expect(Self.autoRead(quietTCP) == true)
+        let sent = try Self.outbound(channel)
+        #expect(sent.contains(.data(stream: 3, flags: [], payload: ByteBuffer(string: "request"))))
+    }
+
+    @Test("a link that drains serves streams that sent less than a quantum before those that used a whole one")
+    func smallBeforeBulk() throws {
+        var scheduler = SendScheduler()
+        scheduler.wait(1, usedQuantum: true)
+        scheduler.wait(3, usedQuantum: true)
+        scheduler.wait(5, usedQuantum: false)
+        scheduler.wait(1, usedQuantum: false)  // already queued: keeps its place
+        scheduler.wait(7, usedQuantum: false)
+        scheduler.remove(3)
+        var order: [UInt32] = []
+        while let id = scheduler.next() { order.append(id) }
+        #expect(order == [5, 7, 1])
+        #expect(scheduler.isEmpty)
+        for id in stride(from: UInt32(1), to: 2_001, by: 2) { scheduler.wait(id, usedQuantum: true) }
+        for id in stride(from: UInt32(1), to: 1_999, by: 2) { scheduler.remove(id) }
+        #expect(scheduler.count == 1 && scheduler.next() == 1_999 && scheduler.next() == nil)
+    }
+
+    /// A stream the peer opened with `id`, attached to a backend connection.
+    func attachedStream(_ id: UInt32, on channel: EmbeddedChannel, _ delegate: Delegate) throws -> (FlowStream, EmbeddedChannel) {
+        try Self.feed(channel, .open(stream: id, routingKey: "backend"))
+        let stream = try #require(delegate.accepted.last)
         let backend = EmbeddedChannel()
         channels.append(backend)
         try backend.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 2)).wait()
         #expect(stream.attach(backend))
         #expect(Self.autoRead(backend) == true)
-        // Another stream fills the link: this one has sent nothing and is owed no credit, so only
-        // the link can wake it (iperf3's control connection beside its data flows).
-        channel.isWritable = false
-        channel.pipeline.fireChannelWritabilityChanged()
-        #expect(Self.autoRead(backend) == false)
-        channel.isWritable = true
-        channel.pipeline.fireChannelWritabilityChanged()
-        #expect(Self.autoRead(backend) == true, "the idle stream reads again once the link drains")
+        return (stream, backend)
     }
 
     /// The autoRead value last set on `channel`.

@@ -48,6 +48,9 @@ final class FlowStream: @unchecked Sendable {
     private var inbound: ReceiveWindow
     private var waitingForBudget = false
     private var pendingOut = CircularBuffer<ByteBuffer>()
+    /// Bytes sent since the link last drained (`LinkSession.drainRound`): below one quantum the
+    /// stream is a small sender (a request, a reply) and may read while the link is full.
+    private var roundSent = (round: UInt64(0), bytes: 0)
     private var pendingIn: [ByteBuffer] = []
     private var localFinPending = false
     private(set) var localFinSent = false
@@ -142,6 +145,7 @@ final class FlowStream: @unchecked Sendable {
             let slice = next.readSlice(length: count)!
             if next.readableBytes == 0 { pendingOut.removeFirst() } else { pendingOut[pendingOut.startIndex] = next }
             sendWindow -= count
+            countSent(count, session: session)
             session.send(.data(stream: id, flags: [], payload: slice))
             // In transit, bytes that left count as consumed upstream: credit goes back there now.
             transit?.written(count)
@@ -153,21 +157,39 @@ final class FlowStream: @unchecked Sendable {
         }
         // Bytes left that the link could not take now, or past this turn's quantum: the link
         // serves them when it drains.
-        if !pendingOut.isEmpty, sendWindow > 0, sent >= quantum || !session.isWritable { session.waitToSend(id) }
+        if !pendingOut.isEmpty, sendWindow > 0, sent >= quantum || !session.isWritable {
+            session.waitToSend(id, usedQuantum: sent >= quantum)
+        }
         updateReading()
         return sent > 0
     }
 
-    /// Reads from TCP only while the window has room, nothing waits, and the link can take more;
-    /// each read takes at most what the window can send at once.
+    private func countSent(_ count: Int, session: LinkSession) {
+        if roundSent.round != session.drainRound { roundSent = (session.drainRound, 0) }
+        roundSent.bytes += count
+    }
+
+    /// What this stream may read now: up to its window while the link can write. While the link
+    /// is full only a small sender reads, up to what is left of its quantum this round, so a
+    /// request or reply is not held back behind bulk flows, and memory stays bounded (at most a
+    /// quantum per stream waits; bulk streams stop at once).
+    private func readAllowance(_ session: LinkSession) -> Int {
+        guard !session.isWritable else { return sendWindow }
+        let sent = roundSent.round == session.drainRound ? roundSent.bytes : 0
+        return min(sendWindow, LinkSession.drainQuantum - sent)
+    }
+
+    /// Reads from TCP only while the window has room and nothing waits to be sent; each read takes
+    /// at most `readAllowance`. A stream paused for the link alone is woken by the link.
     func updateReading(force: Bool = false) {
         guard let tcp, !closed else { return }
         let ready = sendWindow > 0 && pendingOut.isEmpty && !localFinPending
-        let wanted = ready && (session?.isWritable ?? false)
+        let allowance = session.map(readAllowance) ?? 0
+        let wanted = ready && allowance > 0
         // Paused for the link alone: nothing of this stream's own (credit, bytes sent) would
         // wake it, so the link does when it drains.
         if ready, !wanted { session?.resumeReadingWhenWritable(id) }
-        readLimit?.bytes = sendWindow
+        readLimit?.bytes = max(allowance, 0)
         guard force || wanted != reading else { return }
         reading = wanted
         tcp.setOption(ChannelOptions.autoRead, value: wanted).whenSuccess { if wanted { tcp.read() } }

@@ -52,16 +52,18 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     /// Control bytes queued while the link was not writable; past `maxControlBacklog` the peer is
     /// not reading and the link is closed, so a peer that stops reading cannot grow our memory.
     private var controlBacklog = 0
-    /// Streams with bytes the link could not take, served when it drains.
-    private var waitingToSend = Set<UInt32>()
+    /// Streams with bytes the link could not take, served when it drains (small before bulk).
+    private var waitingToSend = SendScheduler()
     /// Streams that stopped reading from TCP only because the link could not write: they read
     /// again when it drains. Without this an idle stream (nothing to send, so never waiting and
     /// granted no credit) would stay paused for good once the link had filled.
     private var pausedReaders = Set<UInt32>()
-    /// The stream served last when the link drained: the next round starts after it.
-    private var drainCursor: UInt32 = 0
-    /// What one stream may send per visit when waiting streams share a link that drained.
+    /// What one stream may send per visit when waiting streams share a link that drained; also
+    /// what a small sender may read per round while the link is full.
     static let drainQuantum = 64 << 10
+    /// Counts the times the link drained (became writable): a stream's bytes per round are
+    /// counted against the quantum.
+    private(set) var drainRound: UInt64 = 0
     /// A PING answer held back while the link is not writable (only the latest is owed).
     private var owedPingAck: UInt32?
     private var context: ChannelHandlerContext?
@@ -226,38 +228,34 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
                 send(.ping(ack: true, opaque: opaque))
                 flush()
             }
-            drainWaiting()
+            // Readers first: resuming one only asks for a read, so it takes nothing from the
+            // link now, and what it reads joins the queue as a fresh (small) sender.
+            drainRound += 1
             resumeReaders()
+            drainWaiting()
         } else {
-            // Every flow stops reading now, not at its next read: otherwise each one reads one
+            // Bulk flows stop reading now, not at their next read: otherwise each one reads one
             // more window that the link cannot take, and a thousand flows hold a thousand windows.
+            // Small senders read on, a quantum at most (`FlowStream.readAllowance`).
             for stream in streams.values { stream.updateReading() }
         }
         context.fireChannelWritabilityChanged()
     }
 
-    /// The link can write again: streams whose bytes waited go round-robin, a quantum each per
-    /// visit, starting after the one served last, until the link is full again or nothing waits.
-    /// So a request on one stream waits behind at most one quantum per busy stream.
+    /// The link can write again: waiting streams send, a quantum each per visit, in the order
+    /// `SendScheduler` gives (small messages before bulk), until the link is full again or nothing
+    /// waits. A stream with bytes left after its visit queues itself again (`FlowStream.drainOut`).
     private func drainWaiting() {
-        let ids = waitingToSend.sorted()
-        guard !ids.isEmpty else { return }
-        var next = ids.firstIndex { $0 > drainCursor } ?? 0
-        var idle = 0
-        while isWritable, idle < ids.count {
-            let id = ids[next]
-            // Visited: out of the set; a stream with bytes left puts itself back (drainOut).
-            waitingToSend.remove(id)
-            if let stream = streams[id], stream.drainOut(quantum: Self.drainQuantum) { idle = 0 } else { idle += 1 }
-            drainCursor = id
-            next = (next + 1) % ids.count
+        guard !waitingToSend.isEmpty else { return }
+        while isWritable, let id = waitingToSend.next() {
+            streams[id]?.drainOut(quantum: Self.drainQuantum)
         }
         flush()
     }
 
-    /// `id` has bytes waiting for the link to drain.
-    func waitToSend(_ id: UInt32) {
-        waitingToSend.insert(id)
+    /// `id` has bytes waiting for the link to drain; `usedQuantum` when it just sent a whole one.
+    func waitToSend(_ id: UInt32, usedQuantum: Bool) {
+        waitingToSend.wait(id, usedQuantum: usedQuantum)
     }
 
     /// `id` stopped reading from TCP because the link cannot write: it reads again when it can.
@@ -265,12 +263,12 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
         pausedReaders.insert(id)
     }
 
-    /// The link drained: streams paused only for it read again, while it stays writable (one that
-    /// fills it pauses the rest again, and they stay in the set).
+    /// The link drained: streams paused only for it read again (each read is bounded by its
+    /// window; the next time the link fills they all pause again).
     private func resumeReaders() {
-        while isWritable, let id = pausedReaders.popFirst() {
-            streams[id]?.updateReading()
-        }
+        let paused = pausedReaders
+        pausedReaders.removeAll(keepingCapacity: true)
+        for id in paused { streams[id]?.updateReading() }
     }
 
     // MARK: Frames in
