@@ -46,10 +46,13 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        // The router's API as its clients see it, Foundation only: configuration, status, the
+        // management client and the files of a router process. The reconciler and planner use it.
+        .target(name: "SkiffRouterAPI", dependencies: ["SkiffSupport"]),
         .target(
             name: "SkiffAccess",
             dependencies: [
-                "SkiffPKI",
+                "SkiffPKI", "SkiffRouterAPI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -58,12 +61,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // glibc's mallopt, which Swift's Glibc module does not export (see RouterProcess).
+        // glibc's mallopt, which Swift's Glibc module does not export (see RouterHost).
         .target(name: "CMallocTuning"),
         .target(
             name: "SkiffRouter",
             dependencies: [
-                "SkiffAccess", "SkiffPKI", "SkiffSupport", "CMallocTuning",
+                "SkiffRouterAPI", "SkiffPKI", "SkiffSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -71,10 +74,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The router process: the router and the grant server side by side, pid file, signals,
+        // malloc tuning.
+        .target(
+            name: "SkiffRouterHost",
+            dependencies: [
+                "SkiffRouter", "SkiffRouterAPI", "SkiffAccess", "SkiffSupport", "CMallocTuning",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "SkiffReconcile",
             dependencies: [
-                "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffAccess", "SkiffRouter", "SkiffSupport",
+                "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffAccess", "SkiffRouterAPI", "SkiffSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -86,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "skiff",
             dependencies: [
-                "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffAccess", "SkiffRouter", "SkiffReconcile", "SkiffSupport",
+                "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffAccess", "SkiffRouterAPI", "SkiffRouterHost", "SkiffReconcile", "SkiffSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -98,7 +112,7 @@ let package = Package(
         // Fuzz targets (Tests/Fuzz): what a peer or a user controls, fed to the code that reads it.
         // `skiff-fuzz` is a libFuzzer binary when built by `make fuzz`, a replayer otherwise.
         .target(name: "SkiffFuzzTargets", dependencies: [
-            "SkiffRouter", "SkiffAccess", "SkiffModel", "SkiffReconcile",
+            "SkiffRouter", "SkiffRouterAPI", "SkiffAccess", "SkiffModel", "SkiffReconcile",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -111,15 +125,15 @@ let package = Package(
         .testTarget(name: "SkiffSourceTests", dependencies: ["SkiffSource", "SkiffTestSupport"]),
         .testTarget(name: "SkiffPKITests", dependencies: ["SkiffPKI", "SkiffTestSupport"]),
         .testTarget(name: "SkiffRouterTests", dependencies: [
-            "SkiffRouter", "SkiffPKI", "SkiffTestSupport",
+            "SkiffRouter", "SkiffRouterAPI", "SkiffPKI", "SkiffTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
-        .testTarget(name: "SkiffAccessTests", dependencies: ["SkiffAccess", "SkiffPKI", "SkiffTestSupport", .product(name: "NIOPosix", package: "swift-nio")]),
-        .testTarget(name: "SkiffReconcileTests", dependencies: ["SkiffReconcile", "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffRouter", "SkiffTestSupport"]),
+        .testTarget(name: "SkiffAccessTests", dependencies: ["SkiffAccess", "SkiffRouterAPI", "SkiffPKI", "SkiffTestSupport", .product(name: "NIOPosix", package: "swift-nio")]),
+        .testTarget(name: "SkiffReconcileTests", dependencies: ["SkiffReconcile", "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffRouterAPI", "SkiffTestSupport"]),
         .testTarget(name: "SkiffFuzzTests", dependencies: ["SkiffFuzzTargets"]),
         .testTarget(name: "SkiffCLITests", dependencies: [
-            "skiff", "SkiffPKI", "SkiffAccess", "SkiffRouter", "SkiffReconcile", "SkiffTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            "skiff", "SkiffPKI", "SkiffAccess", "SkiffRouterAPI", "SkiffReconcile", "SkiffTestSupport", .product(name: "Crypto", package: "swift-crypto"),
         ]),
     ]
 )

@@ -1,3 +1,4 @@
+import SkiffRouterAPI
 /// Errors of the access module that are not a grant server's refusal.
 public enum AccessError: Error, CustomStringConvertible, Sendable {
     case damagedRecord(path: String, message: String)

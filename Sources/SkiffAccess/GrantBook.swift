@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SkiffRouterAPI
 
 /// Every grant a site serves: the grant server's state, as `records/grants.json`. The decisions
 /// (arm a grant, check a redemption) are pure functions of the book, the request and the clock.

@@ -1,4 +1,5 @@
 import Foundation
+import SkiffRouterAPI
 
 /// One grant as served: its code (a secret), how often it was redeemed, and when it expires. Kept in
 /// `records/grants.json` (0600) so that counts and expiry survive restarts of the router and daemon.
@@ -29,10 +30,7 @@ public struct GrantRecord: Codable, Sendable, Hashable {
     }
 }
 
-/// Where a grant stands.
-public enum GrantState: String, Codable, Sendable, Hashable {
-    case open, expired, usedUp = "used-up", revoked
-
+extension GrantState {
     var refusal: RedemptionRefusal? {
         switch self {
         case .open: nil

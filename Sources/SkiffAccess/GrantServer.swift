@@ -5,6 +5,7 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import SkiffPKI
+import SkiffRouterAPI
 
 /// The HTTPS server (TLS 1.3 only, the router's server certificate) that redeems a site's grants
 /// for link credentials issued by the site's CA. It runs inside the router process, on the router's

@@ -1,3 +1,4 @@
+import SkiffRouterAPI
 /// The body of a redemption: `POST /grants/<name>` with JSON.
 public struct RedemptionRequest: Codable, Sendable, Hashable {
     /// The token's code.

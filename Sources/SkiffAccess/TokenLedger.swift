@@ -1,3 +1,4 @@
+import SkiffRouterAPI
 import Crypto
 import Foundation
 

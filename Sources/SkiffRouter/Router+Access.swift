@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import NIOSSL
+import SkiffRouterAPI
 
 extension Router {
     /// Binds the link-access ports (TLS 1.3, client certificates required) that changed.

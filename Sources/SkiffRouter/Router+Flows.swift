@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import SkiffRouterAPI
 
 extension Router {
     // MARK: Listeners

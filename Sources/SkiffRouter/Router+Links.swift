@@ -1,4 +1,5 @@
 import NIOCore
+import SkiffRouterAPI
 
 extension Router: LinkSessionDelegate {
     /// Starts dialers for new links, stops removed ones, restarts changed ones. An edge router dials

@@ -1,15 +1,19 @@
 import NIOCore
+import SkiffRouterAPI
 
 extension Router {
     /// The router's view of itself: links, listeners, connectors, with counters.
     public func status() -> EventLoopFuture<RouterStatus> {
-        grants.status().map { grantServer in
+        loop.submit {
             var status = self.statusOnLoop()
-            status.grantServer = grantServer
             status.routing = self.routingStatus()
             status.buffers = RouterStatus.Buffers(reserved: self.budget.reserved, peak: self.budget.peak, limit: self.budget.limit,
                                                   waitingStreams: self.budget.waitingCount)
             return status
+        }.flatMap { status in
+            self.companions.reduce(self.loop.makeSucceededFuture(status)) { status, companion in
+                status.flatMap { companion.addStatus(to: $0) }
+            }
         }
     }
 

@@ -3,7 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
-import SkiffAccess
+import SkiffRouterAPI
 
 /// A site's data plane: accepts and dials links, binds listeners, dials connectors, routes flows.
 ///
@@ -20,8 +20,8 @@ public final class Router: @unchecked Sendable {
     var incoming: [ObjectIdentifier: LinkSession] = [:]
     var listeners: [String: ListenerState] = [:]
     var connectors: [String: ConnectorState] = [:]
-    /// Redeems the site's AccessGrants; lives here so that one-shot `apply` sites can grant too.
-    let grants: GrantServer
+    /// Services hosted beside the router that follow its configuration (the grant server).
+    let companions: [RouterCompanion]
     // Routing (Router+Routing.swift): the link-state database, the routes computed from it, and the
     // flows sent toward each destination, which anycast balancing weighs.
     var linkState = LinkStateDatabase()
@@ -47,13 +47,15 @@ public final class Router: @unchecked Sendable {
     /// a tuning change caps existing links too.
     let budget = BufferBudget(limit: RouterTuning.defaults.maxBufferedBytes)
 
-    /// A router for the site whose state directory is `stateDirectory` (certificates under `pki/`).
-    public init(stateDirectory: String, loop: EventLoop, logger: Logger = Logger(label: "skiff.router")) {
+    /// A router for the site whose state directory is `stateDirectory` (certificates under `pki/`),
+    /// with `companions` configured, asked for status and stopped along with it.
+    public init(stateDirectory: String, loop: EventLoop, logger: Logger = Logger(label: "skiff.router"),
+                companions: [RouterCompanion] = []) {
         self.loop = loop
         self.pkiRoot = stateDirectory + "/pki"
         self.logger = logger
         self.config = RouterConfig(site: "")
-        self.grants = GrantServer(stateDirectory: stateDirectory, loop: loop, logger: logger)
+        self.companions = companions
         startRoutingTimer()
     }
 
@@ -73,7 +75,7 @@ public final class Router: @unchecked Sendable {
         let keysBefore = Set(old.connectors.map(\.routingKey))
         reconcileConnectors(new.connectors)
         reconcileLinks(new.links, edgeChanged: old.edge != new.edge)
-        work.append(grants.apply(new.grantServer, site: new.site, reloadCertificates: old.tlsRevision != new.tlsRevision))
+        work += companions.map { $0.apply(new, reloadCertificates: old.tlsRevision != new.tlsRevision) }
         if Set(new.connectors.map(\.routingKey)) != keysBefore || old.site != new.site || old.edge != new.edge { keysChanged() }
         return EventLoopFuture.andAllComplete(work, on: loop)
     }
@@ -100,7 +102,7 @@ public final class Router: @unchecked Sendable {
             for listener in self.listeners.values { if let channel = listener.channel { closing.append(channel.close()) } }
             self.accessServers = [:]
             self.listeners = [:]
-            closing.append(self.grants.shutdown())
+            closing += self.companions.map { $0.shutdown() }
             let done = self.loop.makePromise(of: Void.self)
             EventLoopFuture.andAllComplete(closing, on: self.loop).cascade(to: done)
             // A peer that does not answer TLS's close_notify must not hold the router up.

@@ -70,8 +70,8 @@ struct DaemonCommand: AsyncParsableCommand {
         let daemon = Daemon(options: options)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let colon = http.lastIndex(of: ":")!
-        let server = try DaemonHTTPServer.start(daemon: daemon, host: String(http[..<colon]), port: Int(http[http.index(after: colon)...])!,
-                                                group: group) { registry.emitToString() }.wait()
+        let server = try await DaemonHTTPServer.start(daemon: daemon, host: String(http[..<colon]), port: Int(http[http.index(after: colon)...])!,
+                                                group: group) { registry.emitToString() }.get()
         let logger = Logger(label: "skiff.daemon")
         try FileManager.default.createDirectory(atPath: options.stateDirectory.path, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])

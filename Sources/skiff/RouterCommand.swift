@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import SkiffReconcile
-import SkiffRouter
+import SkiffRouterHost
+import SkiffRouterAPI
 
 struct RouterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,6 +30,6 @@ struct RouterCommand: ParsableCommand {
             handler.logLevel = level
             return handler
         }
-        try RouterProcess.run(stateDirectory: siteOptions.stateDirectory.path, logger: Logger(label: "skiff.router"))
+        try RouterHost.run(stateDirectory: siteOptions.stateDirectory.path, logger: Logger(label: "skiff.router"))
     }
 }

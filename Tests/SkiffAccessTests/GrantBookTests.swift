@@ -1,5 +1,6 @@
 import Foundation
 import SkiffAccess
+import SkiffRouterAPI
 import Testing
 
 /// The grant decisions, as pure functions: no sockets, no files.

@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 @testable import SkiffAccess
 import SkiffPKI
+import SkiffRouterAPI
 import SkiffTestSupport
 import Testing
 

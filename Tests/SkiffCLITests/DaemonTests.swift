@@ -1,7 +1,6 @@
 import Crypto
 import Foundation
 import SkiffReconcile
-import SkiffRouter
 import SkiffTestSupport
 import Testing
 

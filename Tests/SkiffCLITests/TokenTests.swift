@@ -1,7 +1,7 @@
 import Foundation
 import SkiffAccess
 import SkiffReconcile
-import SkiffRouter
+import SkiffRouterAPI
 import SkiffTestSupport
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import SkiffPKI
 import SkiffRouter
+import SkiffRouterAPI
 import SkiffTestSupport
 import Testing
 

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOEmbedded
 @testable import SkiffRouter
+import SkiffRouterAPI
 import Testing
 
 /// A link session in an `EmbeddedChannel`: frames in, frames out, no sockets.

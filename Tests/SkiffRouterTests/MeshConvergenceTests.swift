@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import SkiffPKI
 import SkiffRouter
+import SkiffRouterAPI
 import SkiffTestSupport
 import Testing
 

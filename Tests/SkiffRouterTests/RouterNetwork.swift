@@ -1,6 +1,7 @@
 import Foundation
 import SkiffPKI
 import SkiffRouter
+import SkiffRouterAPI
 import SkiffTestSupport
 
 /// Several real router processes on loopback, linked as a test describes. One CA signs every

@@ -1,5 +1,6 @@
 import Foundation
 import SkiffRouter
+import SkiffRouterAPI
 import SkiffTestSupport
 import Testing
 

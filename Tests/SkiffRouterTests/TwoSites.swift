@@ -1,6 +1,7 @@
 import Foundation
 import SkiffPKI
 import SkiffRouter
+import SkiffRouterAPI
 import SkiffTestSupport
 
 /// Two real router processes on loopback: `west` accepts links and has a listener; `east` dials

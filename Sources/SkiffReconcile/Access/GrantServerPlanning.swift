@@ -1,6 +1,6 @@
 import SkiffAccess
 import SkiffModel
-import SkiffRouter
+import SkiffRouterAPI
 
 /// The grant server a site's desired state calls for: one when the site has an AccessGrant.
 ///

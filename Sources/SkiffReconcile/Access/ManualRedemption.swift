@@ -1,7 +1,6 @@
 import Foundation
 import SkiffAccess
 import SkiffModel
-import SkiffRouter
 
 /// `skiff token redeem FILE`: a token redeemed by hand, for sites not driven from git. The link it
 /// creates is kept (records/tokens.json marks it manual) and pushed to the router if it runs.

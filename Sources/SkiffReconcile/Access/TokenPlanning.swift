@@ -1,6 +1,6 @@
 import SkiffAccess
 import SkiffModel
-import SkiffRouter
+import SkiffRouterAPI
 
 /// Tokens on the redeeming side: which AccessTokens still need redeeming, which were refused, and
 /// the links that redeemed ones create.

@@ -2,7 +2,7 @@ import Foundation
 import SkiffAccess
 import SkiffModel
 import SkiffPKI
-import SkiffRouter
+import SkiffRouterAPI
 
 /// Carries out a site plan, in order, then records what was applied.
 public enum Executor {

@@ -2,7 +2,7 @@ import Foundation
 import SkiffAccess
 import SkiffModel
 import SkiffPKI
-import SkiffRouter
+import SkiffRouterAPI
 
 /// `skiff status`: what was applied, each resource's state (Ready / Pending / Error), the links,
 /// and the network as this router sees it.

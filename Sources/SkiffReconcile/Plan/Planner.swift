@@ -1,6 +1,6 @@
 import Foundation
 import SkiffModel
-import SkiffRouter
+import SkiffRouterAPI
 
 /// Computes plans. A pure function of (desired, baseline): no files, no sockets, no clock.
 public enum Planner {

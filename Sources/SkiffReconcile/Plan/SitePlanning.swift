@@ -2,7 +2,7 @@ import Foundation
 import SkiffAccess
 import SkiffModel
 import SkiffPKI
-import SkiffRouter
+import SkiffRouterAPI
 import SkiffSource
 
 /// Planning one site end to end: read the desired state, read the live state, plan.

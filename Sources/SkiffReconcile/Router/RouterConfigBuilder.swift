@@ -1,6 +1,6 @@
 import SkiffAccess
 import SkiffModel
-import SkiffRouter
+import SkiffRouterAPI
 
 /// The router configuration a site's desired state calls for.
 public enum RouterConfigBuilder {

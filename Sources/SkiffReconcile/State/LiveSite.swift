@@ -1,7 +1,7 @@
 import SkiffAccess
 import SkiffModel
 import SkiffPKI
-import SkiffRouter
+import SkiffRouterAPI
 
 /// The router as found: running with a configuration, not running (and why), or there but not
 /// answering, which is never taken for "not running": starting a second router would take over

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
+import SkiffRouterAPI
 
 /// Keeps one configured link connected: dials, and after every failure or drop dials again with
 /// capped exponential backoff (0.5 s doubling to 30 s). At an edge router with several links, a

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOSSL
 import SkiffPKI
+import SkiffRouterAPI
 
 /// What a link session needs from its router.
 protocol LinkSessionDelegate: AnyObject, Sendable {

@@ -1,3 +1,4 @@
+import SkiffRouterAPI
 /// What the streams of one link use, negotiated in HELLO: each side announces the initial window it
 /// grants a stream and the largest DATA payload it accepts, and both sides use the smaller of the
 /// two, so routers with different tuning link without either overrunning the other.

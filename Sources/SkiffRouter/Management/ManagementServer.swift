@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import SkiffRouterAPI
 
 /// The router's management API: HTTP/1.1 on a Unix socket (0600) in the state directory.
 ///

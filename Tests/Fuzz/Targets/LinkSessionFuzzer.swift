@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOEmbedded
 @testable import SkiffRouter
+import SkiffRouterAPI
 
 /// A whole link session in an `EmbeddedChannel`, fed what a hostile peer could send after TLS.
 ///

@@ -10,6 +10,15 @@ public struct GrantServerStatus: Codable, Sendable, Hashable {
         public var redemptions: Int
         public var redemptionsAllowed: Int
         public var expiresAt: Date
+
+        public init(name: String, url: String, state: GrantState, redemptions: Int, redemptionsAllowed: Int, expiresAt: Date) {
+            self.name = name
+            self.url = url
+            self.state = state
+            self.redemptions = redemptions
+            self.redemptionsAllowed = redemptionsAllowed
+            self.expiresAt = expiresAt
+        }
     }
 
     /// `HOST:PORT` bound.
@@ -17,4 +26,10 @@ public struct GrantServerStatus: Codable, Sendable, Hashable {
     /// Why it does not serve, when it does not.
     public var error: String?
     public var grants: [Grant]
+
+    public init(address: String, error: String? = nil, grants: [Grant]) {
+        self.address = address
+        self.error = error
+        self.grants = grants
+    }
 }

@@ -1,4 +1,4 @@
-import SkiffAccess
+import Foundation
 
 /// What a router reports about itself (`GET /v1/status`).
 public struct RouterStatus: Codable, Sendable, Hashable {
@@ -15,6 +15,19 @@ public struct RouterStatus: Codable, Sendable, Hashable {
         public var openFlows: Int
         public var peerRoutingKeys: [String]
         public var lastError: String?
+
+        public init(name: String? = nil, direction: String, peerSite: String? = nil, state: String, rttMilliseconds: Double? = nil, bytesIn: Int, bytesOut: Int, openFlows: Int, peerRoutingKeys: [String], lastError: String? = nil) {
+            self.name = name
+            self.direction = direction
+            self.peerSite = peerSite
+            self.state = state
+            self.rttMilliseconds = rttMilliseconds
+            self.bytesIn = bytesIn
+            self.bytesOut = bytesOut
+            self.openFlows = openFlows
+            self.peerRoutingKeys = peerRoutingKeys
+            self.lastError = lastError
+        }
     }
 
     public struct Listener: Codable, Sendable, Hashable {
@@ -29,6 +42,19 @@ public struct RouterStatus: Codable, Sendable, Hashable {
         public var bytesOut: Int
         /// Whether any connector anywhere the router knows serves the key.
         public var hasMatchingConnector: Bool
+
+        public init(name: String, routingKey: String, address: String, bound: Bool, error: String? = nil, openFlows: Int, totalFlows: Int, bytesIn: Int, bytesOut: Int, hasMatchingConnector: Bool) {
+            self.name = name
+            self.routingKey = routingKey
+            self.address = address
+            self.bound = bound
+            self.error = error
+            self.openFlows = openFlows
+            self.totalFlows = totalFlows
+            self.bytesIn = bytesIn
+            self.bytesOut = bytesOut
+            self.hasMatchingConnector = hasMatchingConnector
+        }
     }
 
     public struct Connector: Codable, Sendable, Hashable {
@@ -41,6 +67,18 @@ public struct RouterStatus: Codable, Sendable, Hashable {
         public var totalFlows: Int
         public var bytesIn: Int
         public var bytesOut: Int
+
+        public init(name: String, routingKey: String, target: String, reachable: Bool, lastError: String? = nil, openFlows: Int, totalFlows: Int, bytesIn: Int, bytesOut: Int) {
+            self.name = name
+            self.routingKey = routingKey
+            self.target = target
+            self.reachable = reachable
+            self.lastError = lastError
+            self.openFlows = openFlows
+            self.totalFlows = totalFlows
+            self.bytesIn = bytesIn
+            self.bytesOut = bytesOut
+        }
     }
 
     public struct Access: Codable, Sendable, Hashable {
@@ -48,6 +86,13 @@ public struct RouterStatus: Codable, Sendable, Hashable {
         public var address: String
         public var bound: Bool
         public var error: String?
+
+        public init(role: String, address: String, bound: Bool, error: String? = nil) {
+            self.role = role
+            self.address = address
+            self.bound = bound
+            self.error = error
+        }
     }
 
     public var site: String
@@ -69,6 +114,13 @@ public struct RouterStatus: Codable, Sendable, Hashable {
         public var limit: Int
         /// Streams waiting for room before they give their peer more credit.
         public var waitingStreams: Int
+
+        public init(reserved: Int, peak: Int, limit: Int, waitingStreams: Int) {
+            self.reserved = reserved
+            self.peak = peak
+            self.limit = limit
+            self.waitingStreams = waitingStreams
+        }
     }
 
     /// Routes, where each routing key is served, and how much routing talk it took.
@@ -85,5 +137,26 @@ public struct RouterStatus: Codable, Sendable, Hashable {
         public var linkStateReceived: Int
         /// Flows passing through this router between two links.
         public var transitFlows: Int
+
+        public init(edge: Bool, routes: [Route], services: [String: [String]], sites: [String: [String]], linkStateSent: Int, linkStateReceived: Int, transitFlows: Int) {
+            self.edge = edge
+            self.routes = routes
+            self.services = services
+            self.sites = sites
+            self.linkStateSent = linkStateSent
+            self.linkStateReceived = linkStateReceived
+            self.transitFlows = transitFlows
+        }
+    }
+
+    public init(site: String, linkAccess: [Access], links: [Link], listeners: [Listener], connectors: [Connector], grantServer: GrantServerStatus? = nil, routing: Routing? = nil, buffers: Buffers? = nil) {
+        self.site = site
+        self.linkAccess = linkAccess
+        self.links = links
+        self.listeners = listeners
+        self.connectors = connectors
+        self.grantServer = grantServer
+        self.routing = routing
+        self.buffers = buffers
     }
 }

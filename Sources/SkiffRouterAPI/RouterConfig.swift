@@ -1,4 +1,4 @@
-import SkiffAccess
+import Foundation
 
 /// Everything a router does, as one document: what the reconciler pushes through the management
 /// API (`PUT /v1/config`) and what `router/config.json` holds. Applying a new one changes only
