@@ -17,11 +17,15 @@ struct ApplyCommand: ParsableCommand {
 
     @OptionGroup var source: SourceOptions
     @OptionGroup var siteOptions: SiteOptions
+    @OptionGroup var lockOptions: LockOptions
 
     @Option(name: .long, help: ArgumentHelp("Apply a plan saved by `skiff plan --out`; refused if the commit or the live state changed since.", valueName: "file"))
     var plan: String?
 
     func run() throws {
+        // Held from the plan to the end, so nothing else changes the site between them.
+        let lock = try lockOptions.lock(siteOptions, command: "skiff apply")
+        defer { withExtendedLifetime(lock) {} }
         let directory = siteOptions.stateDirectory
         let report = try SitePlanning.plan(site: siteOptions.site, source: source.request(), stateDirectory: directory)
         print(report.render(.text))

@@ -25,6 +25,7 @@ struct DaemonCommand: AsyncParsableCommand {
 
     @OptionGroup var source: SourceOptions
     @OptionGroup var siteOptions: SiteOptions
+    @OptionGroup var lockOptions: LockOptions
 
     @Option(name: .long, help: ArgumentHelp("Time between cycles, a duration such as 30s or 5m.", valueName: "duration"))
     var interval: String = "30s"
@@ -48,6 +49,10 @@ struct DaemonCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Held for the daemon's whole life: no apply, redeem or second daemon changes the site
+        // beside it (the kernel releases it when the process ends, however it ends).
+        let lock = try lockOptions.lock(siteOptions, command: "skiff daemon")
+        defer { withExtendedLifetime(lock) {} }
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

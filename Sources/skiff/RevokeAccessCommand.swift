@@ -18,6 +18,7 @@ struct RevokeAccessCommand: ParsableCommand {
     )
 
     @OptionGroup var siteOptions: SiteOptions
+    @OptionGroup var lockOptions: LockOptions
 
     @Option(name: .long, help: ArgumentHelp("How long the previous CA stays trusted (a duration such as 30m or 720h).", valueName: "duration"))
     var overlap: String = "0s"
@@ -29,6 +30,8 @@ struct RevokeAccessCommand: ParsableCommand {
     }
 
     func run() throws {
+        let lock = try lockOptions.lock(siteOptions, command: "skiff revoke-access", onlyIfExists: true)
+        defer { withExtendedLifetime(lock) {} }
         let directory = siteOptions.stateDirectory
         let pki = SitePKI(stateDirectory: directory.path)
         guard !pki.inspectCA().isMissing else {

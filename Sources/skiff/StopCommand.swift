@@ -15,6 +15,7 @@ struct StopCommand: ParsableCommand {
     )
 
     @OptionGroup var siteOptions: SiteOptions
+    @OptionGroup var lockOptions: LockOptions
 
     @Flag(help: "Also delete the site's state directory (CA, credentials, records).")
     var purge = false
@@ -22,7 +23,11 @@ struct StopCommand: ParsableCommand {
     func run() throws {
         let directory = siteOptions.stateDirectory
         let supervisor = RouterSupervisor(stateDirectory: directory)
+        // The daemon holds the site's lock while it runs: it is stopped first, then the lock is
+        // taken (so no apply starts a router behind our back) before the router is stopped.
         if supervisor.stopDaemon() { print("Stopped the daemon of site \(siteOptions.site).") }
+        let lock = try lockOptions.lock(siteOptions, command: "skiff stop", onlyIfExists: true)
+        defer { withExtendedLifetime(lock) {} }
         let stopped = supervisor.stop()
         print(stopped ? "Stopped the router of site \(siteOptions.site)." : "No router of site \(siteOptions.site) was running.")
         guard purge else { return }

@@ -67,8 +67,11 @@ struct TokenCommand: ParsableCommand {
         var file: String
 
         @OptionGroup var siteOptions: SiteOptions
+        @OptionGroup var lockOptions: LockOptions
 
         func run() throws {
+            let lock = try lockOptions.lock(siteOptions, command: "skiff token redeem")
+            defer { withExtendedLifetime(lock) {} }
             let outcome = try ManualRedemption.redeem(file: file, site: siteOptions.site, stateDirectory: siteOptions.stateDirectory)
             print("Redeemed token \(outcome.record.name) from site \(outcome.record.grantingSite ?? "?"): link \(outcome.record.name) "
                 + (outcome.routerUpdated ? "added to the running router." : "recorded; the router dials it when it next starts."))
