@@ -313,24 +313,6 @@ final class LinkSessionTests {
         #expect(sent.contains(.data(stream: 3, flags: [], payload: ByteBuffer(string: "request"))))
     }
 
-    @Test("a link that drains serves streams that sent less than a quantum before those that used a whole one")
-    func smallBeforeBulk() throws {
-        var scheduler = SendScheduler()
-        scheduler.wait(1, usedQuantum: true)
-        scheduler.wait(3, usedQuantum: true)
-        scheduler.wait(5, usedQuantum: false)
-        scheduler.wait(1, usedQuantum: false)  // already queued: keeps its place
-        scheduler.wait(7, usedQuantum: false)
-        scheduler.remove(3)
-        var order: [UInt32] = []
-        while let id = scheduler.next() { order.append(id) }
-        #expect(order == [5, 7, 1])
-        #expect(scheduler.isEmpty)
-        for id in stride(from: UInt32(1), to: 2_001, by: 2) { scheduler.wait(id, usedQuantum: true) }
-        for id in stride(from: UInt32(1), to: 1_999, by: 2) { scheduler.remove(id) }
-        #expect(scheduler.count == 1 && scheduler.next() == 1_999 && scheduler.next() == nil)
-    }
-
     /// A stream the peer opened with `id`, attached to a backend connection.
     func attachedStream(_ id: UInt32, on channel: EmbeddedChannel, _ delegate: Delegate) throws -> (FlowStream, EmbeddedChannel) {
         try Self.feed(channel, .open(stream: id, routingKey: "backend"))

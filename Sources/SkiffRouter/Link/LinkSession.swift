@@ -46,10 +46,8 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     private(set) var cost: Int
     private(set) var isUp = false
     private(set) var streams: [UInt32: FlowStream] = [:]
-    /// The next id this side opens (UInt64, so running past the last id cannot wrap).
-    private var nextStreamID: UInt64
-    /// The highest id the peer opened: ids only grow, so an old id can never be taken for a new stream.
-    private var lastPeerStreamID: UInt32 = 0
+    /// Which ids this side opens next and which the peer may still open.
+    private var ids: StreamIDs
     /// Control bytes queued while the link was not writable; past `maxControlBacklog` the peer is
     /// not reading and the link is closed, so a peer that stops reading cannot grow our memory.
     private var controlBacklog = 0
@@ -69,10 +67,11 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     private var owedPingAck: UInt32?
     private var context: ChannelHandlerContext?
     private var needsFlush = false
-    private var lastReceived = NIODeadline.now()
-    private var pingSentAt: NIODeadline?
+    /// Deadlines of the link's liveness (set when the connection starts).
+    private var liveness: Keepalive
     private var keepalive: RepeatedTask?
-    private(set) var rtt: TimeAmount?
+    /// The round trip of the last PING answered.
+    var rtt: TimeAmount? { liveness.rtt }
     private(set) var bytesIn = 0
     private(set) var bytesOut = 0
     private(set) var closeReason: String?
@@ -91,7 +90,8 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
         self.logger = logger
         self.budget = budget ?? BufferBudget(limit: tuning.maxBufferedBytes)
         self.streamParameters = StreamParameters(local: tuning)
-        nextStreamID = direction == .incoming ? 2 : 1
+        ids = StreamIDs(dialler: direction != .incoming)
+        liveness = Keepalive(interval: tuning.keepaliveInterval, timeout: tuning.keepaliveTimeout, now: .now())
     }
 
     /// What goes above TLS on a link's pipeline: the frame decoder, then this session. (The fuzzer
@@ -136,13 +136,12 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
 
     private func start(_ context: ChannelHandlerContext) {
         guard keepalive == nil else { return }
-        lastReceived = context.eventLoop.now
+        liveness = Keepalive(interval: tuning.keepaliveInterval, timeout: tuning.keepaliveTimeout, now: context.eventLoop.now)
         sendJSON(LinkHello(site: localSite, protocolVersion: Int(WireFormat.version), edge: delegate?.isEdgeRouter ?? false,
                            cost: direction == .incoming ? nil : cost, window: tuning.initialStreamWindow,
                            maxFrame: tuning.maxFramePayload), as: Frame.hello)
         advertise()
-        // Check often, ping once per interval: silence is caught within a quarter second of the timeout.
-        let check = TimeAmount.milliseconds(Int64(min(tuning.keepaliveInterval, 0.25) * 1000))
+        let check = liveness.checkEvery
         keepalive = context.eventLoop.scheduleRepeatedTask(initialDelay: check, delay: check) { [weak self] _ in
             self?.tick()
         }
@@ -161,8 +160,13 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     }
 
     private func tick() {
-        let now = self.now
-        if now - lastReceived > .milliseconds(Int64(tuning.keepaliveTimeout * 1000)) {
+        switch liveness.tick(now: now, canWrite: isWritable) {
+        case .none:
+            break
+        case .ping:
+            send(.ping(ack: false, opaque: 0))
+            flush()
+        case .declareDead:
             logger.warning("link dead", metadata: ["peer": "\(remoteAddress)", "peerSite": "\(peerSite ?? "?")",
                                                    "reason": "no frame for \(tuning.keepaliveTimeout) s (keepalive)"])
             closeReason = "no frame from the peer for \(tuning.keepaliveTimeout) s (keepalive)"
@@ -170,13 +174,6 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
             // peer that is not listening.
             tearDown()
             context?.close(promise: nil)
-            return
-        }
-        // A link that cannot write is busy (data counts as life at the peer) or dead: no ping to queue.
-        if isWritable, pingSentAt.map({ now - $0 >= .milliseconds(Int64(tuning.keepaliveInterval * 1000)) }) ?? true {
-            pingSentAt = now
-            send(.ping(ack: false, opaque: 0))
-            flush()
         }
     }
 
@@ -275,7 +272,7 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     // MARK: Frames in
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        lastReceived = context.eventLoop.now
+        liveness.received(at: context.eventLoop.now)
         let frame = unwrapInboundIn(data)
         logger.trace("frame in", metadata: ["frame": "\(frame)"])
         switch frame {
@@ -300,7 +297,7 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
             acceptOpen(id, routingKey: key, destination: destination)
         case .ping(let ack, let opaque):
             if ack {
-                if let sent = pingSentAt { rtt = context.eventLoop.now - sent }
+                liveness.pingAnswered(at: context.eventLoop.now)
             } else if isWritable {
                 send(.ping(ack: true, opaque: opaque))
             } else {
@@ -359,9 +356,11 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     }
 
     private func acceptOpen(_ id: UInt32, routingKey: String, destination: FlowDestination?) {
-        guard UInt64(id) % 2 != nextStreamID % 2 else { return protocolViolation("open of stream \(id) uses this side's id parity") }
-        guard id > lastPeerStreamID else { return protocolViolation("open of stream \(id) reuses an id (last was \(lastPeerStreamID))") }
-        lastPeerStreamID = id
+        switch ids.peerOpens(id) {
+        case .accept: break
+        case .wrongParity: return protocolViolation("open of stream \(id) uses this side's id parity")
+        case .reused(let last): return protocolViolation("open of stream \(id) reuses an id (last was \(last))")
+        }
         guard streams.count < tuning.maxStreamsPerLink, let delegate else {
             sendControl(.reset(id))
             return
@@ -397,9 +396,7 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     /// Opens a stream to the peer for a flow arriving at a listener; data may follow at once.
     /// `destination` names the router the flow is for when it may cross further links.
     func openStream(routingKey: String, destination: FlowDestination? = nil, counters: FlowCounters) -> FlowStream? {
-        guard isUp, !idsExhausted, streams.count < tuning.maxStreamsPerLink else { return nil }
-        let id = UInt32(nextStreamID)
-        nextStreamID += 2
+        guard isUp, streams.count < tuning.maxStreamsPerLink, let id = ids.allocate() else { return nil }
         let stream = FlowStream(id: id, routingKey: routingKey, session: self, counters: counters, destination: destination)
         streams[id] = stream
         send(.open(stream: id, routingKey: routingKey, destination: destination))
@@ -411,11 +408,11 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     }
 
     /// This side has no stream id left: the link takes no new flow and closes once its last one ends.
-    var idsExhausted: Bool { nextStreamID > UInt64(WireFormat.maxStreamID) }
+    var idsExhausted: Bool { ids.exhausted }
 
     /// The next stream id (tests start a link near the end of the id space).
     func skipStreamIDs(to id: UInt32) {
-        nextStreamID = UInt64(id)
+        ids.skip(to: id)
     }
 
     func removeStream(_ id: UInt32) {
