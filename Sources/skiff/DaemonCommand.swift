@@ -36,15 +36,15 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(name: .customLong("webhook-secret-file"), help: ArgumentHelp("File holding the webhook's HMAC secret (GitHub-style X-Hub-Signature-256).", valueName: "file"))
     var webhookSecretFile: String?
 
-    @Option(name: .long, help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error.", valueName: "level"))
-    var logLevel: String = "info"
+    @Option(name: .long, help: ArgumentHelp("Log level.", valueName: "level"))
+    var logLevel: Logger.Level = .info
 
     func validate() throws {
         guard let seconds = GoDuration.seconds(parsing: interval), seconds >= 1 else {
             throw ValidationError("--interval expects a duration of at least 1s such as 30s, got \"\(interval)\"")
         }
-        guard let colon = http.lastIndex(of: ":"), Int(http[http.index(after: colon)...]) != nil else {
-            throw ValidationError("--http expects host:port, got \"\(http)\"")
+        guard HTTPAddress(argument: http) != nil else {
+            throw ValidationError("--http expects HOST:PORT with a port from 1 to 65535, got \"\(http)\"")
         }
     }
 
@@ -53,7 +53,7 @@ struct DaemonCommand: AsyncParsableCommand {
         // beside it (the kernel releases it when the process ends, however it ends).
         let lock = try lockOptions.lock(siteOptions, command: "skiff daemon")
         defer { withExtendedLifetime(lock) {} }
-        let level = Logger.Level(rawValue: logLevel) ?? .info
+        let level = logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
@@ -74,8 +74,8 @@ struct DaemonCommand: AsyncParsableCommand {
             routerExecutable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path, webhookSecret: secret)
         let daemon = Daemon(options: options)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let colon = http.lastIndex(of: ":")!
-        let server = try await DaemonHTTPServer.start(daemon: daemon, host: String(http[..<colon]), port: Int(http[http.index(after: colon)...])!,
+        let address = HTTPAddress(argument: http)!
+        let server = try await DaemonHTTPServer.start(daemon: daemon, host: address.host, port: address.port,
                                                 group: group) { registry.emitToString() }.get()
         let logger = Logger(label: "skiff.daemon")
         try FileManager.default.createDirectory(atPath: options.stateDirectory.path, withIntermediateDirectories: true,

@@ -20,12 +20,3 @@ struct SourceOptions: ParsableArguments {
         SourceRequest(repository: repo, revision: revision ?? ref, path: path)
     }
 }
-
-extension OutputFormatOption {
-    static let help = ArgumentHelp("Output format: text, json or markdown.", valueName: "format")
-}
-
-/// `--output` values, parsed by ArgumentParser.
-enum OutputFormatOption: String, ExpressibleByArgument, CaseIterable {
-    case text, json, markdown
-}

@@ -11,11 +11,7 @@ struct StatusCommand: ParsableCommand {
     @OptionGroup var siteOptions: SiteOptions
 
     @Option(name: .long, help: ArgumentHelp("Output format: text or json.", valueName: "format"))
-    var output: OutputFormatOption = .text
-
-    func validate() throws {
-        if output == .markdown { throw ValidationError("--output markdown is for 'skiff plan --base'; use text or json") }
-    }
+    var output: ReportFormatOption = .text
 
     func run() throws {
         let report = try SiteStatusReport.read(site: siteOptions.site, stateDirectory: siteOptions.stateDirectory)

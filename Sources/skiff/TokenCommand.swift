@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SkiffModel
 import SkiffReconcile
 
 /// `skiff token`: hand tokens over between sites.
@@ -37,6 +38,13 @@ struct TokenCommand: ParsableCommand {
 
         @Option(name: .long, help: ArgumentHelp("Write the token to this file (mode 0600) instead of standard output.", valueName: "file"))
         var output: String?
+
+        func validate() throws {
+            // The name becomes the AccessToken's and the Link's name, and the folder of its credentials.
+            for (flag, value) in [("the grant", grant), ("--name", name)] {
+                if let value, let problem = ResourceName.problem(value) { throw ValidationError("\(flag): \(problem)") }
+            }
+        }
 
         func run() throws {
             let yaml = try TokenIssue.render(grant: grant, site: siteOptions.site, stateDirectory: siteOptions.stateDirectory, tokenName: name)

@@ -18,25 +18,11 @@ struct ValidateCommand: ParsableCommand {
     var strict = false
 
     @Option(name: .long, help: ArgumentHelp("Output format: text or json.", valueName: "format"))
-    var output: OutputFormatOption = .text
-
-    func validate() throws {
-        if output == .markdown { throw ValidationError("--output markdown is for 'skiff plan --base'; use text or json") }
-    }
+    var output: ReportFormatOption = .text
 
     func run() throws {
         let report = ValidationReport(desired: try DesiredState.read(source.request()), strict: strict)
         print(report.render(output.format))
         if !report.isValid { throw ExitCode(1) }
-    }
-}
-
-extension OutputFormatOption {
-    var format: OutputFormat {
-        switch self {
-        case .text: .text
-        case .json: .json
-        case .markdown: .markdown
-        }
     }
 }

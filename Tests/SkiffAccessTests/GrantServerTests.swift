@@ -19,7 +19,7 @@ final class GrantServerHarness: @unchecked Sendable {
     init(grants: [GrantServerConfig.Grant], failuresPerMinute: Int = 10) throws {
         directory = try TemporaryDirectory("skiff-grants")
         let pki = SitePKI(stateDirectory: directory.path)
-        try pki.createCA(site: "west")
+        _ = try pki.createCA(site: "west")
         try pki.issueServerCertificate(site: "west", hosts: ["127.0.0.1", "localhost"])
         port = try FreePort.next()
         config = GrantServerConfig(host: "127.0.0.1", port: port, publicHost: "127.0.0.1", grants: grants,
@@ -87,6 +87,34 @@ final class GrantServerHarness: @unchecked Sendable {
         #expect(harness.refusal(token) == .usedUp)
         let mode = try FileManager.default.attributesOfItem(atPath: GrantBook.path(stateDirectory: harness.directory.path))[.posixPermissions] as? Int
         #expect(mode == 0o600)
+    }
+
+    @Test("redeeming the same token again returns the success on record without asking the server; a later failure under the same name never replaces it")
+    func successIsNeverUndone() throws {
+        let harness = try GrantServerHarness(grants: [.init(name: "east-link")])
+        let east = try TemporaryDirectory("skiff-east")
+        let token = try harness.token("east-link")
+        let first = try TokenRedemption.redeem(name: "to-west", token: token, cost: 1, site: "east", stateDirectory: east.path)
+        #expect(first.outcome == .redeemed)
+        let key = try String(contentsOfFile: east.path + "/pki/links/to-west/tls.key", encoding: .utf8)
+
+        let again = try TokenRedemption.redeem(name: "to-west", token: token, cost: 1, site: "east", stateDirectory: east.path)
+        #expect(Self.same(again, first), "the recorded success, not a used-up refusal: \(again)")
+        #expect(try harness.record("east-link").redemptions == 1, "the server was not asked again")
+
+        let wrong = try harness.token("east-link", code: "not-the-code")
+        let refused = try TokenRedemption.redeem(name: "to-west", token: wrong, cost: 1, site: "east", stateDirectory: east.path)
+        #expect(refused.outcome == .refused)
+        let kept = try #require(try TokenLedger.load(stateDirectory: east.path).tokens["to-west"])
+        #expect(Self.same(kept, first), "the ledger still holds the success: \(kept)")
+        #expect(try String(contentsOfFile: east.path + "/pki/links/to-west/tls.key", encoding: .utf8) == key, "the link's credentials are untouched")
+    }
+
+    /// The same ledger record (its time as the ledger stores it, to the second).
+    static func same(_ a: TokenLedger.Record, _ b: TokenLedger.Record) -> Bool {
+        var aligned = a
+        aligned.at = b.at
+        return aligned == b && abs(a.at.timeIntervalSince(b.at)) < 1
     }
 
     @Test("eight redemptions of a one-use grant at once: exactly one gets credentials, the others are told it is used up, and the record says one")

@@ -105,7 +105,15 @@ struct PlanCommandTests {
         (["plan", "--site", "a", "--output", "markdown"], "--output markdown needs --base"),
         (["plan", "--base", "b", "--state-dir", "/tmp/x"], "--state-dir needs --site"),
         (["plan", "--site", "a", "--output", "yaml"], "yaml"),
-        (["validate", "--output", "markdown"], "--output markdown is for"),
+        (["validate", "--output", "markdown"], "The value 'markdown' is invalid for '--output <format>'. Please provide one of 'text' and 'json'."),
+        (["status", "--site", "a", "--output", "markdown"], "Please provide one of 'text' and 'json'."),
+        (["daemon", "--site", "a", "--http", "127.0.0.1:70000"], "--http expects HOST:PORT with a port from 1 to 65535, got \"127.0.0.1:70000\""),
+        (["daemon", "--site", "a", "--http", ":8080"], "--http expects HOST:PORT"),
+        (["daemon", "--site", "a", "--log-level", "loud"], "The value 'loud' is invalid for '--log-level <level>'"),
+        (["router", "--site", "a", "--log-level", "verbose"], "The value 'verbose' is invalid for '--log-level <level>'"),
+        (["apply", "--site", "a", "--lock-timeout=-1s"], "--lock-timeout expects a duration"),
+        (["token", "issue", "g", "--site", "a", "--name", "../../etc"], #"--name: "../../etc" is not a lowercase name"#),
+        (["token", "issue", "Grant", "--site", "a"], #"the grant: "Grant" is not a lowercase name"#),
         (["frobnicate"], "Unexpected argument 'frobnicate'"),
     ])
     func usageErrors(arguments: [String], message: String) throws {
@@ -120,6 +128,28 @@ struct PlanCommandTests {
         #expect(result.status == 0)
         #expect(result.stdout.contains("USAGE: skiff"))
         #expect(result.stdout.contains("OVERVIEW:"))
+    }
+
+    @Test("--help lists only the values a command takes", arguments: [
+        (["status"], "(values: text, json; default: text)"),
+        (["validate"], "(values: text, json; default: text)"),
+        (["plan"], "(values: text, json, markdown; default: text)"),
+        (["daemon"], "(values: trace, debug, info, notice, warning, error, critical; default: info)"),
+    ])
+    func helpValues(command: [String], values: String) throws {
+        let result = try SkiffBinary.run(command + ["--help"])
+        let words = result.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(words.contains(values), "\(result.stdout)")
+    }
+
+    @Test("status of a site never applied exits 1 saying so, and creates nothing")
+    func statusWithoutState() throws {
+        let missing = NSTemporaryDirectory() + "skiff-never-applied-\(UUID().uuidString)"
+        let result = try SkiffBinary.run(["status", "--site", "west", "--state-dir", missing])
+        #expect(result.status == 1)
+        #expect(result.stderr.trimmingCharacters(in: .newlines) == "Error: site west has no state directory at \(missing): it was never applied "
+            + "(`skiff apply --site west`), or --state-dir points elsewhere")
+        #expect(!FileManager.default.fileExists(atPath: missing))
     }
 
     @Test("a site with no folder in the repository is a clear error")

@@ -43,6 +43,29 @@ struct NetworkChecksTests {
         #expect(lines(diagnostics.errors) == ["west/a.yaml:23:9: spec.port: 127.0.0.1:8080 is already used by Listener/a at west/a.yaml:7:1"])
     }
 
+    @Test("an AccessToken issued by the site it is committed into is an error at its annotation: a site cannot link to itself")
+    func selfLink() {
+        let token = """
+            apiVersion: skupper.io/v2alpha1
+            kind: AccessToken
+            metadata:
+              name: loop
+              annotations:
+                skiff.io/granting-site: west
+            spec:
+              url: https://127.0.0.1:9090/v1/grants/x
+              code: abc
+              ca: x
+
+            """
+        let (_, diagnostics) = load([("west/site.yaml", Fixtures.site("west")), ("west/token.yaml", token),
+                                     ("east/site.yaml", Fixtures.site("east")), ("east/token.yaml", token)])
+        #expect(lines(diagnostics.errors) == [
+            "west/token.yaml:6:29: metadata.annotations.skiff.io/granting-site: AccessToken loop was issued by site west itself; "
+                + "a site cannot link to itself: commit it into the folder of the site that should link to west",
+        ])
+    }
+
     @Test("an edge site cannot offer link access")
     func edge() {
         let edgeSite = "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: west\nspec:\n  edge: true\n  linkAccess: default\n"

@@ -8,10 +8,22 @@ public enum NetworkChecks {
             diagnostics += checkDuplicateNames(site)
             diagnostics += checkListenerAddresses(site)
             diagnostics += checkEdge(site)
+            diagnostics += checkSelfLinks(site)
         }
         diagnostics += checkLinkEndpoints(network)
         diagnostics += checkRoutingKeys(network)
         return diagnostics
+    }
+
+    /// A token issued by this very site would link the site to itself.
+    static func checkSelfLinks(_ site: DesiredSite) -> [Diagnostic] {
+        site.resources(of: .accessToken).compactMap { token in
+            guard token.annotations[GrantingSite.annotation] == site.name else { return nil }
+            let path = "metadata.annotations.\(GrantingSite.annotation)"
+            return .error(at: token.location(of: path), path: path,
+                          "AccessToken \(token.name) was issued by site \(site.name) itself; a site cannot link to itself: "
+                              + "commit it into the folder of the site that should link to \(site.name)")
+        }
     }
 
     /// Exactly one Site per folder, named after the folder.

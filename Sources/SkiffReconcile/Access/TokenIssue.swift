@@ -18,6 +18,7 @@ public enum TokenIssue {
         let state = record.state(now: now, caSerial: ca.certificate.serialHex)
         guard state == .open else { throw AccessError.grantUnusable(name: grant, state: state) }
         return AccessTokenDocument.render(name: tokenName ?? grant, grant: grant, url: record.url, code: record.code, ca: try ca.credential.certificatePEM,
-                                          grantingSite: site, expiresAt: ISO8601DateFormatter().string(from: record.expiresAt))
+                                          grantingSite: site, expiresAt: ISO8601DateFormatter().string(from: record.expiresAt),
+                                          annotations: [GrantingSite.annotation: site])
     }
 }

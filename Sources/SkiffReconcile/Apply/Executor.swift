@@ -55,7 +55,7 @@ public enum Executor {
     static func execute(_ action: PlanAction, requirements: CertificateRequirements, pki: SitePKI, now: Date) throws {
         switch (action.target, action.verb) {
         case (.certificate(.siteCA), .create):
-            try pki.createCA(site: requirements.site, algorithm: requirements.caAlgorithm, now: now)
+            _ = try pki.createCA(site: requirements.site, algorithm: requirements.caAlgorithm, now: now)
         case (.certificate(.siteCA), _):
             throw Failure(action: action, message: "a site CA is only replaced by `skiff revoke-access`")
         case (.certificate(.routerServer), .create), (.certificate(.routerServer), .update):

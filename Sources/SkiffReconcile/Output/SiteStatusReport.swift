@@ -22,7 +22,16 @@ public struct SiteStatusReport: Sendable {
     public var entries: [Entry]
 
     /// Reads the record, the certificates and the router's own status.
+    /// Why there is nothing to report.
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
     public static func read(site: String, stateDirectory: StateDirectory, now: Date = Date()) throws -> SiteStatusReport {
+        guard stateDirectory.exists else {
+            throw Failure(description: "site \(site) has no state directory at \(stateDirectory.path): it was never applied "
+                + "(`skiff apply --site \(site)`), or --state-dir points elsewhere")
+        }
         let applied = try AppliedRecord.load(from: stateDirectory)
         let supervisor = RouterSupervisor(stateDirectory: stateDirectory)
         var router: RouterStatus?
