@@ -88,9 +88,13 @@ struct LinkSecurityTests {
     ])
     func hostilePeer(frames: String, reason: String) throws {
         let sites = try TwoSites()
-        // A key west serves itself, so a stream the impostor opens stays open at west.
+        // A key west serves itself through a connector whose dial hangs: a stream the impostor
+        // opens stays open at west and nothing consumes its bytes, so no credit beyond the initial
+        // window is ever granted and an overrun is one whatever the timing.
+        let (hole, holePort) = try RouterRobustnessTests.backend(["--blackhole"])
+        defer { hole.kill() }
         var west = sites.westConfig()
-        west.connectors = [.init(name: "west-echo", routingKey: "west-echo", host: "127.0.0.1", port: sites.echoPort)]
+        west.connectors = [.init(name: "west-echo", routingKey: "west-echo", host: "127.0.0.1", port: holePort)]
         try sites.put(west, site: "west")
         let link = sites.east.path + "/pki/links/to-west"
         let script = "python3 \(TwoSites.root)/Tests/Tools/hostile_frames.py east \(frames) | timeout 5 openssl s_client -quiet -ign_eof "

@@ -7,7 +7,9 @@ Usage: echo_server.py [port] [--delay SECONDS] [--accept-after SECONDS]
   --delay S         wait S seconds before echoing each read (a slow backend)
   --accept-after S  listen with a backlog of 1 and accept nothing for S seconds, so further
                     connects hang in SYN-SENT (the kernel drops SYNs while the queue is full)
-  --stream          not an echo: after the first bytes, send 64 KiB blocks without end"""
+  --stream          not an echo: after the first bytes, send 64 KiB blocks without end
+  --blackhole       accept nothing, ever, with the accept queue filled by this server itself:
+                    every connect to it hangs in SYN-SENT until the connector's timeout"""
 import argparse
 import asyncio
 import socket
@@ -17,6 +19,7 @@ parser.add_argument("port", nargs="?", type=int, default=0)
 parser.add_argument("--delay", type=float, default=0)
 parser.add_argument("--accept-after", type=float, default=0)
 parser.add_argument("--stream", action="store_true")
+parser.add_argument("--blackhole", action="store_true")
 options = parser.parse_args()
 
 
@@ -57,6 +60,20 @@ async def handle(reader, writer):
 
 
 async def main():
+    if options.blackhole:
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", options.port))
+        sock.listen(0)
+        # Past a full accept queue Linux drops SYNs: fill it ourselves, until a connect hangs.
+        held = []
+        for _ in range(4):
+            try:
+                held.append(socket.create_connection(sock.getsockname(), timeout=0.3))
+            except OSError:
+                break
+        print(sock.getsockname()[1], flush=True)
+        await asyncio.Event().wait()
+        return held
     if options.accept_after:
         sock = socket.socket()
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
