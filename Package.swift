@@ -49,10 +49,19 @@ let package = Package(
         // The router's API as its clients see it, Foundation only: configuration, status, the
         // management client and the files of a router process. The reconciler and planner use it.
         .target(name: "SkiffRouterAPI", dependencies: ["SkiffSupport"]),
+        // Plumbing the NIO servers share: one HTTP/1 exchange handler, one TLS policy.
+        .target(
+            name: "SkiffNetSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .target(
             name: "SkiffAccess",
             dependencies: [
-                "SkiffPKI", "SkiffRouterAPI",
+                "SkiffPKI", "SkiffRouterAPI", "SkiffNetSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -66,7 +75,7 @@ let package = Package(
         .target(
             name: "SkiffRouter",
             dependencies: [
-                "SkiffRouterAPI", "SkiffPKI", "SkiffSupport",
+                "SkiffRouterAPI", "SkiffNetSupport", "SkiffPKI", "SkiffSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -88,7 +97,7 @@ let package = Package(
         .target(
             name: "SkiffReconcile",
             dependencies: [
-                "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffAccess", "SkiffRouterAPI", "SkiffSupport",
+                "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffAccess", "SkiffRouterAPI", "SkiffNetSupport", "SkiffSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import SkiffNetSupport
 import SkiffPKI
 import SkiffRouterAPI
 
@@ -271,7 +272,7 @@ public final class GrantServer: @unchecked Sendable {
     /// fuzzer feeds the same handlers.)
     func addExchangeHandlers(to sync: ChannelPipeline.SynchronousOperations) throws {
         try sync.configureHTTPServerPipeline(withErrorHandling: true)
-        try sync.addHandler(GrantRequestHandler(server: self))
+        try sync.addHandler(GrantExchange.handler(for: self))
     }
 
     private func unbind() -> EventLoopFuture<Void> {
@@ -285,8 +286,7 @@ public final class GrantServer: @unchecked Sendable {
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(pki.serverFolder + "/tls.crt").map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(file: pki.serverFolder + "/tls.key", format: .pem)))
-        configuration.minimumTLSVersion = .tlsv13
-        configuration.maximumTLSVersion = .tlsv13
+        configuration = TLSPolicy.applied(to: configuration)
         return try NIOSSLContext(configuration: configuration)
     }
 }

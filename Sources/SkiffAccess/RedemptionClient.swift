@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import SkiffNetSupport
 import SkiffPKI
 
 /// Redeems a token: one HTTPS POST (TLS 1.3, the server verified against the token's CA and the
@@ -97,8 +98,7 @@ public enum RedemptionClient {
         guard !roots.isEmpty else { throw AccessError.unreachable(url: url, message: "the token's ca holds no certificate") }
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.trustRoots = .certificates(roots)
-        configuration.minimumTLSVersion = .tlsv13
-        configuration.maximumTLSVersion = .tlsv13
+        configuration = TLSPolicy.applied(to: configuration)
         configuration.certificateVerification = .fullVerification
         return try NIOSSLContext(configuration: configuration)
     }

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import SkiffNetSupport
 
 /// The daemon's HTTP endpoints, on loopback by default:
 ///
@@ -21,7 +22,10 @@ public enum DaemonHTTPServer {
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.pipeline.configureHTTPServerPipeline().flatMapThrowing {
-                    try channel.pipeline.syncOperations.addHandler(DaemonHTTPHandler(daemon: daemon, metrics: metrics))
+                    let responder = DaemonResponder(daemon: daemon, metrics: metrics)
+                    try channel.pipeline.syncOperations.addHandler(HTTPExchangeHandler(maxBody: maxBody, tooLarge: .text(.payloadTooLarge, "body too large\n")) {
+                        channel.eventLoop.makeSucceededFuture(responder.respond($0))
+                    })
                 }
             }
             .bind(host: host, port: port)
@@ -47,61 +51,35 @@ public enum DaemonHTTPServer {
     }
 }
 
-final class DaemonHTTPHandler: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
-
+/// What the daemon's endpoints answer.
+struct DaemonResponder: Sendable {
     let daemon: Daemon
     let metrics: @Sendable () -> String
-    private var head: HTTPRequestHead?
-    private var body: [UInt8] = []
-    private var tooLarge = false
 
-    init(daemon: Daemon, metrics: @escaping @Sendable () -> String) {
-        self.daemon = daemon
-        self.metrics = metrics
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            self.head = head
-            body = []
-            tooLarge = false
-        case .body(let chunk):
-            if body.count + chunk.readableBytes > DaemonHTTPServer.maxBody { tooLarge = true } else { body += chunk.readableBytesView }
-        case .end:
-            guard let head else { return }
-            let (status, type, text) = respond(head)
-            send(context, status, type, text, keepAlive: head.isKeepAlive)
-        }
-    }
-
-    private func respond(_ head: HTTPRequestHead) -> (HTTPResponseStatus, String, String) {
-        let path = head.uri.split(separator: "?").first.map(String.init) ?? head.uri
-        switch (head.method, path) {
+    func respond(_ request: HTTPRequest) -> HTTPResponse {
+        switch (request.head.method, request.path) {
         case (.GET, "/healthz"):
-            return (.ok, "text/plain", "ok\n")
+            return .text(.ok, "ok\n")
         case (.GET, "/readyz"):
             let state = daemon.snapshot
-            return state.ready ? (.ok, "text/plain", "ready\n") : (.serviceUnavailable, "text/plain", "not ready: \(state.lastError ?? "no commit applied yet")\n")
+            return state.ready ? .text(.ok, "ready\n") : .text(.serviceUnavailable, "not ready: \(state.lastError ?? "no commit applied yet")\n")
         case (.GET, "/metrics"):
-            return (.ok, "text/plain; version=0.0.4", metrics())
+            return .text(.ok, metrics(), contentType: "text/plain; version=0.0.4")
         case (.GET, "/api/v1/status"):
-            return (.ok, "application/json", statusJSON())
+            return .text(.ok, statusJSON(), contentType: "application/json")
         case (.POST, "/hooks/git"):
-            if tooLarge { return (.payloadTooLarge, "text/plain", "body too large\n") }
             if let secret = daemon.options.webhookSecret,
-               !DaemonHTTPServer.verify(signature: head.headers.first(name: "X-Hub-Signature-256"), body: body, secret: secret)
+               !DaemonHTTPServer.verify(signature: request.head.headers.first(name: "X-Hub-Signature-256"),
+                                        body: Array(request.body.readableBytesView), secret: secret)
             {
-                return (.unauthorized, "text/plain", "bad or missing X-Hub-Signature-256\n")
+                return .text(.unauthorized, "bad or missing X-Hub-Signature-256\n")
             }
             daemon.trigger()
-            return (.accepted, "text/plain", "reconciling\n")
+            return .text(.accepted, "reconciling\n")
         case (_, "/healthz"), (_, "/readyz"), (_, "/metrics"), (_, "/api/v1/status"), (_, "/hooks/git"):
-            return (.methodNotAllowed, "text/plain", "method not allowed\n")
+            return .text(.methodNotAllowed, "method not allowed\n")
         default:
-            return (.notFound, "text/plain", "not found\n")
+            return .text(.notFound, "not found\n")
         }
     }
 
@@ -113,17 +91,5 @@ final class DaemonHTTPHandler: ChannelInboundHandler, @unchecked Sendable {
         encoder.dateEncodingStrategy = .iso8601
         let state = (try? encoder.encode(daemon.snapshot)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
         return "{\"daemon\": \(state), \"site\": \(site)}\n"
-    }
-
-    private func send(_ context: ChannelHandlerContext, _ status: HTTPResponseStatus, _ type: String, _ text: String, keepAlive: Bool) {
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: type)
-        headers.add(name: "Content-Length", value: String(text.utf8.count))
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: text)))), promise: nil)
-        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
-            if !keepAlive { bound.value.close(promise: nil) }
-        }
     }
 }

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOSSL
+import SkiffNetSupport
 import SkiffPKI
 
 /// The TLS set-up of links: TLS 1.3 only, both sides present certificates, each verifies the other.
@@ -13,8 +14,7 @@ enum TLSContexts {
             certificateChain: try NIOSSLCertificate.fromPEMFile(root + "/server/tls.crt").map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(file: root + "/server/tls.key", format: .pem)),
             trustRoots: .file(root + "/trust/bundle.pem"))
-        configuration.minimumTLSVersion = .tlsv13
-        configuration.maximumTLSVersion = .tlsv13
+        configuration = TLSPolicy.applied(to: configuration)
         // Client certificates name a link, not a host: check the chain, not a hostname.
         configuration.certificateVerification = .noHostnameVerification
         configuration.shutdownTimeout = shutdownTimeout
@@ -28,8 +28,7 @@ enum TLSContexts {
         configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(folder + "/tls.crt").map { .certificate($0) }
         configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: folder + "/tls.key", format: .pem))
         configuration.trustRoots = .file(folder + "/ca.crt")
-        configuration.minimumTLSVersion = .tlsv13
-        configuration.maximumTLSVersion = .tlsv13
+        configuration = TLSPolicy.applied(to: configuration)
         configuration.certificateVerification = .fullVerification
         configuration.shutdownTimeout = shutdownTimeout
         return try NIOSSLContext(configuration: configuration)
