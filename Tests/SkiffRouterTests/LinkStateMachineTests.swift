@@ -76,6 +76,55 @@ struct LinkStateMachineTests {
         #expect(keepalive.rtt == .milliseconds(12))
     }
 
+    // MARK: Stream lifecycle
+
+    @Test("a clean end, this side first: the FIN waits for the bytes before it, goes once; the end comes with the peer's FIN and the output's close")
+    func localFinFirst() {
+        var stream = StreamLifecycle()
+        stream.inputEnded()
+        #expect(!stream.takeFin(nothingWaiting: false), "bytes still wait: no FIN yet")
+        #expect(stream.takeFin(nothingWaiting: true))
+        #expect(!stream.takeFin(nothingWaiting: true), "one FIN")
+        #expect(!stream.isFinished)
+        #expect(!stream.takeOutputClose(), "the output stays open until the peer's FIN")
+        #expect(stream.receivedFin())
+        #expect(!stream.isFinished, "the output is not closed yet")
+        #expect(stream.takeOutputClose() && !stream.takeOutputClose())
+        #expect(stream.isFinished)
+        #expect(stream.close() && !stream.close(), "ends once")
+        #expect(!stream.isFinished)
+    }
+
+    @Test("a clean end, the peer first: its FIN half-closes the output; ours follows when our input ends")
+    func remoteFinFirst() {
+        var stream = StreamLifecycle()
+        #expect(!stream.takeFin(nothingWaiting: true), "no FIN before our input ends")
+        #expect(stream.receivedFin() && stream.takeOutputClose())
+        #expect(!stream.isFinished)
+        stream.inputEnded()
+        #expect(stream.takeFin(nothingWaiting: true))
+        #expect(stream.isFinished)
+    }
+
+    @Test("RST (or link loss) in every state ends the stream once; after it nothing is sent, half-closed or finished", arguments: 0...4)
+    func resetInEveryState(steps: Int) {
+        var stream = StreamLifecycle()
+        let events: [(inout StreamLifecycle) -> Void] = [
+            { $0.inputEnded() },
+            { _ = $0.takeFin(nothingWaiting: true) },
+            { $0.receivedFin() },
+            { _ = $0.takeOutputClose() },
+        ]
+        for event in events.prefix(steps) { event(&stream) }
+        #expect(stream.close(), "ends, whatever state it was in")
+        #expect(!stream.close())
+        stream.inputEnded()
+        #expect(!stream.takeFin(nothingWaiting: true))
+        #expect(!stream.receivedFin())
+        #expect(!stream.takeOutputClose())
+        #expect(!stream.isFinished && stream.isClosed)
+    }
+
     // MARK: Send order
 
     @Test("a link that drains serves streams that sent less than a quantum before those that used a whole one")

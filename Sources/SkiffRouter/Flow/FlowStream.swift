@@ -52,15 +52,12 @@ final class FlowStream: @unchecked Sendable {
     /// stream is a small sender (a request, a reply) and may read while the link is full.
     private var roundSent = (round: UInt64(0), bytes: 0)
     private var pendingIn: [ByteBuffer] = []
-    private var localFinPending = false
-    private(set) var localFinSent = false
-    private(set) var remoteFinReceived = false
-    private var closed = false
+    /// Each side's FIN, the TCP output and the end (`StreamLifecycle`).
+    private var lifecycle = StreamLifecycle()
     private var needsFlush = false
     /// Completes when everything written to TCP so far has been written: closing waits for it,
     /// since NIO fails writes still queued when a channel closes.
     private var lastWrite: EventLoopFuture<Void>?
-    private var outputClosed = false
 
     /// `counters` nil: the stream counts nowhere until `count(in:)`.
     init(id: UInt32, routingKey: String, session: LinkSession, counters: FlowCounters?, destination: FlowDestination? = nil) {
@@ -88,7 +85,7 @@ final class FlowStream: @unchecked Sendable {
     @discardableResult
     func attach(_ channel: Channel) -> Bool {
         dialling = nil
-        guard !closed else { return false }
+        guard !lifecycle.isClosed else { return false }
         tcp = channel
         let limit = ReadLimit(loop: channel.eventLoop, bytes: sendWindow)
         readLimit = limit
@@ -96,7 +93,7 @@ final class FlowStream: @unchecked Sendable {
         let early = pendingIn
         pendingIn = []
         for payload in early { deliver(payload) }
-        if remoteFinReceived { closeTCPOutput() }
+        closeTCPOutput()
         flushTCP()
         updateReading()
         return true
@@ -111,14 +108,14 @@ final class FlowStream: @unchecked Sendable {
     // MARK: TCP → link
 
     func readFromTCP(_ buffer: ByteBuffer) {
-        guard !closed else { return }
+        guard !lifecycle.isClosed else { return }
         counters.bytesIn += buffer.readableBytes
         pendingOut.append(buffer)
         drainOut()
     }
 
     func tcpInputClosed() {
-        localFinPending = true
+        lifecycle.inputEnded()
         drainOut()
     }
 
@@ -137,7 +134,7 @@ final class FlowStream: @unchecked Sendable {
     /// stream waits behind at most that much, not behind every stalled flow's window.
     @discardableResult
     func drainOut(quantum: Int = .max) -> Bool {
-        guard !closed, let session else { return false }
+        guard !lifecycle.isClosed, let session else { return false }
         var sent = 0
         while sendWindow > 0, sent < quantum, session.isWritable, var next = pendingOut.first {
             let count = min(next.readableBytes, sendWindow, maxFramePayload, quantum - sent)
@@ -150,8 +147,7 @@ final class FlowStream: @unchecked Sendable {
             // In transit, bytes that left count as consumed upstream: credit goes back there now.
             transit?.written(count)
         }
-        if pendingOut.isEmpty, localFinPending, !localFinSent {
-            localFinSent = true
+        if lifecycle.takeFin(nothingWaiting: pendingOut.isEmpty) {
             session.send(.data(stream: id, flags: .fin, payload: ByteBuffer()))
             finishIfDone()
         }
@@ -182,8 +178,8 @@ final class FlowStream: @unchecked Sendable {
     /// Reads from TCP only while the window has room and nothing waits to be sent; each read takes
     /// at most `readAllowance`. A stream paused for the link alone is woken by the link.
     func updateReading(force: Bool = false) {
-        guard let tcp, !closed else { return }
-        let ready = sendWindow > 0 && pendingOut.isEmpty && !localFinPending
+        guard let tcp, !lifecycle.isClosed else { return }
+        let ready = sendWindow > 0 && pendingOut.isEmpty && !lifecycle.finPending
         let allowance = session.map(readAllowance) ?? 0
         let wanted = ready && allowance > 0
         // Paused for the link alone: nothing of this stream's own (credit, bytes sent) would
@@ -206,9 +202,8 @@ final class FlowStream: @unchecked Sendable {
         let payload = willHold ? Self.compacted(payload) : payload
         if let transit {
             if payload.readableBytes > 0 { transit.readFromTCP(payload) }
-            if fin {
-                remoteFinReceived = true
-                outputClosed = true
+            // In transit the FIN is handed on: this side writes nothing more.
+            if fin, lifecycle.receivedFin(), lifecycle.takeOutputClose() {
                 transit.tcpInputClosed()
                 finishIfDone()
             }
@@ -217,10 +212,7 @@ final class FlowStream: @unchecked Sendable {
         if payload.readableBytes > 0 {
             if tcp == nil { pendingIn.append(payload) } else { deliver(payload) }
         }
-        if fin {
-            remoteFinReceived = true
-            if tcp != nil { closeTCPOutput() }
-        }
+        if fin, lifecycle.receivedFin() { closeTCPOutput() }
         return true
     }
 
@@ -256,7 +248,7 @@ final class FlowStream: @unchecked Sendable {
     }
 
     private func grantCredit() {
-        guard !closed, let session else { return }
+        guard !lifecycle.isClosed, let session else { return }
         let (amount, reserved) = inbound.grant(budgetRoom: budget.available)
         budget.reserve(reserved)
         if amount > 0 {
@@ -286,10 +278,10 @@ final class FlowStream: @unchecked Sendable {
         session?.flush()
     }
 
-    /// Half-closes TCP once every byte before the FIN has been written.
+    /// Half-closes TCP once every byte before the peer's FIN has been written (once, and only
+    /// after that FIN; before the connection is attached, `attach` does it).
     private func closeTCPOutput() {
-        guard let tcp, !outputClosed else { return }
-        outputClosed = true
+        guard let tcp, lifecycle.takeOutputClose() else { return }
         flushTCP()
         let written = lastWrite ?? tcp.eventLoop.makeSucceededVoidFuture()
         written.whenComplete { [weak self] _ in
@@ -301,7 +293,7 @@ final class FlowStream: @unchecked Sendable {
     // MARK: Ending
 
     private func finishIfDone() {
-        guard localFinSent, remoteFinReceived, outputClosed, !closed else { return }
+        guard lifecycle.isFinished else { return }
         end()
         session?.removeStream(id)
         tcp?.close(promise: nil)
@@ -310,7 +302,7 @@ final class FlowStream: @unchecked Sendable {
 
     /// Marks the stream closed once: counters, budget, and any connector dial still in flight.
     private func end() {
-        closed = true
+        guard lifecycle.close() else { return }
         counters.closed()
         routeCounters?.closed()
         budget.release(inbound.close())
@@ -322,7 +314,7 @@ final class FlowStream: @unchecked Sendable {
 
     /// The peer reset the stream, or the link went down: drop the TCP connection at once.
     func abort() {
-        guard !closed else { return }
+        guard !lifecycle.isClosed else { return }
         end()
         tcp?.close(promise: nil)
         if let transit {
@@ -334,7 +326,7 @@ final class FlowStream: @unchecked Sendable {
 
     /// The TCP side failed or vanished before a clean close: reset the stream at the peer.
     func tcpFailed() {
-        guard !closed else { return }
+        guard !lifecycle.isClosed else { return }
         end()
         tcp?.close(promise: nil)
         guard let session else { return }
@@ -343,7 +335,8 @@ final class FlowStream: @unchecked Sendable {
         session.removeStream(id)
     }
 
-    var isClosed: Bool { closed }
+    var isClosed: Bool { lifecycle.isClosed }
+    var remoteFinReceived: Bool { lifecycle.remoteFinReceived }
     /// What the stream holds of what the peer sent (tests, status).
     var heldBytes: Int { inbound.held }
 }
