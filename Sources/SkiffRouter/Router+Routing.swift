@@ -48,6 +48,7 @@ extension Router {
     /// the last `floodDelay`; then it waits out the rest of it, so a burst of changes (links coming up
     /// at start) goes out as one or two adverts while a lone change (a link up or down) costs no delay.
     func originateAdvert(force: Bool = false) {
+        loop.preconditionInEventLoop()
         guard !isEdgeRouter, !site.isEmpty else { return }
         var neighbours: [String: Int] = [:]
         for session in interiorSessions {
@@ -113,6 +114,7 @@ extension Router {
     }
 
     func recomputeRoutes() {
+        loop.preconditionInEventLoop()
         let table = RouteComputation.routes(from: site, adverts: linkState.adverts)
         if table != routingTable {
             routingTable = table

@@ -38,6 +38,7 @@ extension Router {
     }
 
     private func statusOnLoop() -> RouterStatus {
+        loop.preconditionInEventLoop()
         let reachableKeys = networkKeys
         var links: [RouterStatus.Link] = dialers.values.sorted { $0.config.name < $1.config.name }.map { dialer in
             let session = dialer.session

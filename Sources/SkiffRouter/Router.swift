@@ -66,6 +66,7 @@ public final class Router: @unchecked Sendable {
     }
 
     private func applyOnLoop(_ new: RouterConfig) -> EventLoopFuture<Void> {
+        loop.preconditionInEventLoop()
         let old = config
         config = new
         budget.limit = new.tuning.maxBufferedBytes

@@ -108,6 +108,7 @@ final class FlowStream: @unchecked Sendable {
     // MARK: TCP → link
 
     func readFromTCP(_ buffer: ByteBuffer) {
+        tcp?.eventLoop.assertInEventLoop()
         guard !lifecycle.isClosed else { return }
         counters.bytesIn += buffer.readableBytes
         pendingOut.append(buffer)

@@ -396,6 +396,7 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     /// Opens a stream to the peer for a flow arriving at a listener; data may follow at once.
     /// `destination` names the router the flow is for when it may cross further links.
     func openStream(routingKey: String, destination: FlowDestination? = nil, counters: FlowCounters) -> FlowStream? {
+        context?.eventLoop.preconditionInEventLoop()
         guard isUp, streams.count < tuning.maxStreamsPerLink, let id = ids.allocate() else { return nil }
         let stream = FlowStream(id: id, routingKey: routingKey, session: self, counters: counters, destination: destination)
         streams[id] = stream
@@ -445,6 +446,9 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
 
     func send(_ frame: Frame) {
         guard let context else { return }
+        // Sessions and their streams are confined to their channel's loop; checked in debug
+        // builds (and so in every test run), free in release on this per-frame path.
+        context.eventLoop.assertInEventLoop()
         logger.trace("frame out", metadata: ["frame": "\(frame)"])
         let (header, payload) = FrameEncoder.encode(frame, allocator: context.channel.allocator)
         context.write(wrapOutboundOut(header), promise: nil)
