@@ -54,6 +54,7 @@ let package = Package(
             name: "SkiffNetSupport",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
@@ -134,7 +135,7 @@ let package = Package(
         .testTarget(name: "SkiffSourceTests", dependencies: ["SkiffSource", "SkiffTestSupport"]),
         .testTarget(name: "SkiffPKITests", dependencies: ["SkiffPKI", "SkiffTestSupport"]),
         .testTarget(name: "SkiffRouterTests", dependencies: [
-            "SkiffRouter", "SkiffRouterAPI", "SkiffPKI", "SkiffTestSupport",
+            "SkiffRouter", "SkiffRouterAPI", "SkiffNetSupport", "SkiffPKI", "SkiffTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),

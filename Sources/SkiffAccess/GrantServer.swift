@@ -263,7 +263,7 @@ public final class GrantServer: @unchecked Sendable {
                 self.logger.info("serving grants", metadata: ["address": "\(config.host):\(config.port)"])
             }
             .recover { error in
-                self.bindError = "cannot bind \(config.host):\(config.port): \(error)"
+                self.bindError = SocketErrorText.bind(error, address: "\(config.host):\(config.port)")
                 self.logger.error("cannot serve grants", metadata: ["address": "\(config.host):\(config.port)", "error": "\(error)"])
             }
     }

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import NIOSSL
+import SkiffNetSupport
 import SkiffRouterAPI
 
 extension Router {
@@ -43,7 +44,7 @@ extension Router {
             self.accessServers[access] = BoundServer(channel: channel, error: nil)
             self.logger.info("accepting links", metadata: ["role": "\(access.role)", "address": "\(access.host):\(access.port)"])
         }.recover { error in
-            self.accessServers[access] = BoundServer(channel: nil, error: "cannot bind \(access.host):\(access.port): \(error)")
+            self.accessServers[access] = BoundServer(channel: nil, error: SocketErrorText.bind(error, address: "\(access.host):\(access.port)"))
             self.logger.error("cannot accept links", metadata: ["address": "\(access.host):\(access.port)", "error": "\(error)"])
         }
     }

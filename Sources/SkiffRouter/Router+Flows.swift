@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import SkiffNetSupport
 import SkiffRouterAPI
 
 extension Router {
@@ -46,7 +47,7 @@ extension Router {
                 state.error = nil
             }
             .recover { error in
-                state.error = "cannot bind \(listener.host):\(listener.port): \(error)"
+                state.error = SocketErrorText.bind(error, address: "\(listener.host):\(listener.port)")
                 self.logger.error("cannot bind listener", metadata: ["listener": "\(listener.name)", "error": "\(error)"])
             }
     }

@@ -82,28 +82,32 @@ struct LinkStateMachineTests {
     func localFinFirst() {
         var stream = StreamLifecycle()
         stream.inputEnded()
-        #expect(!stream.takeFin(nothingWaiting: false), "bytes still wait: no FIN yet")
-        #expect(stream.takeFin(nothingWaiting: true))
-        #expect(!stream.takeFin(nothingWaiting: true), "one FIN")
+        let early = stream.takeFin(nothingWaiting: false), fin = stream.takeFin(nothingWaiting: true)
+        let second = stream.takeFin(nothingWaiting: true)
+        #expect(!early && fin && !second, "the FIN waits for the bytes before it, and goes once")
         #expect(!stream.isFinished)
-        #expect(!stream.takeOutputClose(), "the output stays open until the peer's FIN")
-        #expect(stream.receivedFin())
-        #expect(!stream.isFinished, "the output is not closed yet")
-        #expect(stream.takeOutputClose() && !stream.takeOutputClose())
+        let closedTooSoon = stream.takeOutputClose()
+        #expect(!closedTooSoon, "the output stays open until the peer's FIN")
+        let peerFin = stream.receivedFin()
+        #expect(peerFin && !stream.isFinished, "the output is not closed yet")
+        let closes = [stream.takeOutputClose(), stream.takeOutputClose()]
+        #expect(closes == [true, false])
         #expect(stream.isFinished)
-        #expect(stream.close() && !stream.close(), "ends once")
+        let ends = [stream.close(), stream.close()]
+        #expect(ends == [true, false], "ends once")
         #expect(!stream.isFinished)
     }
 
     @Test("a clean end, the peer first: its FIN half-closes the output; ours follows when our input ends")
     func remoteFinFirst() {
         var stream = StreamLifecycle()
-        #expect(!stream.takeFin(nothingWaiting: true), "no FIN before our input ends")
-        #expect(stream.receivedFin() && stream.takeOutputClose())
-        #expect(!stream.isFinished)
+        let tooEarly = stream.takeFin(nothingWaiting: true)
+        #expect(!tooEarly, "no FIN before our input ends")
+        let peerFin = stream.receivedFin(), closed = stream.takeOutputClose()
+        #expect(peerFin && closed && !stream.isFinished)
         stream.inputEnded()
-        #expect(stream.takeFin(nothingWaiting: true))
-        #expect(stream.isFinished)
+        let fin = stream.takeFin(nothingWaiting: true)
+        #expect(fin && stream.isFinished)
     }
 
     @Test("RST (or link loss) in every state ends the stream once; after it nothing is sent, half-closed or finished", arguments: 0...4)
@@ -116,12 +120,11 @@ struct LinkStateMachineTests {
             { _ = $0.takeOutputClose() },
         ]
         for event in events.prefix(steps) { event(&stream) }
-        #expect(stream.close(), "ends, whatever state it was in")
-        #expect(!stream.close())
+        let ends = [stream.close(), stream.close()]
+        #expect(ends == [true, false], "ends once, whatever state it was in")
         stream.inputEnded()
-        #expect(!stream.takeFin(nothingWaiting: true))
-        #expect(!stream.receivedFin())
-        #expect(!stream.takeOutputClose())
+        let after = [stream.takeFin(nothingWaiting: true), stream.receivedFin(), stream.takeOutputClose()]
+        #expect(after == [false, false, false])
         #expect(!stream.isFinished && stream.isClosed)
     }
 

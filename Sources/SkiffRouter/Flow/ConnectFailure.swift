@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import SkiffNetSupport
 
 /// Why a connection to a connector's target failed, by what it says about the target: a refusal,
 /// a timeout or a name that does not resolve mean the target is unreachable (skip it for new
@@ -15,20 +16,18 @@ enum ConnectFailure: Sendable, Equatable, CustomStringConvertible {
         case ChannelError.ioOnClosedChannel, ChannelError.alreadyClosed, ChannelError.eof:
             self = .cancelled
         case ChannelError.connectTimeout:
-            self = .unreachable("cannot connect to \(target): timed out")
+            self = .unreachable(SocketErrorText.connect(error, address: target))
         case let error as IOError where Self.localErrnos.contains(error.errnoCode):
-            self = .local("cannot connect to \(target): \(error.description)")
+            self = .local(SocketErrorText.connect(error, address: target))
         case let error as NIOConnectionError:
             let failures = error.connectionErrors.map(\.error)
             if let local = failures.compactMap({ $0 as? IOError }).first(where: { Self.localErrnos.contains($0.errnoCode) }) {
-                self = .local("cannot connect to \(target): \(local.description)")
-            } else if failures.isEmpty, error.dnsAError != nil || error.dnsAAAAError != nil {
-                self = .unreachable("cannot connect to \(target): the host does not resolve")
+                self = .local(SocketErrorText.connect(local, address: target))
             } else {
-                self = .unreachable("cannot connect to \(target): \(failures.first.map { "\($0)" } ?? "no address")")
+                self = .unreachable(SocketErrorText.connect(error, address: target))
             }
         default:
-            self = .unreachable("cannot connect to \(target): \(error)")
+            self = .unreachable(SocketErrorText.connect(error, address: target))
         }
     }
 

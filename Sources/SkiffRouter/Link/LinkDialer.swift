@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
+import SkiffNetSupport
 import SkiffRouterAPI
 
 /// Keeps one configured link connected: dials, and after every failure or drop dials again with
@@ -92,7 +93,7 @@ final class LinkDialer: @unchecked Sendable {
                 self.session = session
                 channel.closeFuture.whenComplete { _ in self.dropped(session) }
             case .failure(let error):
-                self.failed("cannot connect to \(self.config.host):\(self.config.port): \(error)")
+                self.failed(SocketErrorText.connect(error, address: "\(self.config.host):\(self.config.port)"))
             }
         }
     }
