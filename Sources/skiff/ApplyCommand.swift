@@ -41,6 +41,8 @@ struct ApplyCommand: ParsableCommand {
         print("")
         let status = try SiteStatusReport.read(site: siteOptions.site, stateDirectory: directory)
         print(status.render(.text))
-        if !applied.converged { throw ExitCode(1) }
+        // What could not be bound is not applied, whatever the plan says: one line each, exit 1.
+        for failure in status.bindFailures { FileHandle.standardError.write(Data("Error: \(failure)\n".utf8)) }
+        if !applied.converged || !status.bindFailures.isEmpty { throw ExitCode(1) }
     }
 }

@@ -22,6 +22,16 @@ public struct SiteStatusReport: Sendable {
     public var entries: [Entry]
 
     /// Reads the record, the certificates and the router's own status.
+    /// Sockets the router could not bind (listeners, link access, the grant server), one line
+    /// each naming the resource and the address: `apply` fails on them.
+    public var bindFailures: [String] {
+        guard let router else { return [] }
+        let listeners = router.listeners.filter { !$0.bound }.compactMap { listener in listener.error.map { "Listener/\(listener.name): \($0)" } }
+        let access = router.linkAccess.filter { !$0.bound }.compactMap { access in access.error.map { "link access (\(access.role)): \($0)" } }
+        let grants = router.grantServer?.error.map { ["grant server: \($0)"] } ?? []
+        return listeners + access + grants
+    }
+
     /// Why there is nothing to report.
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
