@@ -28,7 +28,7 @@ struct ApplyCommandTests {
         let first = try SkiffBinary.run(["apply", "--site", "west", "--state-dir", state.path], in: repo.path)
         #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
         #expect(first.stdout.contains("  + create Certificate/site-ca (missing): done"))
-        #expect(first.stdout.contains("  + create Connector/db (missing): recorded"))
+        #expect(first.stdout.contains("  + create Connector/db (added in git): recorded"))
         #expect(first.stdout.contains("  + create Router/west (not running): done"))
         #expect(first.stdout.contains("Apply complete: 6 created, 0 updated, 0 deleted."))
         let verify = try Command.run("openssl", ["verify", "-CAfile", state.path + "/pki/ca/ca.crt", state.path + "/pki/server/tls.crt"])

@@ -23,8 +23,8 @@ struct PlanCommandTests {
         let result = try SkiffBinary.run(["plan", "--site", "west", "--path", "network", "--state-dir", state.path + "/west",
                                           "--detailed-exitcode"], in: repo.path)
         #expect(result.status == 2, "\(result.stderr)")
-        #expect(result.stdout.contains("  + create Site/west (missing)"))
-        #expect(result.stdout.contains("  + create Listener/web (missing)"))
+        #expect(result.stdout.contains("  + create Site/west (added in git)"))
+        #expect(result.stdout.contains("  + create Listener/web (added in git)"))
         #expect(result.stdout.contains("  + create Certificate/site-ca (missing)"))
         #expect(result.stdout.contains("  + create Router/west (not running)"))
         #expect(result.stdout.contains("Plan: 4 to create, 0 to update, 0 to delete."))
@@ -47,8 +47,8 @@ struct PlanCommandTests {
         try state.write("records/applied.json", record)
         let text = try SkiffBinary.run(["plan", "--site", "east", "--path", "network", "--state-dir", state.path, "--detailed-exitcode"], in: repo.path)
         #expect(text.status == 2)
-        #expect(text.stdout.contains("  + create Connector/api (missing)"))
-        #expect(text.stdout.contains("  ~ update Connector/web (changed: port 9000 → 9090)"))
+        #expect(text.stdout.contains("  + create Connector/api (added in git)"))
+        #expect(text.stdout.contains("  ~ update Connector/web (changed in git: port 9000 → 9090)"))
         #expect(text.stdout.contains("  - delete Listener/old (pruned: no longer in git)"))
         #expect(text.stdout.contains("Plan: 3 to create, 1 to update, 1 to delete."), "the site CA and the router are created too")
 

@@ -29,7 +29,7 @@ struct CertificateIssuanceTests {
     func serverCertificate() throws {
         let state = try TemporaryDirectory()
         let pki = SitePKI(stateDirectory: state.path)
-        try pki.createCA(site: "west")
+        _ = try pki.createCA(site: "west")
         try pki.issueServerCertificate(site: "west", hosts: ["west.example.com", "10.1.2.3", "::1", "west.example.com"])
         let certificate = pki.serverFolder + "/tls.crt"
         let verified = try OpenSSL.verify(ca: pki.caCertificatePath, certificate: certificate, purpose: "sslserver")
@@ -45,7 +45,7 @@ struct CertificateIssuanceTests {
 
         let other = try TemporaryDirectory()
         let otherPKI = SitePKI(stateDirectory: other.path)
-        try otherPKI.createCA(site: "east")
+        _ = try otherPKI.createCA(site: "east")
         let refused = try OpenSSL.verify(ca: otherPKI.caCertificatePath, certificate: certificate)
         #expect(refused.status != 0, "a certificate from another site's CA fails verification")
         #expect(pki.inspectServer().isHealthy)

@@ -9,7 +9,7 @@ struct RotationTests {
     func revokeAtOnce() throws {
         let state = try TemporaryDirectory()
         let pki = SitePKI(stateDirectory: state.path)
-        try pki.createCA(site: "west")
+        _ = try pki.createCA(site: "west")
         try pki.issueServerCertificate(site: "west", hosts: ["west.example.com"])
         let client = try pki.issueClientCertificate(link: "east", site: "west", to: "east")
         let clientPath = try state.write("issued-before.crt", try client.certificatePEM)
@@ -27,7 +27,7 @@ struct RotationTests {
     func overlap() throws {
         let state = try TemporaryDirectory()
         let pki = SitePKI(stateDirectory: state.path)
-        try pki.createCA(site: "west")
+        _ = try pki.createCA(site: "west")
         let clientPath = try state.write("old.crt", try pki.issueClientCertificate(link: "east", site: "west", to: "east").certificatePEM)
         let now = Date()
         let rotation = try pki.rotateCA(site: "west", overlap: 3600, now: now)

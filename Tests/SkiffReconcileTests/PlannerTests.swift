@@ -13,13 +13,13 @@ struct PlannerTests {
         return network.sites["west"]!
     }
 
-    @Test("from nothing, everything is created in dependency order with reason `missing`")
+    @Test("from nothing, everything is created in dependency order with reason `added in git`")
     func createAll() {
         let desired = Self.site(Fixtures.listener("web", port: 8080), Fixtures.connector("db", port: 5432), Fixtures.link("to-east"),
                                 Fixtures.routerAccess())
         let plan = Planner.plan(site: "west", desired: desired, live: .empty)
         #expect(plan.actions.map(\.target.description) == ["Site/west", "RouterAccess/skupper-router", "Link/to-east", "Connector/db", "Listener/web"])
-        #expect(plan.actions.allSatisfy { $0.verb == .create && $0.reason == "missing" })
+        #expect(plan.actions.allSatisfy { $0.verb == .create && $0.reason == "added in git" })
         #expect(plan.summaryLine == "Plan: 5 to create, 0 to update, 0 to delete.")
         let listener = plan.actions.last!
         #expect(listener.changes.map(\.field) == ["spec.host", "spec.port", "spec.routingKey", "spec.type"])
@@ -41,7 +41,7 @@ struct PlannerTests {
         #expect(plan.actions.count == 1)
         let action = plan.actions[0]
         #expect(action.verb == .update)
-        #expect(action.reason == "changed: port 8080 → 8081")
+        #expect(action.reason == "changed in git: port 8080 → 8081")
         #expect(action.changes.map(\.summary) == ["spec.port: 8080 → 8081"])
     }
 
@@ -51,7 +51,7 @@ struct PlannerTests {
         let after = Self.site(Fixtures.listener("web", routingKey: "www", host: "0.0.0.0", port: 8080))
         let plan = Planner.plan(site: "west", desired: after, live: LiveSite(before))
         #expect(plan.actions.map { "\($0.verb.rawValue) \($0.target) (\($0.reason))" } == [
-            "update Listener/web (changed: host, routingKey)",
+            "update Listener/web (changed in git: host, routingKey)",
             "delete Connector/gone (pruned: no longer in git)",
             "delete Link/old (pruned: no longer in git)",
         ])
@@ -71,7 +71,7 @@ struct PlannerTests {
         }
         let plan = Planner.plan(site: "west", desired: Self.site(token("new-secret")), live: LiveSite(Self.site(token("old-secret"))))
         let action = plan.actions[0]
-        #expect(action.reason == "changed: code (sensitive)")
+        #expect(action.reason == "changed in git: code (sensitive)")
         #expect(action.changes.first?.sensitive == true)
         #expect(!action.changes.map(\.summary).joined().contains("secret"))
     }

@@ -125,30 +125,32 @@ struct RouterRobustnessTests {
     @Test("1,000 clients that stop reading while their backends stream without end: both routers stay within 400 MiB, links stay up, other services keep answering from the first second",
           .disabled(if: testSlowdown > 1, "1,000 flows through two sanitized routers outgrow 2 cores (SKIFF_TEST_SLOWDOWN)"))
     func stalledReaders() throws {
-        let sites = try TwoSites()
-        let (source, sourcePort) = try Self.backend(["--stream"])
-        defer { source.kill() }
-        let port = try FreePort.next()
-        try sites.put(sites.eastConfig(connectors: [.init(name: "stream", routingKey: "stream", host: "127.0.0.1", port: sourcePort)]),
-                      site: "east")
-        try sites.put(sites.westConfig(listeners: [.init(name: "stream", routingKey: "stream", host: "127.0.0.1", port: port)]), site: "west")
-        #expect(eventually { (try? sites.status("west"))?.listeners.first { $0.name == "stream" }?.hasMatchingConnector == true })
-        // Requests start with the stalled flows (small senders go before bulk on a full link);
-        // memory is sampled over the whole run.
-        let run = Self.inBackground { try sites.flows(["stalled", "\(port)", "1000", "10", "\(sites.listenerPort)", "0"]) }
-        var peak = (west: 0.0, east: 0.0)
-        for _ in 0..<30 {
-            usleep(400_000)
-            peak = (max(peak.west, Self.residentMiB(sites.westRouter)), max(peak.east, Self.residentMiB(sites.eastRouter)))
+        try HeavyTests.oneAtATime {
+            let sites = try TwoSites()
+            let (source, sourcePort) = try Self.backend(["--stream"])
+            defer { source.kill() }
+            let port = try FreePort.next()
+            try sites.put(sites.eastConfig(connectors: [.init(name: "stream", routingKey: "stream", host: "127.0.0.1", port: sourcePort)]),
+                          site: "east")
+            try sites.put(sites.westConfig(listeners: [.init(name: "stream", routingKey: "stream", host: "127.0.0.1", port: port)]), site: "west")
+            #expect(eventually { (try? sites.status("west"))?.listeners.first { $0.name == "stream" }?.hasMatchingConnector == true })
+            // Requests start with the stalled flows (small senders go before bulk on a full link);
+            // memory is sampled over the whole run.
+            let run = Self.inBackground { try sites.flows(["stalled", "\(port)", "1000", "10", "\(sites.listenerPort)", "0"]) }
+            var peak = (west: 0.0, east: 0.0)
+            for _ in 0..<30 {
+                usleep(400_000)
+                peak = (max(peak.west, Self.residentMiB(sites.westRouter)), max(peak.east, Self.residentMiB(sites.eastRouter)))
+            }
+            let result = try #require(run())
+            #expect(result["failed"] as? Int == 0, "\(result)")
+            #expect((result["answered"] as? Int ?? 0) >= 5, "\(result)")
+            #expect(peak.west > 0 && peak.west <= 400, "west peaked at \(peak.west) MiB")
+            #expect(peak.east > 0 && peak.east <= 400, "east peaked at \(peak.east) MiB")
+            for site in ["west", "east"] { #expect(!sites.log(site).contains("link dead"), "\(site) lost a link") }
+            let buffers = try #require(try sites.status("west").buffers)
+            #expect(buffers.peak <= buffers.limit, "\(buffers)")
+            print("1,000 stalled readers: \(result); peak RSS west \(peak.west) MiB, east \(peak.east) MiB; west buffers \(buffers)")
         }
-        let result = try #require(run())
-        #expect(result["failed"] as? Int == 0, "\(result)")
-        #expect((result["answered"] as? Int ?? 0) >= 5, "\(result)")
-        #expect(peak.west > 0 && peak.west <= 400, "west peaked at \(peak.west) MiB")
-        #expect(peak.east > 0 && peak.east <= 400, "east peaked at \(peak.east) MiB")
-        for site in ["west", "east"] { #expect(!sites.log(site).contains("link dead"), "\(site) lost a link") }
-        let buffers = try #require(try sites.status("west").buffers)
-        #expect(buffers.peak <= buffers.limit, "\(buffers)")
-        print("1,000 stalled readers: \(result); peak RSS west \(peak.west) MiB, east \(peak.east) MiB; west buffers \(buffers)")
     }
 }

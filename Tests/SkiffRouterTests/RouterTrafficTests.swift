@@ -24,22 +24,24 @@ struct RouterTrafficTests {
 
     @Test("iperf3 -P 8: eight data flows fill the link and iperf3's idle control connection still carries the results")
     func iperfParallel() throws {
-        let sites = try TwoSites()
-        let serverPort = try FreePort.next(), listenerPort = try FreePort.next()
-        let server = try BackgroundProcess("/usr/bin/env", ["iperf3", "-s", "--forceflush", "-p", "\(serverPort)"])
-        defer { server.terminate() }
-        #expect(server.firstLine() != nil, "iperf3 -s started")
-        try sites.put(sites.eastConfig(connectors: [.init(name: "iperf", routingKey: "iperf", host: "127.0.0.1", port: serverPort)]),
-                      site: "east")
-        try sites.put(sites.westConfig(listeners: [.init(name: "iperf", routingKey: "iperf", host: "127.0.0.1", port: listenerPort)]),
-                      site: "west")
-        #expect(eventually { (try? sites.status("west"))?.listeners.first { $0.name == "iperf" }?.hasMatchingConnector == true })
-        let run = try Command.run("iperf3", ["-c", "127.0.0.1", "-p", "\(listenerPort)", "-t", "3", "-P", "8", "-J"])
-        let report = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
-        let received = ((report?["end"] as? [String: Any])?["sum_received"] as? [String: Any])?["bytes"] as? Double
-        #expect(run.status == 0, "iperf3 failed: \(report?["error"] ?? run.stderr)")
-        #expect((received ?? 0) > 0, "the server reported what it received over the control connection")
-        print("iperf3 -P 8 through two routers:", ((received ?? 0) * 8 / 3 / 1e9), "Gbit/s (debug build)")
+        try HeavyTests.oneAtATime {
+            let sites = try TwoSites()
+            let serverPort = try FreePort.next(), listenerPort = try FreePort.next()
+            let server = try BackgroundProcess("/usr/bin/env", ["iperf3", "-s", "--forceflush", "-p", "\(serverPort)"])
+            defer { server.terminate() }
+            #expect(server.firstLine() != nil, "iperf3 -s started")
+            try sites.put(sites.eastConfig(connectors: [.init(name: "iperf", routingKey: "iperf", host: "127.0.0.1", port: serverPort)]),
+                          site: "east")
+            try sites.put(sites.westConfig(listeners: [.init(name: "iperf", routingKey: "iperf", host: "127.0.0.1", port: listenerPort)]),
+                          site: "west")
+            #expect(eventually { (try? sites.status("west"))?.listeners.first { $0.name == "iperf" }?.hasMatchingConnector == true })
+            let run = try Command.run("iperf3", ["-c", "127.0.0.1", "-p", "\(listenerPort)", "-t", "3", "-P", "8", "-J"])
+            let report = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+            let received = ((report?["end"] as? [String: Any])?["sum_received"] as? [String: Any])?["bytes"] as? Double
+            #expect(run.status == 0, "iperf3 failed: \(report?["error"] ?? run.stderr)")
+            #expect((received ?? 0) > 0, "the server reported what it received over the control connection")
+            print("iperf3 -P 8 through two routers:", ((received ?? 0) * 8 / 3 / 1e9), "Gbit/s (debug build)")
+        }
     }
 
     @Test("with a router-wide buffer cap below one window, bulk traffic still completes intact")

@@ -109,7 +109,12 @@ public final class Daemon: @unchecked Sendable {
             _ = try Executor.apply(report, routerExecutable: options.routerExecutable)
             let drifted = plan.actions.filter { $0.reason.hasPrefix("drift") || $0.reason.hasPrefix("not running") }.count
             if drifted > 0 { drift.increment(by: drifted) }
-            logger.info("applied", metadata: ["commit": "\(target.snapshot.commit?.shortID ?? "folder")", "actions": "\(plan.actions.count)"])
+            let commit = target.snapshot.commit?.shortID ?? "folder"
+            // Each action with its reason, as plan prints it: `+ create Listener/api (added in git)`.
+            for action in plan.actions {
+                logger.info("applied action", metadata: ["commit": "\(commit)", "action": "\(ActionText.lines(action, indent: "").first ?? "\(action)")"])
+            }
+            logger.info("applied", metadata: ["commit": "\(commit)", "actions": "\(plan.actions.count)"])
         } else if result == "applied" {
             result = "unchanged"
         }

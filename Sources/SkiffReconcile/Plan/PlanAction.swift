@@ -10,7 +10,8 @@ public struct PlanAction: Sendable, Hashable {
 
     public var verb: Verb
     public var target: PlanTarget
-    /// Why, in a few words: `missing`, `changed: port 8080 → 8081`, `pruned: no longer in git`.
+    /// Why, in a few words: `added in git`, `changed in git: port 8080 → 8081`, `pruned: no longer
+    /// in git`, `missing` (a certificate), `drift: …` (changed outside Skiff).
     public var reason: String
     /// Field by field, for updates (and every field for creates, so a reviewer sees what arrives).
     public var changes: [FieldChange]

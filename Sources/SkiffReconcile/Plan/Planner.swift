@@ -50,15 +50,17 @@ public enum Planner {
             // A redemption creates a link the router must dial, once redeemed.
             for action in otherActions { if case .redemption(let name) = action.target { differences.append("link \(name) from token") } }
             guard !differences.isEmpty else { return nil }
-            let explained = otherActions.contains { action in
+            // Who changed it: git (a resource changed), Skiff itself (certificates, redemptions),
+            // or nobody this plan knows of — drift, someone changed the router by hand.
+            let fromGit = otherActions.contains { [.listener, .connector, .link, .routerAccess, .site].contains($0.target.resourceKind) }
+            let bySkiff = otherActions.contains { action in
                 switch action.target {
-                case .certificate, .redemption: return true
-                default: break
+                case .certificate, .redemption: true
+                default: false
                 }
-                return [.listener, .connector, .link, .routerAccess, .site].contains(action.target.resourceKind)
             }
-            return PlanAction(verb: .update, target: .router(site: site),
-                              reason: (explained ? "changed: " : "drift: ") + differences.joined(separator: ", "))
+            let reason = fromGit ? "changed in git: " : bySkiff ? "changed: " : "drift: "
+            return PlanAction(verb: .update, target: .router(site: site), reason: reason + differences.joined(separator: ", "))
         }
     }
 
@@ -75,13 +77,14 @@ public enum Planner {
         for id in wanted.keys.sorted() {
             let spec = wanted[id]!
             guard let current = live.resources[id] else {
-                actions.append(PlanAction(verb: .create, target: .resource(id), reason: baseline == .live ? "missing" : "added",
+                actions.append(PlanAction(verb: .create, target: .resource(id), reason: baseline == .live ? "added in git" : "added",
                                           changes: changes(from: nil, to: spec, kind: id.kind)))
                 continue
             }
             let fieldChanges = changes(from: current, to: spec, kind: id.kind)
             guard !fieldChanges.isEmpty else { continue }
-            actions.append(PlanAction(verb: .update, target: .resource(id), reason: "changed: " + describe(fieldChanges),
+            actions.append(PlanAction(verb: .update, target: .resource(id),
+                                      reason: (baseline == .live ? "changed in git: " : "changed: ") + describe(fieldChanges),
                                       changes: fieldChanges))
         }
         for id in live.resources.keys.sorted(by: >) where wanted[id] == nil {
