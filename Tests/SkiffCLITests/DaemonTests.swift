@@ -66,8 +66,11 @@ struct DaemonTests {
         try site.addListener("second", port: try FreePort.next())
         #expect(try site.hook() == "202")
         #expect(eventually(timeout: 1.5) { site.listeners() == ["backend", "second"] }, "applied at once on the webhook")
-        let log = (try? String(contentsOfFile: site.sites.state.path + "/daemon.log", encoding: .utf8)) ?? ""
-        #expect(log.contains("action=+ create Listener/second (added in git)"), "each applied action is logged with its reason")
+        // Logged once the apply returns, which may be a moment after the router has the listener.
+        #expect(eventually(timeout: 5) {
+            ((try? String(contentsOfFile: site.sites.state.path + "/daemon.log", encoding: .utf8)) ?? "")
+                .contains("action=+ create Listener/second (added in git)")
+        }, "each applied action is logged with its reason")
         try site.addListener("third", port: try FreePort.next())
         #expect(eventually(timeout: 5) { site.listeners() == ["backend", "second", "third"] }, "applied within an interval")
         try site.sites.repo.git("rm", "-q", "west/third.yaml")
