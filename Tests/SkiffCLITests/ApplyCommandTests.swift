@@ -7,7 +7,10 @@ import Testing
 struct ApplyCommandTests {
     static func repository() throws -> GitFixture {
         let repo = try GitFixture()
-        try repo.write("west/site.yaml", Fixtures.file(Fixtures.site("west", linkAccess: "default"), Fixtures.routerAccess(host: "127.0.0.1"),
+        // A port of its own: a fixed one collides with another test's router still shutting down,
+        // and apply now fails on what it cannot bind.
+        try repo.write("west/site.yaml", Fixtures.file(Fixtures.site("west", linkAccess: "default"),
+                                                       Fixtures.routerAccess(host: "127.0.0.1", port: try FreePort.next()),
                                                        Fixtures.connector("db", port: 5432)))
         try repo.commit("west")
         return repo
