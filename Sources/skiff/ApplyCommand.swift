@@ -42,7 +42,8 @@ struct ApplyCommand: ParsableCommand {
         let status = try SiteStatusReport.read(site: siteOptions.site, stateDirectory: directory)
         print(status.render(.text))
         // What could not be bound is not applied, whatever the plan says: one line each, exit 1.
-        for failure in status.bindFailures { FileHandle.standardError.write(Data("Error: \(failure)\n".utf8)) }
-        if !applied.converged || !status.bindFailures.isEmpty { throw ExitCode(1) }
+        let unbound = status.bindFailures
+        for failure in unbound { FileHandle.standardError.write(Data("Error: \(failure)\n".utf8)) }
+        if !applied.converged || !unbound.isEmpty { throw ExitCode(1) }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import SkiffReconcile
+import SkiffSupport
 
 /// `skiff plan --output`: text, JSON, or markdown (for a CI comment, with --base).
 enum OutputFormatOption: String, ExpressibleByArgument, CaseIterable {
@@ -36,13 +37,9 @@ struct HTTPAddress: ExpressibleByArgument, CustomStringConvertible, Sendable {
     var host: String
     var port: Int
 
+    /// A host is required: the daemon does not listen on every address unless told which.
     init?(argument: String) {
-        guard let colon = argument.lastIndex(of: ":"), let port = Int(argument[argument.index(after: colon)...]),
-              (1...65_535).contains(port)
-        else { return nil }
-        var host = String(argument[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty else { return nil }
+        guard let (host, port) = HostPort.parse(argument), !host.isEmpty else { return nil }
         self.host = host
         self.port = port
     }

@@ -1,22 +1,20 @@
-/// A resource's `metadata.name`, by the rule its schema states (`Schemas/*.schema.json`, `$defs.name`):
-/// 1–253 characters, lowercase letters, digits, '-' and '.', starting and ending with a letter or
-/// digit. Names become file and folder names (a token's link folder), so nothing else may pass.
+import Foundation
+
+/// A resource's `metadata.name`, by the rule the schemas state (`Schemas/*.schema.json`,
+/// `$defs.name`) — read from them, so a name a flag accepts is one a file may hold. Names become
+/// file and folder names (a token's link folder), so nothing else may pass.
 public enum ResourceName {
-    public static let maxLength = 253
-    public static let expected = "a lowercase name (letters, digits, '-' and '.'; starting and ending with a letter or digit)"
+    /// `metadata.name` as every kind's schema defines it.
+    static let rule: JSONSchema = SchemaRegistry.schema(for: .accessToken).propertyIndex["metadata"]!.propertyIndex["name"]!
 
     /// Why `name` is not a resource name, or nil when it is one.
     public static func problem(_ name: String) -> String? {
+        let expected = rule.expected ?? "a resource name"
         guard !name.isEmpty else { return "empty; expected \(expected)" }
-        guard name.utf8.count <= maxLength else { return "\(name.utf8.count) characters, more than \(maxLength)" }
-        let allowed = name.utf8.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
-        guard allowed, isAlphanumeric(name.utf8.first!), isAlphanumeric(name.utf8.last!) else {
+        if let limit = rule.maxLength, name.count > limit { return "\(name.count) characters, more than \(limit)" }
+        if let pattern = rule.pattern, pattern.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) == nil {
             return "\"\(name)\" is not \(expected)"
         }
         return nil
-    }
-
-    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
 }

@@ -1,6 +1,7 @@
 import SkiffAccess
 import SkiffModel
 import SkiffRouterAPI
+import SkiffSupport
 
 /// The grant server a site's desired state calls for: one when the site has an AccessGrant.
 ///
@@ -52,10 +53,7 @@ public enum GrantServerPlanning {
 
     /// `HOST:PORT`, `[IPv6]:PORT` or `:PORT` (all addresses).
     static func parse(_ text: String) -> (host: String, port: Int)? {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else { return nil }
-        var host = String(text[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return (host.isEmpty ? "0.0.0.0" : host, port)
+        HostPort.parse(text).map { ($0.host.isEmpty ? "0.0.0.0" : $0.host, $0.port) }
     }
 
     /// A `grant-server` setting Skiff cannot use, as a diagnostic at the Site.

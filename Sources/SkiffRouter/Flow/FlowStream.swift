@@ -161,9 +161,13 @@ final class FlowStream: @unchecked Sendable {
         return sent > 0
     }
 
+    /// Bytes sent since the link last drained (a count from an earlier round is stale: zero).
+    private func sentThisRound(_ session: LinkSession) -> Int {
+        roundSent.round == session.drainRound ? roundSent.bytes : 0
+    }
+
     private func countSent(_ count: Int, session: LinkSession) {
-        if roundSent.round != session.drainRound { roundSent = (session.drainRound, 0) }
-        roundSent.bytes += count
+        roundSent = (session.drainRound, sentThisRound(session) + count)
     }
 
     /// What this stream may read now: up to its window while the link can write. While the link
@@ -172,8 +176,7 @@ final class FlowStream: @unchecked Sendable {
     /// quantum per stream waits; bulk streams stop at once).
     private func readAllowance(_ session: LinkSession) -> Int {
         guard !session.isWritable else { return sendWindow }
-        let sent = roundSent.round == session.drainRound ? roundSent.bytes : 0
-        return min(sendWindow, LinkSession.drainQuantum - sent)
+        return min(sendWindow, LinkSession.drainQuantum - sentThisRound(session))
     }
 
     /// Reads from TCP only while the window has room and nothing waits to be sent; each read takes

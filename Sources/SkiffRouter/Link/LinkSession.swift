@@ -136,7 +136,8 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
 
     private func start(_ context: ChannelHandlerContext) {
         guard keepalive == nil else { return }
-        liveness = Keepalive(interval: tuning.keepaliveInterval, timeout: tuning.keepaliveTimeout, now: context.eventLoop.now)
+        // The peer's silence counts from the connection's start, by the loop's clock.
+        liveness.received(at: context.eventLoop.now)
         sendJSON(LinkHello(site: localSite, protocolVersion: Int(WireFormat.version), edge: delegate?.isEdgeRouter ?? false,
                            cost: direction == .incoming ? nil : cost, window: tuning.initialStreamWindow,
                            maxFrame: tuning.maxFramePayload), as: Frame.hello)
