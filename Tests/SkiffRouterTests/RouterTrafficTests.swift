@@ -153,7 +153,8 @@ struct RouterTrafficTests {
             box.set(try? sites.flows(["slow", "\(sites.listenerPort)", "2000"]))
             group.leave()
         }
-        #expect(try eventually { try sites.status("west").listeners.first?.openFlows ?? 0 > 0 })
+        #expect(try eventually { try sites.status("west").listeners.first?.openFlows ?? 0 > 0 },
+                "no flow opened: \(String(describing: try? sites.status("west").listeners)) \(sites.log("west"))")
         let killed = Date()
         sites.eastRouter?.kill()
         #expect(try eventually(timeout: 6) { try sites.status("west").links.isEmpty })

@@ -73,21 +73,43 @@ private final class LineBox: @unchecked Sendable {
     func get() -> String? { lock.withLock { value } }
 }
 
-/// Loopback ports nobody is using right now.
+/// Loopback ports nobody is using right now, taken from below the kernel's ephemeral range.
+///
+/// A port the kernel hands out for `bind(0)` comes from the same range it uses for the source port
+/// of every outgoing connection, so between this call and the router's bind, any client on the
+/// machine (curl, a dialing router) could take it as its source port and the router's bind fails.
+/// Ports below the range are never chosen that way; each is handed out once per test process.
 public enum FreePort {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var cursor = 0
+    private static let range: Range<Int> = {
+        let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? ""
+        let low = text.split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) } ?? 32768
+        return 10000..<max(10001, low)
+    }()
+    private static let start = Int.random(in: 0..<range.count)
+
     public static func next() throws -> Int {
+        try lock.withLock {
+            for _ in 0..<range.count {
+                let port = range.lowerBound + (start + cursor) % range.count
+                cursor += 1
+                if isFree(port) { return port }
+            }
+            throw POSIXError(.EADDRINUSE)
+        }
+    }
+
+    private static func isFree(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(.EMFILE) }
+        guard fd >= 0 else { return false }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        let length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        return withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } } == 0
     }
 }
 
