@@ -59,7 +59,7 @@ public enum RedemptionClient {
             }
             .connect(host: target.host, port: target.port)
         connection.whenFailure { error in
-            collector.fail(AccessError.unreachable(url: token.url, message: "cannot connect: \(error)"))
+            collector.fail(AccessError.unreachable(url: token.url, message: SocketErrorText.connect(error, address: target.authority)))
         }
         connection.whenSuccess { channel in
             var headers = HTTPHeaders([("Host", target.authority), ("Content-Type", "application/json"),
@@ -194,12 +194,15 @@ final class ResponseCollector: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        if "\(error)".contains("CERTIFICATE_VERIFY_FAILED") {
+        switch TLSFailure(error) {
+        case .peerNotTrusted?:
             fail(AccessError.untrusted(url: url))
-        } else if "\(error)".contains("failedToValidateHostname") {
+        case .peerNameMismatch?:
             fail(AccessError.unreachable(url: url, message: "the server's certificate does not name the URL's host; "
                 + "the granting site must list it (setting grant-server-host, or a RouterAccess subjectAlternativeName)"))
-        } else {
+        case let failure?:
+            fail(AccessError.unreachable(url: url, message: failure.dialling("the grant server")))
+        case nil:
             fail(AccessError.unreachable(url: url, message: "\(error)"))
         }
         context.close(promise: nil)

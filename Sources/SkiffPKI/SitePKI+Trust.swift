@@ -8,6 +8,23 @@ public struct RetiredCA: Sendable, Codable, Hashable {
     public var trustedUntil: Date
 }
 
+/// The trust bundle (`pki/trust/bundle.pem`) as found, against what it must hold: the current CA,
+/// then each retired CA still inside its overlap. A retired CA whose overlap has ended stays in
+/// the file until something rewrites it, so the reconciler compares the two.
+public struct TrustBundleReport: Sendable, Hashable {
+    public var path: String
+    /// Serials of the CAs the bundle must hold, the current CA first.
+    public var wanted: [String]
+    /// Serials of the CAs it holds; nil when it is missing or unreadable.
+    public var present: [String]?
+
+    public var isCurrent: Bool { present.map(Set.init) == Set(wanted) }
+    /// Retired CAs still trusted (inside their overlap).
+    public var retiredTrusted: [String] { Array(wanted.dropFirst()) }
+    /// CAs in the file that must no longer be trusted (an overlap ended).
+    public var noLongerTrusted: [String] { (present ?? []).filter { !wanted.contains($0) } }
+}
+
 /// What `revoke-access` did.
 public struct CARotation: Sendable {
     public var previousSerial: String?
@@ -26,6 +43,14 @@ extension SitePKI {
             if let certificate = try? PEMFiles.readCertificate(trustFolder + "/" + retired.file) { certificates.append(certificate) }
         }
         return certificates
+    }
+
+    /// The trust bundle on disk against what it must hold at `now`; nil when the site has no CA
+    /// (nothing to trust yet).
+    public func inspectTrust(now: Date = Date()) -> TrustBundleReport? {
+        guard let wanted = try? trustedCAs(now: now) else { return nil }
+        let present = try? PEMFiles.readCertificates(trustBundlePath)
+        return TrustBundleReport(path: trustBundlePath, wanted: wanted.map(\.serialHex), present: present?.map(\.serialHex))
     }
 
     /// Rewrites `trust/bundle.pem` for `now`; returns the CAs it holds.

@@ -1,7 +1,9 @@
+import Foundation
 import NIOCore
 import NIOPosix
 import NIOSSL
 import SkiffNetSupport
+import SkiffPKI
 import SkiffRouterAPI
 
 extension Router {
@@ -12,7 +14,21 @@ extension Router {
         for access in accessServers.keys where !new.contains(access) || reloadCertificates {
             accessServers.removeValue(forKey: access)?.channel?.close(promise: nil)
         }
+        if reloadCertificates { closeUntrustedLinks() }
         return new.filter { accessServers[$0] == nil }.map(bindAccess)
+    }
+
+    /// Closes every inbound link whose peer certificate the trust bundle now on disk no longer
+    /// accepts: revoking access takes effect on the links already up, not only on new ones.
+    /// (An unreadable bundle closes nothing: the new access ports then refuse every link anyway.)
+    func closeUntrustedLinks(now: Date = Date()) {
+        guard let trusted = try? PeerTrust.bundle(at: pkiRoot + "/trust/bundle.pem") else { return }
+        for session in incoming.values {
+            guard let der = session.peerCertificate, let problem = PeerTrust.problem(peerDER: der, trusted: trusted, now: now) else { continue }
+            logger.notice("closing link: peer no longer trusted",
+                          metadata: ["peerSite": "\(session.peerSite ?? "?")", "reason": "\(problem)"])
+            session.close(reason: "peer no longer trusted: \(problem)", code: .accessRevoked)
+        }
     }
 
     private func bindAccess(_ access: RouterConfig.LinkAccess) -> EventLoopFuture<Void> {

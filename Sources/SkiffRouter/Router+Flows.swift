@@ -12,6 +12,7 @@ extension Router {
         for (name, state) in listeners where byName[name] == nil || byName[name]!.port != state.config.port
             || byName[name]!.host != state.config.host
         {
+            state.retry?.cancel()
             state.channel?.close(promise: nil)
             listeners[name] = nil
         }
@@ -19,6 +20,12 @@ extension Router {
         for (name, listener) in byName {
             if let state = listeners[name] {
                 state.config = listener  // a new routing key applies to new flows
+                // A configuration pushed while the port was held tries it again now, not at the next retry.
+                if state.channel == nil, state.retry != nil {
+                    state.retry?.cancel()
+                    state.retry = nil
+                    work.append(bind(state))
+                }
             } else {
                 let state = ListenerState(config: listener)
                 listeners[name] = state
@@ -43,12 +50,23 @@ extension Router {
             }
             .bind(host: listener.host, port: listener.port)
             .map { channel in
+                if state.error != nil { self.logger.info("listener bound", metadata: ["listener": "\(listener.name)"]) }
                 state.channel = channel
                 state.error = nil
+                state.backoff.reset()
             }
             .recover { error in
-                state.error = SocketErrorText.bind(error, address: "\(listener.host):\(listener.port)")
-                self.logger.error("cannot bind listener", metadata: ["listener": "\(listener.name)", "error": "\(error)"])
+                let message = SocketErrorText.bind(error, address: "\(listener.host):\(listener.port)")
+                state.error = message
+                let delay = state.backoff.next()
+                self.logger.error("cannot bind listener; retrying", metadata: [
+                    "listener": "\(listener.name)", "error": "\(message)", "retryIn": "\(Double(delay.nanoseconds) / 1e9) s",
+                ])
+                state.retry = self.loop.scheduleTask(in: delay) { [weak self] in
+                    guard let self, self.listeners[listener.name] === state, state.channel == nil else { return }
+                    state.retry = nil
+                    _ = self.bind(state)
+                }
             }
     }
 
@@ -82,9 +100,15 @@ extension Router {
         for name in connectors.keys where byName[name] == nil { connectors[name] = nil }
         for (name, connector) in byName {
             if let state = connectors[name] {
-                if state.config != connector { state.config = connector; state.reachable = true }
+                guard state.config != connector else { continue }
+                state.config = connector
+                state.reachable = true
+                state.lastError = nil
+                probe(state)
             } else {
-                connectors[name] = ConnectorState(config: connector)
+                let state = ConnectorState(config: connector)
+                connectors[name] = state
+                probe(state)
             }
         }
     }

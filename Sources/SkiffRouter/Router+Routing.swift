@@ -252,14 +252,31 @@ extension Router {
         keysChanged()
     }
 
-    /// Tries each unreachable connector's target with a bare TCP connect.
+    /// Tries each unreachable connector's target again.
     private func probeUnreachableConnectors() {
-        for connector in connectors.values where !connector.reachable {
-            let target = connector.config
-            ClientBootstrap(group: loop).connectTimeout(.seconds(1)).connect(host: target.host, port: target.port).whenComplete { result in
-                guard case .success(let channel) = result else { return }
+        for connector in connectors.values where !connector.reachable { probe(connector) }
+    }
+
+    /// Tries the connector's target with a bare TCP connect (closed at once) and marks it by the
+    /// answer. A new or changed connector is tried at once, so status says whether its backend
+    /// answers (or its host resolves) before any flow has to find out, and its key is not advertised
+    /// to other sites while nothing answers.
+    func probe(_ connector: ConnectorState) {
+        let target = connector.config
+        ClientBootstrap(group: loop).connectTimeout(.seconds(1)).connect(host: target.host, port: target.port).whenComplete { result in
+            // The answer is for the target as it was: the connector may have changed or gone since.
+            guard self.connectors[target.name] === connector, connector.config == target else {
+                if case .success(let channel) = result { channel.close(promise: nil) }
+                return
+            }
+            switch result {
+            case .success(let channel):
                 channel.close(promise: nil)
-                if self.connectors[target.name] === connector { self.markReachable(connector) }
+                self.markReachable(connector)
+            case .failure(let error):
+                if case .unreachable(let message) = ConnectFailure(error, target: "\(target.host):\(target.port)") {
+                    self.markUnreachable(connector, error: message)
+                }
             }
         }
     }

@@ -100,7 +100,10 @@ public final class Router: @unchecked Sendable {
             for dialer in self.dialers.values { closing += dialer.stop() }
             self.dialers = [:]
             for server in self.accessServers.values { if let channel = server.channel { closing.append(channel.close()) } }
-            for listener in self.listeners.values { if let channel = listener.channel { closing.append(channel.close()) } }
+            for listener in self.listeners.values {
+                listener.retry?.cancel()
+                if let channel = listener.channel { closing.append(channel.close()) }
+            }
             self.accessServers = [:]
             self.listeners = [:]
             closing += self.companions.map { $0.shutdown() }
@@ -131,6 +134,9 @@ final class ListenerState: @unchecked Sendable {
     var channel: Channel?
     var error: String?
     let counters = FlowCounters()
+    /// The next bind after a failure (a port another process holds may be let go).
+    var retry: Scheduled<Void>?
+    var backoff = Backoff()
 
     init(config: RouterConfig.Listener) {
         self.config = config

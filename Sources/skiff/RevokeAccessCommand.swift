@@ -1,8 +1,7 @@
 import ArgumentParser
 import Foundation
-import SkiffAccess
 import SkiffModel
-import SkiffPKI
+import SkiffReconcile
 
 struct RevokeAccessCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,8 +9,10 @@ struct RevokeAccessCommand: ParsableCommand {
         abstract: "Rotate a site's CA so that every token and link credential issued before stops working.",
         discussion: """
             Creates a new site CA and reissues the router's server certificate with the same names. \
-            Client certificates issued by the previous CA are refused on inbound links once the overlap \
-            (default 0: at once) has passed; sites that link here need new tokens.
+            Client certificates issued by the previous CA are refused once the overlap (default 0: at \
+            once) has passed: a running router is told at once and closes the links that presented them \
+            (or, with an overlap, the next apply or daemon pass after it ends does). Sites that link \
+            here need new tokens.
 
             Example: skiff revoke-access --site west --overlap 1h
             """
@@ -32,25 +33,31 @@ struct RevokeAccessCommand: ParsableCommand {
     func run() throws {
         let lock = try lockOptions.lock(siteOptions, command: "skiff revoke-access", onlyIfExists: true)
         defer { withExtendedLifetime(lock) {} }
-        let directory = siteOptions.stateDirectory
-        let pki = SitePKI(stateDirectory: directory.path)
-        guard !pki.inspectCA().isMissing else {
-            throw ValidationError("site \(siteOptions.site) has no CA in \(pki.caFolder); nothing to revoke")
+        let site = siteOptions.site
+        let outcome: AccessRevocation.Outcome
+        do {
+            outcome = try AccessRevocation.revoke(site: site, stateDirectory: siteOptions.stateDirectory,
+                                                  overlap: GoDuration.seconds(parsing: overlap) ?? 0)
+        } catch let failure as AccessRevocation.Failure {
+            throw ValidationError(failure.description)
         }
-        let now = Date()
-        let previousSerial = try pki.loadCA().certificate.serialHex
-        let book = try? GrantBook.load(stateDirectory: directory.path)
-        let outstanding = (book?.grants.values.filter { $0.state(now: now, caSerial: previousSerial) == .open }.map(\.name) ?? []).sorted()
-        let rotation = try pki.rotateCA(site: siteOptions.site, overlap: GoDuration.seconds(parsing: overlap) ?? 0, now: now)
-        print("Rotated the CA of site \(siteOptions.site): serial \(rotation.previousSerial ?? "?") → \(rotation.newSerial).")
+        let rotation = outcome.rotation
+        let previous = rotation.previousSerial ?? "?"
+        print("Rotated the CA of site \(site): serial \(previous) → \(rotation.newSerial).")
         if let until = rotation.previousTrustedUntil {
-            print("Invalidated: every token and link credential issued by CA \(rotation.previousSerial ?? "?"); accepted until \(ISO8601DateFormatter().string(from: until)), refused after.")
+            print("Invalidated: every token and link credential issued by CA \(previous); accepted until \(ISO8601DateFormatter().string(from: until)), refused after.")
         } else {
-            print("Invalidated: every token and link credential issued by CA \(rotation.previousSerial ?? "?"); refused from now on.")
+            print("Invalidated: every token and link credential issued by CA \(previous); refused from now on.")
         }
         if rotation.serverReissued { print("Reissued the router's server certificate from the new CA (same names).") }
-        print("Invalidated \(outstanding.count) outstanding grant\(outstanding.count == 1 ? "" : "s")"
-            + (outstanding.isEmpty ? "." : " (\(outstanding.joined(separator: ", "))): refused from now on; the next apply serves them afresh, with new codes."))
-        print("Sites that link to \(siteOptions.site) need a new token.")
+        if outcome.routerReloaded {
+            print(rotation.previousTrustedUntil == nil
+                ? "The router reloaded its trust and closed the links that presented those credentials."
+                : "The router reloaded its certificates; links that present the old credentials are closed when the overlap ends (at the next apply or daemon pass after it).")
+        }
+        let grants = outcome.invalidatedGrants
+        print("Invalidated \(grants.count) outstanding grant\(grants.count == 1 ? "" : "s")"
+            + (grants.isEmpty ? "." : " (\(grants.joined(separator: ", "))): refused from now on; the next apply serves them afresh, with new codes."))
+        print("Sites that link to \(site) need a new token.")
     }
 }

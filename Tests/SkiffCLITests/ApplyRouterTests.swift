@@ -123,6 +123,39 @@ struct ApplyRouterTests {
         #expect(status.stdout.contains("Listener/backend: Error — cannot bind 127.0.0.1:\(sites.listenerPort): address already in use (another process holds it)"),
                 "\(status.stdout)")
         #expect((try? sites.client("west").status()) != nil, "the router keeps running")
+        // Plan names what is not bound as an action to take, never "No changes".
+        let plan = try sites.skiff(["plan", "--site", "west", "--state-dir", sites.path("west")])
+        #expect(plan.stdout.contains("~ update Router/west (drift: listener backend not bound: cannot bind 127.0.0.1:\(sites.listenerPort): address already in use (another process holds it))"),
+                "\(plan.stdout)")
+        // Once the port is let go, the next apply binds it at once (pushing the configuration retries it).
+        holder.kill()
+        #expect(eventually { (try? Command.run("/bin/sh", ["-c", "ss -Htln 'sport = :\(sites.listenerPort)' | grep -q LISTEN"]).status) == 1 })
+        let again = try sites.apply("west")
+        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        #expect(try sites.client("west").status().listeners.first?.bound == true)
+        let after = try sites.skiff(["plan", "--site", "west", "--state-dir", sites.path("west")])
+        #expect(!after.stdout.contains("Router/west"), "\(after.stdout)")
+    }
+
+    @Test("status tells the truth about connectors before any flow: a refused backend and a host that does not resolve are Errors, in words")
+    func connectorTruth() throws {
+        let sites = try AppliedSites()
+        let closed = try FreePort.next()
+        try sites.repo.write("west/connectors.yaml", Fixtures.file(Fixtures.connector("refused", port: closed),
+                                                                   Fixtures.connector("nowhere", host: "no-such-host.invalid", port: 80),
+                                                                   Fixtures.connector("echo", port: sites.echoPort)))
+        try sites.repo.commit("west: three connectors")
+        #expect(try sites.apply("west").status == 0)
+        let status = { try sites.skiff(["status", "--site", "west", "--state-dir", sites.path("west")]).stdout }
+        #expect(try eventually { try status().contains("Connector/refused: Error — cannot connect to 127.0.0.1:\(closed): connection refused (nothing listens there)") },
+                "\((try? status()) ?? "")")
+        #expect(try eventually { try status().contains("Connector/nowhere: Error — cannot connect to no-such-host.invalid:80: the host does not resolve") },
+                "\((try? status()) ?? "")")
+        #expect(try status().contains("Connector/echo: Ready — 127.0.0.1:\(sites.echoPort), 0 open flows"))
+        // The JSON says the same, for scripts.
+        let json = try sites.skiff(["status", "--site", "west", "--state-dir", sites.path("west"), "--output", "json"]).stdout
+        let resources = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])["resources"] as? [[String: Any]]
+        #expect(resources?.first { $0["name"] as? String == "refused" }?["status"] as? String == "Error")
     }
 
     @Test("stop keeps the state; the next apply brings the site back with the same CA; --purge deletes it")

@@ -125,9 +125,9 @@ struct TokenTests {
         #expect(try sites.grant()?.redeemedBy == ["east"])
         #expect(FileManager.default.fileExists(atPath: sites.path("east") + "/pki/links/to-west/tls.key"))
         let eastStatus = try sites.status("east")
-        #expect(eastStatus.contains("AccessToken/to-west: Ready — redeemed"))
+        #expect(eastStatus.contains("AccessToken/to-west: Ready — redeemed at ") && eastStatus.contains("; link to-west up"), "\(eastStatus)")
         #expect(!eastStatus.contains("code"))
-        #expect(eventually(timeout: 5) { ((try? sites.status("west")) ?? "").contains("AccessGrant/east-link: Ready — used-up") })
+        #expect(eventually(timeout: 5) { ((try? sites.status("west")) ?? "").contains("AccessGrant/east-link: Not Ready — used up (1/1 redemptions): no site can redeem it again") })
 
         // The token stays in git, and a few daemon cycles later it was still redeemed only once.
         Thread.sleep(forTimeInterval: 2.5)
@@ -192,17 +192,74 @@ struct TokenTests {
         try sites.commitToken()
         let revoke = try sites.skiff(["revoke-access", "--site", "west", "--state-dir", sites.path("west")])
         #expect(revoke.status == 0)
-        #expect(revoke.stdout.contains("outstanding grant"))
+        #expect(revoke.stdout.contains("Invalidated 1 outstanding grant (east-link)"))
+        // West's router took the new certificates at once: the old token no longer even verifies the server.
         #expect(try sites.apply("east").status == 0)
-        #expect(try sites.status("east").contains("(403 revoked)"))
-        // West applies (reloads its certificates): the old token no longer even verifies the server.
+        #expect(try sites.status("east").contains("does not verify against the token's CA; the site may have revoked access: ask for a fresh token"))
+        // A refused redemption is not retried on the next apply.
+        let plan = try sites.skiff(["plan", "--site", "east", "--state-dir", sites.path("east")])
+        #expect(!plan.stdout.contains("Redemption/to-west"), "\(plan.stdout)")
+    }
+
+    @Test("revoke-access closes the links its old credentials made, at once; a new token links again within seconds")
+    func revokeClosesLinks() throws {
+        let sites = try GrantedSites()
         #expect(try sites.apply("west").status == 0)
-        try sites.repo.write("east/token.yaml", try String(contentsOfFile: sites.repo.path + "/east/token.yaml", encoding: .utf8)
-            .replacingOccurrences(of: "name: to-west", with: "name: to-west-again"))
-        try sites.repo.commit("east: retry under a new name")
-        let retry = try sites.apply("east")
-        #expect(retry.status == 0, "\(retry.stderr)")
-        #expect(try sites.status("east").contains("does not verify against the token's CA"))
+        try sites.commitToken()
+        #expect(try sites.apply("east").status == 0)
+        #expect(eventually(timeout: 10) { sites.linkUp("east", "to-west") })
+        #expect(try sites.flow()["intact"] as? Bool == true)
+
+        let revoke = try sites.skiff(["revoke-access", "--site", "west", "--state-dir", sites.path("west")])
+        #expect(revoke.status == 0, "\(revoke.stderr)")
+        #expect(revoke.stdout.contains("The router reloaded its trust and closed the links that presented those credentials."))
+        let revoked = Date()
+        #expect(eventually(timeout: 5) { (try? sites.client("west").status().links.isEmpty) == true }, "west dropped east's link")
+        let closedAfter = Date().timeIntervalSince(revoked)
+        #expect(closedAfter < 3 * testSlowdown, "closed after \(closedAfter) s")
+        #expect(!sites.linkUp("east", "to-west"))
+        // East says why, in words: west refused its certificate, then west's new one does not verify.
+        #expect(eventually(timeout: 5) {
+            let text = (try? sites.status("east")) ?? ""
+            return text.contains("AccessToken/to-west: Error — redeemed at ")
+                && text.contains("link to-west down: link to-west (127.0.0.1:\(sites.accessPort)): the server's certificate does not verify against this link's CA — the site revoked access (rotated its CA) or another server answers there: redeem a fresh token")
+        }, "\((try? sites.status("east")) ?? "")")
+        #expect(try sites.status("east").contains("to-west outgoing ↔ ?: down, 0 open flows — link to-west (127.0.0.1:\(sites.accessPort)): the server's certificate does not verify"))
+        #expect(try Command.run("python3", [TwoSitesPaths.root + "/Tests/Tools/flow_client.py", "halfclose", "\(sites.listenerPort)"])
+            .stdout.contains("\"intact\": true") == false, "no traffic over revoked credentials")
+        // West's next apply plans nothing for its router: revoke-access already reloaded it.
+        let westPlan = try sites.skiff(["plan", "--site", "west", "--state-dir", sites.path("west")])
+        #expect(!westPlan.stdout.contains("Router/west"), "\(westPlan.stdout)")
+
+        // A new token (the grant is served afresh under the new CA) links again.
+        #expect(try sites.apply("west").status == 0)
+        try sites.commitToken()
+        let relinked = Date()
+        #expect(try sites.apply("east").status == 0)
+        #expect(eventually(timeout: 10) { sites.linkUp("east", "to-west") })
+        print("revoked link closed after \(closedAfter) s; new token linked after \(Date().timeIntervalSince(relinked)) s")
+        #expect(try sites.flow()["intact"] as? Bool == true)
+    }
+
+    @Test("revoke-access with an overlap keeps links up until it ends; the first apply after it closes them")
+    func revokeWithOverlap() throws {
+        let sites = try GrantedSites()
+        #expect(try sites.apply("west").status == 0)
+        try sites.commitToken()
+        #expect(try sites.apply("east").status == 0)
+        #expect(eventually(timeout: 10) { sites.linkUp("east", "to-west") })
+        let overlap = 3 * testSlowdown
+        let revoke = try sites.skiff(["revoke-access", "--site", "west", "--state-dir", sites.path("west"), "--overlap", "\(Int(overlap))s"])
+        #expect(revoke.status == 0, "\(revoke.stderr)")
+        #expect(revoke.stdout.contains("links that present the old credentials are closed when the overlap ends"))
+        usleep(500_000)
+        #expect(sites.linkUp("east", "to-west"), "inside the overlap the link stays up")
+        #expect(try sites.flow()["intact"] as? Bool == true)
+        Thread.sleep(forTimeInterval: overlap)
+        let plan = try sites.skiff(["plan", "--site", "west", "--state-dir", sites.path("west")])
+        #expect(plan.stdout.contains("Certificate/trust-bundle") && plan.stdout.contains("ended"), "\(plan.stdout)")
+        #expect(try sites.apply("west").status == 0)
+        #expect(eventually(timeout: 5) { (try? sites.client("west").status().links.isEmpty) == true }, "west dropped east's link")
     }
 
     @Test("token issue explains what is wrong: unknown grant, nothing served yet")

@@ -49,6 +49,46 @@ struct CertificatePlanningTests {
         #expect(second.plan?.hasChanges == false, "\(Self.describe(second))")
     }
 
+    @Test("when a retired CA's overlap ends, the trust bundle is rewritten without it and the router's TLS revision changes")
+    func overlapEnds() throws {
+        let network = try Self.network(), state = try TemporaryDirectory()
+        let now = Date()
+        _ = try Executor.apply(try Self.plan(network, state: state, now: now), now: now)
+        let pki = SitePKI(stateDirectory: state.path)
+        let oldCA = pki.caCertificatePath + ".old"
+        try FileManager.default.copyItem(atPath: pki.caCertificatePath, toPath: oldCA)
+        let rotation = try pki.rotateCA(site: "west", overlap: 3600, now: now)
+        let revision = { (at: Date) in
+            SitePlanning.tlsRevision(certificates: SitePlanning.certificates(StateDirectory(path: state.path), now: at), trust: pki.inspectTrust(now: at))
+        }
+        let during = revision(now)
+        #expect(during.hasSuffix("/" + (rotation.previousSerial ?? "?")), "the retired CA is part of the revision: \(during)")
+        #expect(try Self.plan(network, state: state, now: now.addingTimeInterval(1800)).plan?.hasChanges == false, "inside the overlap")
+
+        let after = now.addingTimeInterval(7200)
+        let due = try Self.plan(network, state: state, now: after)
+        #expect(Self.describe(due) == ["update Certificate/trust-bundle (changed: the overlap of retired CA \(rotation.previousSerial ?? "?") ended; its links are refused from now on)"])
+        _ = try Executor.apply(due, now: after)
+        #expect(pki.inspectTrust(now: after)?.isCurrent == true)
+        #expect(revision(after) != during)
+        #expect(try Self.plan(network, state: state, now: after).plan?.hasChanges == false)
+        // openssl agrees: the bundle no longer holds the old CA.
+        let bundle = try String(contentsOfFile: pki.trustBundlePath, encoding: .utf8)
+        #expect(!bundle.contains(try String(contentsOfFile: oldCA, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+    }
+
+    @Test("a deleted trust bundle is drift, written again by the next apply")
+    func trustBundleDeleted() throws {
+        let network = try Self.network(), state = try TemporaryDirectory()
+        _ = try Executor.apply(try Self.plan(network, state: state))
+        let pki = SitePKI(stateDirectory: state.path)
+        try FileManager.default.removeItem(atPath: pki.trustBundlePath)
+        let plan = try Self.plan(network, state: state)
+        #expect(Self.describe(plan) == ["update Certificate/trust-bundle (drift: \(pki.trustBundlePath) is missing or unreadable)"])
+        _ = try Executor.apply(plan)
+        #expect(try OpenSSL.verify(ca: pki.trustBundlePath, certificate: pki.serverFolder + "/tls.crt").status == 0)
+    }
+
     @Test("a short-lived server certificate is renewed in its window; the CA is untouched")
     func renewal() throws {
         let network = try Self.network(settings: "  settings:\n    server-certificate-validity: 1h\n")

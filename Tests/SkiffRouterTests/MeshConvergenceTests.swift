@@ -39,6 +39,10 @@ struct MeshConvergenceTests {
                 let targets = Set((0..<2).map { _ in Int.random(in: 0..<index, using: &generator) })
                 for target in targets { edges.append((names[index], names[target], Int.random(in: 1...5, using: &generator))) }
             }
+            // One backend answers for every router's connector (each router tries its connector
+            // when configured, and offers the key only when it answers).
+            let echo = try BackgroundProcess("/usr/bin/env", ["python3", TwoSites.root + "/Tests/Tools/echo_server.py"])
+            let echoPort = try #require(echo.firstLine().flatMap { Int($0) })
             var configs: [String: RouterConfig] = [:]
             var ports: [String: Int] = [:]
             for name in names {
@@ -50,7 +54,7 @@ struct MeshConvergenceTests {
                                              to: own.linkFolder("mesh"))
                 ports[name] = try FreePort.next()
                 configs[name] = RouterConfig(site: name, linkAccess: [.init(role: "inter-router", host: "127.0.0.1", port: ports[name]!)],
-                                             connectors: [.init(name: "svc-\(name)", routingKey: "svc-\(name)", host: "127.0.0.1", port: 9)],
+                                             connectors: [.init(name: "svc-\(name)", routingKey: "svc-\(name)", host: "127.0.0.1", port: echoPort)],
                                              tuning: Self.tuning)
             }
             for (from, to, cost) in edges {

@@ -142,6 +142,26 @@ struct RouterTrafficTests {
         #expect(try sites.status("east").connectors.map(\.name) == ["backend"])
     }
 
+    @Test("a listener whose port is held is retried with backoff and binds by itself once the port is let go")
+    func listenerBindRetry() throws {
+        let sites = try TwoSites()
+        let port = try FreePort.next()
+        let holder = try BackgroundProcess("/usr/bin/env", ["python3", TwoSites.root + "/Tests/Tools/echo_server.py", "\(port)"])
+        _ = holder.firstLine()
+        try sites.put(sites.westConfig(listeners: [.init(name: "second", routingKey: "backend", host: "127.0.0.1", port: port)]), site: "west")
+        let second = { try sites.status("west").listeners.first { $0.name == "second" } }
+        #expect(try second()?.bound == false)
+        #expect(try second()?.error == "cannot bind 127.0.0.1:\(port): address already in use (another process holds it)")
+        usleep(1_500_000)
+        holder.kill()
+        let released = Date()
+        #expect(try eventually(timeout: 35) { try second()?.bound == true }, "\(sites.log("west").suffix(1000))")
+        print("listener bound \(Date().timeIntervalSince(released)) s after its port was let go")
+        #expect(try second()?.error == nil)
+        #expect(sites.log("west").contains("cannot bind listener; retrying"))
+        #expect(try sites.flows(["halfclose", "\(port)"])["intact"] as? Bool == true)
+    }
+
     @Test("kill -9 east: west declares the link dead within about 3 s and resets its flows; a restarted east links again")
     func linkFailure() throws {
         let sites = try TwoSites()

@@ -43,10 +43,9 @@ public enum ManualRedemption {
 
     /// Adds the new link to the running router's configuration; false when no router runs.
     static func pushLink(_ record: TokenLedger.Record, site: String, stateDirectory: StateDirectory) -> Bool {
-        let supervisor = RouterSupervisor(stateDirectory: stateDirectory)
-        guard var config = try? supervisor.liveConfig() else { return false }
-        config.links = config.links.filter { $0.name != record.name }
-            + (TokenPlanning.link(for: record, edge: config.edge).map { [$0] } ?? [])
-        return (try? supervisor.client.put(config)) != nil
+        RouterSupervisor(stateDirectory: stateDirectory).update { config in
+            config.links = config.links.filter { $0.name != record.name }
+                + (TokenPlanning.link(for: record, edge: config.edge).map { [$0] } ?? [])
+        }
     }
 }

@@ -63,6 +63,8 @@ public enum Executor {
                                            validity: requirements.serverValidity, now: now)
         case (.certificate(.routerServer), .delete):
             try FileManager.default.removeItem(atPath: pki.serverFolder)
+        case (.certificate(.trustBundle), _):
+            try pki.writeTrustBundle(now: now)
         case (.resource, _):
             // Listeners, connectors and links take effect through the router's configuration,
             // which a router action pushes; the rest is recorded.
@@ -78,6 +80,7 @@ public enum Executor {
                               hostname: String, now: Date) throws
     {
         let config = SitePlanning.routerConfig(for: site, certificates: SitePlanning.certificates(stateDirectory, now: now),
+                                               trust: SitePKI(stateDirectory: stateDirectory.path).inspectTrust(now: now),
                                                tokens: try TokenLedger.load(stateDirectory: stateDirectory.path), hostname: hostname)
         try RouterProcess.saveConfig(config, stateDirectory: stateDirectory.path)
         let supervisor = RouterSupervisor(stateDirectory: stateDirectory)

@@ -11,7 +11,9 @@ public enum CertificatePlanner {
         public var problems: [Diagnostic]
     }
 
-    public static func plan(_ requirements: CertificateRequirements, live: [CertificateRole: CredentialReport], now: Date) -> Outcome {
+    public static func plan(_ requirements: CertificateRequirements, live: [CertificateRole: CredentialReport],
+                            trust: TrustBundleReport? = nil, now: Date) -> Outcome
+    {
         var actions: [PlanAction] = []
         var problems: [Diagnostic] = []
         let ca = live[.siteCA]
@@ -20,6 +22,9 @@ public enum CertificatePlanner {
             actions.append(PlanAction(verb: .create, target: .certificate(.siteCA), reason: "missing"))
         } else if let ca {
             problems += caProblems(ca, now: now)
+            if let trust, let reason = trustReason(trust) {
+                actions.append(PlanAction(verb: .update, target: .certificate(.trustBundle), reason: reason))
+            }
         }
         let server = live[.routerServer]
         if let hosts = requirements.serverHosts {
@@ -35,6 +40,17 @@ public enum CertificatePlanner {
             actions.append(PlanAction(verb: .delete, target: .certificate(.routerServer), reason: "pruned: no link access in git"))
         }
         return Outcome(actions: actions, problems: problems)
+    }
+
+    /// Why the trust bundle must be written again, or nil when it holds exactly the CAs to trust.
+    static func trustReason(_ trust: TrustBundleReport) -> String? {
+        guard !trust.isCurrent else { return nil }
+        guard trust.present != nil else { return "drift: \(trust.path) is missing or unreadable" }
+        let ended = trust.noLongerTrusted
+        if !ended.isEmpty {
+            return "changed: the overlap of retired CA \(ended.joined(separator: ", ")) ended; its links are refused from now on"
+        }
+        return "drift: \(trust.path) lacks CA \(trust.wanted.filter { !(trust.present ?? []).contains($0) }.joined(separator: ", "))"
     }
 
     /// Why the server certificate must be issued again, or nil when it is fine.

@@ -7,11 +7,18 @@ import SkiffRouterAPI
 /// `skiff status`: what was applied, each resource's state (Ready / Pending / Error), the links,
 /// and the network as this router sees it.
 public struct SiteStatusReport: Sendable {
+    /// Where a resource stands. `Pending` heals by itself (a first dial, a grant not armed yet);
+    /// `NotReady` waits for a person (a grant used up or expired); `Error` is something failing now.
+    public enum Status: String, Sendable, Hashable, Encodable {
+        case ready = "Ready", pending = "Pending", notReady = "NotReady", error = "Error"
+
+        var label: String { self == .notReady ? "Not Ready" : rawValue }
+    }
+
     public struct Entry: Sendable, Hashable, Encodable {
         public var kind: String
         public var name: String
-        /// `Ready`, `Pending` or `Error`.
-        public var status: String
+        public var status: Status
         public var message: String
     }
 
@@ -60,67 +67,85 @@ public struct SiteStatusReport: Sendable {
         [(CertificateRole.siteCA, ca), (.routerServer, server)].compactMap { role, report in
             guard !report.isMissing else { return nil }
             let until = report.notAfter.map { "valid until " + ISO8601DateFormatter().string(from: $0) } ?? ""
-            return Entry(kind: "Certificate", name: role.rawValue, status: report.isHealthy ? "Ready" : "Error",
+            return Entry(kind: "Certificate", name: role.rawValue, status: report.isHealthy ? .ready : .error,
                          message: report.isHealthy ? until : report.problems.map(\.description).joined(separator: "; "))
         }
     }
 
     /// Maps a recorded resource to what the router says about it.
     static func entry(for resource: AppliedRecord.Entry, router: RouterStatus?, routerError: String?, tokens: TokenLedger) -> Entry {
-        func make(_ status: String, _ message: String) -> Entry {
+        func make(_ status: Status, _ message: String) -> Entry {
             Entry(kind: resource.kind.rawValue, name: resource.name, status: status, message: message)
         }
         guard let router else {
             // A token's redemption does not depend on the router.
-            return resource.kind == .accessToken ? tokenEntry(resource.name, record: tokens.tokens[resource.name])
-                : make("Error", "router not running")
+            return resource.kind == .accessToken ? tokenEntry(resource.name, record: tokens.tokens[resource.name], router: nil)
+                : make(.error, "router not running")
         }
         switch resource.kind {
         case .listener:
-            guard let listener = router.listeners.first(where: { $0.name == resource.name }) else { return make("Pending", "not configured in the router") }
-            if let error = listener.error { return make("Error", error) }
-            if !listener.hasMatchingConnector { return make("Pending", "No matching connectors (listening on \(listener.address))") }
-            return make("Ready", "listening on \(listener.address), \(listener.openFlows) open flows")
+            guard let listener = router.listeners.first(where: { $0.name == resource.name }) else { return make(.pending, "not configured in the router") }
+            if let error = listener.error { return make(.error, error) }
+            if !listener.hasMatchingConnector { return make(.pending, "No matching connectors (listening on \(listener.address))") }
+            return make(.ready, "listening on \(listener.address), \(listener.openFlows) open flows")
         case .connector:
-            guard let connector = router.connectors.first(where: { $0.name == resource.name }) else { return make("Pending", "not configured in the router") }
+            guard let connector = router.connectors.first(where: { $0.name == resource.name }) else { return make(.pending, "not configured in the router") }
             return connector.reachable
-                ? make("Ready", "\(connector.target), \(connector.openFlows) open flows")
-                : make("Error", "\(connector.target) unreachable: \(connector.lastError ?? "refused")")
+                ? make(.ready, "\(connector.target), \(connector.openFlows) open flows")
+                : make(.error, connector.lastError ?? "\(connector.target) unreachable")
         case .link:
-            guard let link = router.links.first(where: { $0.name == resource.name }) else { return make("Pending", "not configured in the router") }
-            return link.state == "up"
-                ? make("Ready", "linked to site \(link.peerSite ?? "?")")
-                : make("Pending", "\(link.state): \(link.lastError ?? "connecting")")
+            guard let link = router.links.first(where: { $0.name == resource.name }) else { return make(.pending, "not configured in the router") }
+            if link.state == "up" { return make(.ready, "linked to site \(link.peerSite ?? "?")") }
+            return link.lastError.map { make(.error, "\(link.state): \($0)") } ?? make(.pending, "\(link.state): connecting")
         case .routerAccess:
             let ports = router.linkAccess
-            if let failed = ports.first(where: { !$0.bound }) { return make("Error", failed.error ?? "not bound") }
-            return make("Ready", "accepting links on " + ports.map(\.address).joined(separator: ", "))
+            if let failed = ports.first(where: { !$0.bound }) { return make(.error, failed.error ?? "not bound") }
+            return make(.ready, "accepting links on " + ports.map(\.address).joined(separator: ", "))
         case .site:
-            return make("Ready", "router running")
+            return make(.ready, "router running")
         case .accessGrant:
-            guard let server = router.grantServer else { return make("Pending", "not configured in the router") }
-            if let error = server.error { return make("Error", "grant server \(server.address): \(error)") }
-            guard let grant = server.grants.first(where: { $0.name == resource.name }) else { return make("Pending", "not armed yet") }
-            let expiry = ISO8601DateFormatter().string(from: grant.expiresAt)
-            return make("Ready", "\(grant.state.rawValue) at \(grant.url), \(grant.redemptions)/\(grant.redemptionsAllowed) redemptions, "
-                + (grant.state == .expired ? "expired at " : "expires at ") + expiry)
+            guard let server = router.grantServer else { return make(.pending, "not configured in the router") }
+            if let error = server.error { return make(.error, "grant server \(server.address): \(error)") }
+            guard let grant = server.grants.first(where: { $0.name == resource.name }) else { return make(.pending, "not armed yet") }
+            return grantEntry(grant, make: make)
         case .accessToken:
-            return tokenEntry(resource.name, record: tokens.tokens[resource.name])
+            return tokenEntry(resource.name, record: tokens.tokens[resource.name], router: router)
         }
     }
 
-    /// An AccessToken as its redemption left it.
-    static func tokenEntry(_ name: String, record: TokenLedger.Record?) -> Entry {
+    /// An AccessGrant as its grant server holds it: one that can no longer be redeemed is not ready.
+    static func grantEntry(_ grant: GrantServerStatus.Grant, make: (Status, String) -> Entry) -> Entry {
+        let expiry = ISO8601DateFormatter().string(from: grant.expiresAt)
+        let uses = "\(grant.redemptions)/\(grant.redemptionsAllowed) redemptions"
+        switch grant.state {
+        case .open:
+            return make(.ready, "open at \(grant.url), \(uses), expires at \(expiry)")
+        case .usedUp:
+            return make(.notReady, "used up (\(uses)): no site can redeem it again; raise spec.redemptionsAllowed or add an AccessGrant")
+        case .expired:
+            return make(.notReady, "expired at \(expiry) (\(uses)): rename or change the AccessGrant in git to serve a fresh one")
+        case .revoked:
+            return make(.notReady, "revoked by `skiff revoke-access`: the next apply serves it afresh, with a new code")
+        }
+    }
+
+    /// An AccessToken as its redemption left it, and the link it made as the router has it now.
+    static func tokenEntry(_ name: String, record: TokenLedger.Record?, router: RouterStatus?) -> Entry {
+        func make(_ status: Status, _ message: String) -> Entry { Entry(kind: "AccessToken", name: name, status: status, message: message) }
         let at = record.map { ISO8601DateFormatter().string(from: $0.at) } ?? ""
         switch record?.outcome {
-        case nil: return Entry(kind: "AccessToken", name: name, status: "Pending", message: "not redeemed yet")
+        case nil: return make(.pending, "not redeemed yet")
         case .redeemed?:
-            return Entry(kind: "AccessToken", name: name, status: "Ready",
-                         message: "redeemed at \(at) from site \(record?.grantingSite ?? "?"); link \(name)")
+            let redeemed = "redeemed at \(at) from site \(record?.grantingSite ?? "?")"
+            guard let router else { return make(.error, "\(redeemed); router not running, so link \(name) is down") }
+            guard let link = router.links.first(where: { $0.name == name }) else { return make(.pending, "\(redeemed); link \(name) not configured in the router yet") }
+            if link.state == "up" { return make(.ready, "\(redeemed); link \(name) up") }
+            return link.lastError.map { make(.error, "\(redeemed); link \(name) \(link.state): \($0)") }
+                ?? make(.pending, "\(redeemed); link \(name) connecting")
         case .refused?:
-            return Entry(kind: "AccessToken", name: name, status: "Error", message: (record?.message ?? "refused") + "; commit a fresh token")
+            return make(.error, (record?.message ?? "refused") + "; commit a fresh token")
         case .failed?:
-            return Entry(kind: "AccessToken", name: name, status: "Error", message: (record?.message ?? "failed") + " (tried at \(at); retried every apply)")
+            return make(.error, (record?.message ?? "failed") + " (tried at \(at); retried every apply)")
         }
     }
 
@@ -138,12 +163,13 @@ public struct SiteStatusReport: Sendable {
         }
         lines.append("Router: " + (router != nil ? "running" : "not running (\(routerError ?? "?"))"))
         lines.append("")
-        lines += entries.map { "  \($0.kind)/\($0.name): \($0.status) — \($0.message)" }
+        lines += entries.map { "  \($0.kind)/\($0.name): \($0.status.label) — \($0.message)" }
         if let router, !router.links.isEmpty {
             lines += ["", "Links:"]
             lines += router.links.map { link in
                 let rtt = link.rttMilliseconds.map { String(format: ", rtt %.1f ms", $0) } ?? ""
-                return "  \(link.name ?? "(incoming)") \(link.direction) ↔ \(link.peerSite ?? "?"): \(link.state)\(rtt), \(link.openFlows) open flows"
+                let why = link.state == "up" ? "" : link.lastError.map { " — \($0)" } ?? ""
+                return "  \(link.name ?? "(incoming)") \(link.direction) ↔ \(link.peerSite ?? "?"): \(link.state)\(rtt), \(link.openFlows) open flows\(why)"
             }
         }
         if let router { lines += networkLines(router) }

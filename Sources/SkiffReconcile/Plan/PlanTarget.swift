@@ -62,8 +62,16 @@ public enum PlanTarget: Sendable, Hashable, Comparable, CustomStringConvertible 
 public enum CertificateRole: String, Sendable, Hashable, CaseIterable {
     /// The site's private CA (`pki/ca`).
     case siteCA = "site-ca"
+    /// The CAs whose certificates inbound links may present (`pki/trust/bundle.pem`).
+    case trustBundle = "trust-bundle"
     /// The router's server certificate for inbound links (`pki/server`).
     case routerServer = "router-server"
 
-    var order: Int { self == .siteCA ? 0 : 1 }
+    var order: Int {
+        switch self {
+        case .siteCA: 0
+        case .trustBundle: 1
+        case .routerServer: 2
+        }
+    }
 }

@@ -21,7 +21,7 @@ public enum Planner {
     {
         var certificateOutcome = CertificatePlanner.Outcome(actions: [], problems: [])
         if let certificates, let liveCertificates = live.certificates {
-            certificateOutcome = CertificatePlanner.plan(certificates, live: liveCertificates, now: now)
+            certificateOutcome = CertificatePlanner.plan(certificates, live: liveCertificates, trust: live.trust, now: now)
         }
         let resourceActions = resourceActions(desired: desired, live: live, baseline: baseline)
             + (desired.flatMap { site in live.tokens.map { TokenPlanning.actions(site: site, ledger: $0) } } ?? [])
@@ -42,14 +42,19 @@ public enum Planner {
             return PlanAction(verb: .create, target: .router(site: site), reason: "not running")
         case .unresponsive?:
             return nil
-        case .running(let config)?:
+        case .running(let config, let unbound)?:
             var differences = RouterConfigBuilder.differences(from: config, to: desired)
             // New certificates in this plan change the revision the router must load, once issued.
             let certificatesChange = otherActions.contains { if case .certificate = $0.target { true } else { false } }
             if certificatesChange, !differences.contains("certificates renewed") { differences.append("certificates renewed") }
             // A redemption creates a link the router must dial, once redeemed.
             for action in otherActions { if case .redemption(let name) = action.target { differences.append("link \(name) from token") } }
-            guard !differences.isEmpty else { return nil }
+            // What the router could not bind is not live, whatever its configuration says: pushing
+            // the configuration again makes it try at once (it also retries by itself).
+            guard !differences.isEmpty else {
+                guard !unbound.isEmpty else { return nil }
+                return PlanAction(verb: .update, target: .router(site: site), reason: "drift: " + unbound.joined(separator: ", "))
+            }
             // Who changed it: git (a resource changed), Skiff itself (certificates, redemptions),
             // or nobody this plan knows of — drift, someone changed the router by hand.
             let fromGit = otherActions.contains { [.listener, .connector, .link, .routerAccess, .site].contains($0.target.resourceKind) }

@@ -66,15 +66,17 @@ extension LiveSite {
     /// A digest of everything the planner reads from the live state.
     var fingerprint: String {
         var text = resources.keys.sorted().map { "\($0)=\($0.kind)\(resources[$0]!.rendered)" }.joined(separator: "\n")
-        for role in CertificateRole.allCases {
+        for role in CertificateRole.allCases where role != .trustBundle {
             let report = certificates?[role]
             text += "\n\(role.rawValue):\(report?.serial ?? "-"):\(report?.problems.map(\.description).joined(separator: ",") ?? "")"
         }
+        text += "\ntrust:" + (trust?.present?.joined(separator: "+") ?? "-")
         switch router {
-        case .running(let config)?:
+        case .running(let config, let unbound)?:
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
             text += "\nrouter:" + ((try? encoder.encode(config)).map { String(decoding: $0, as: UTF8.self) } ?? "")
+            text += unbound.map { "\nunbound:" + $0 }.joined()
         case .notRunning?: text += "\nrouter:down"
         case .unresponsive?: text += "\nrouter:unresponsive"
         case nil: break

@@ -25,18 +25,28 @@ public enum SitePlanning {
         let applied = try AppliedRecord.load(from: stateDirectory)
         var live = applied?.liveSite ?? .empty
         live.certificates = certificates(stateDirectory, now: now)
+        live.trust = SitePKI(stateDirectory: stateDirectory.path).inspectTrust(now: now)
         live.tokens = try TokenLedger.load(stateDirectory: stateDirectory.path)
         if router { live.router = RouterSupervisor(stateDirectory: stateDirectory).live() }
         return (live, applied)
     }
 
-    /// The router configuration for `site`, stamped with the certificates it will serve.
-    public static func routerConfig(for site: DesiredSite, certificates: [CertificateRole: CredentialReport],
+    /// The router configuration for `site`, stamped with the certificates it will serve and trust.
+    public static func routerConfig(for site: DesiredSite, certificates: [CertificateRole: CredentialReport], trust: TrustBundleReport?,
                                     tokens: TokenLedger = TokenLedger(), hostname: String) -> RouterConfig
     {
         var config = RouterConfigBuilder.build(site, tokens: tokens, hostname: hostname)
-        config.tlsRevision = [certificates[.siteCA]?.serial, certificates[.routerServer]?.serial].map { $0 ?? "-" }.joined(separator: "/")
+        config.tlsRevision = tlsRevision(certificates: certificates, trust: trust)
         return config
+    }
+
+    /// What the router must reload when it changes: the CA and server certificate serials, and the
+    /// retired CAs still trusted (so the end of an overlap reloads it too, and it drops the links
+    /// whose certificates the bundle no longer holds).
+    public static func tlsRevision(certificates: [CertificateRole: CredentialReport], trust: TrustBundleReport?) -> String {
+        let serials = [certificates[.siteCA]?.serial, certificates[.routerServer]?.serial].map { $0 ?? "-" }.joined(separator: "/")
+        let retired = trust?.retiredTrusted ?? []
+        return retired.isEmpty ? serials : serials + "/" + retired.joined(separator: "+")
     }
 
     /// The site's certificates as found on disk now.
@@ -69,7 +79,7 @@ public enum SitePlanning {
         let requirements = CertificateRequirements(site: desiredSite, hostname: hostname)
         var plan = siteHasErrors
             ? nil : Planner.plan(site: site, desired: desiredSite, live: live, certificates: requirements,
-                                 router: routerConfig(for: desiredSite, certificates: live.certificates ?? [:], tokens: live.tokens ?? TokenLedger(),
+                                 router: routerConfig(for: desiredSite, certificates: live.certificates ?? [:], trust: live.trust, tokens: live.tokens ?? TokenLedger(),
                                                       hostname: hostname),
                                  now: now)
         plan?.problems += LinkCredentialCheck.problems(site: desiredSite, pki: SitePKI(stateDirectory: stateDirectory.path), now: now)

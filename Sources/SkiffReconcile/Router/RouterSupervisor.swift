@@ -22,17 +22,33 @@ public struct RouterSupervisor: Sendable {
         try client.config()
     }
 
+    /// Changes the running router's configuration with `change`, saves it (a restarted router
+    /// starts from it) and pushes it; false when no router answers or it refused the change.
+    public func update(_ change: (inout RouterConfig) -> Void) -> Bool {
+        guard var config = try? liveConfig() else { return false }
+        change(&config)
+        try? RouterProcess.saveConfig(config, stateDirectory: stateDirectory.path)
+        return (try? client.put(config)) != nil
+    }
+
     /// The router as found. Only no answer on the socket *and* no live process in the pid file
     /// means not running; anything else is a router that must not be replaced.
     public func live() -> RouterLive {
         do {
-            return .running(try liveConfig())
+            let config = try liveConfig()
+            return .running(config, unbound: (try? client.status()).map(Self.unbound) ?? [])
         } catch let failure as ManagementClient.Failure where failure.kind == .notRunning && livePID == nil {
             return .notRunning(failure.description)
         } catch {
             let process = livePID.map { "the router (pid \($0))" } ?? "the router"
             return .unresponsive("\(process) runs but does not answer: \(error); Skiff will not start a second one (`skiff stop` stops it)")
         }
+    }
+
+    /// What `status` says the router could not bind: listeners and link-access ports.
+    static func unbound(_ status: RouterStatus) -> [String] {
+        status.listeners.filter { !$0.bound && $0.error != nil }.map { "listener \($0.name) not bound: \($0.error ?? "")" }
+            + status.linkAccess.filter { !$0.bound && $0.error != nil }.map { "link access (\($0.role)) not bound: \($0.error ?? "")" }
     }
 
     /// The pid in `router.pid`, when that process is alive. A router this process started and

@@ -7,7 +7,9 @@ import SkiffRouterAPI
 /// answering, which is never taken for "not running": starting a second router would take over
 /// the first one's socket while it still holds the site's ports.
 public enum RouterLive: Sendable, Hashable {
-    case running(RouterConfig)
+    /// Running `config`; `unbound` names what it could not bind (`listener backend: cannot bind …`),
+    /// which it retries by itself and a push of its configuration retries at once.
+    case running(RouterConfig, unbound: [String] = [])
     case notRunning(String)
     case unresponsive(String)
 }
@@ -18,6 +20,8 @@ public struct LiveSite: Sendable, Hashable {
     public var resources: [ResourceID: JSONValue]
     /// Nil when certificates are not part of the comparison (two commits compared in CI).
     public var certificates: [CertificateRole: CredentialReport]?
+    /// The trust bundle against what it must hold; nil in CI, or when the site has no CA yet.
+    public var trust: TrustBundleReport?
     /// Nil when the router is not part of the comparison (two commits compared in CI).
     public var router: RouterLive?
     /// What became of the site's tokens; nil when tokens are not part of the comparison (CI).

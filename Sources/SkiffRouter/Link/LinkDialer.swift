@@ -15,7 +15,7 @@ final class LinkDialer: @unchecked Sendable {
     private(set) var session: LinkSession?
     private(set) var state = "connecting"
     private(set) var lastError: String?
-    private var attempt = 0
+    private var backoff = Backoff()
     private var retry: Scheduled<Void>?
     private var channel: Channel?
     /// The connection being dialled, until it connects or fails.
@@ -99,7 +99,7 @@ final class LinkDialer: @unchecked Sendable {
     }
 
     func connected() {
-        attempt = 0
+        backoff.reset()
         state = "up"
         lastError = nil
     }
@@ -117,12 +117,11 @@ final class LinkDialer: @unchecked Sendable {
         guard !stopped, isActive, let router else { return }
         state = "down"
         router.logger.warning("link down", metadata: ["link": "\(config.name)", "error": "\(message)"])
-        let delay = min(30.0, 0.5 * Double(1 << min(attempt, 6)))
-        attempt += 1
+        let delay = backoff.next()
         if router.isEdgeRouter, router.dialers.count > 1 {
-            router.failOver(from: self, after: .milliseconds(Int64(min(delay, 2) * 1000)))
+            router.failOver(from: self, after: min(delay, .seconds(2)))
             return
         }
-        retry = router.loop.scheduleTask(in: .milliseconds(Int64(delay * 1000))) { [weak self] in self?.dial() }
+        retry = router.loop.scheduleTask(in: delay) { [weak self] in self?.dial() }
     }
 }

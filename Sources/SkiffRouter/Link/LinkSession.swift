@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOSSL
+import SkiffNetSupport
 import SkiffPKI
 import SkiffRouterAPI
 
@@ -40,6 +41,8 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     private(set) var streamParameters: StreamParameters
 
     private(set) var peerSite: String?
+    /// The certificate the peer presented (DER), kept so its trust can be checked again later.
+    private(set) var peerCertificate: [UInt8]?
     private(set) var peerIsEdge = false
     private(set) var peerKeys: Set<String> = []
     /// The link's cost: configured for an outgoing link, learnt from the dialler's hello for an incoming one.
@@ -112,7 +115,12 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     var isWritable: Bool { context?.channel.isWritable ?? false }
 
     var openFlows: Int { streams.count }
-    var remoteAddress: String { context?.channel.remoteAddress?.description ?? "?" }
+    /// The peer's `IP:PORT` (`[IPv6]:PORT`), as an operator would type it.
+    var remoteAddress: String {
+        guard let address = context?.channel.remoteAddress, let ip = address.ipAddress else { return "?" }
+        let host = ip.contains(":") ? "[\(ip)]" : ip
+        return address.port.map { "\(host):\($0)" } ?? host
+    }
 
     // MARK: Lifecycle
 
@@ -201,10 +209,19 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
         if let frameError = error as? FrameError {
             logger.warning("link protocol error; closing", metadata: ["peer": "\(remoteAddress)", "error": "\(frameError)"])
             close(reason: "protocol error: \(frameError)", code: .protocolError)
-        } else {
-            if !isUp, error is NIOSSLError || error is BoringSSLError {
-                logger.warning("refused a link handshake", metadata: ["peer": "\(remoteAddress)", "error": "\(error)"])
+        } else if !isUp, let failure = TLSFailure(error) {
+            // In words the operator acts on; the side that dialled names its link.
+            let text: String
+            switch direction {
+            case .incoming:
+                text = failure.accepting(remoteAddress)
+                logger.warning("refused a link handshake", metadata: ["peer": "\(remoteAddress)", "error": "\(text)"])
+            case .outgoing(let link):
+                text = failure.dialling("link \(link) (\(remoteAddress))")
             }
+            closeReason = closeReason ?? text
+            context.close(promise: nil)
+        } else {
             closeReason = closeReason ?? "\(error)"
             context.close(promise: nil)
         }
@@ -381,6 +398,7 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     private func identityProblem(claimed: String, context: ChannelHandlerContext) -> String? {
         guard let tls = try? context.pipeline.syncOperations.handler(type: NIOSSLHandler.self) else { return nil }
         guard let der = try? tls.peerCertificate?.toDERBytes() else { return "the peer presented no certificate" }
+        peerCertificate = der
         guard let certified = SiteIdentity.site(ofDER: der) else {
             return "the peer's certificate names no site (issued before Skiff checked site identities: grant a new token)"
         }

@@ -43,12 +43,15 @@ public struct LinkErrorCode: RawRepresentable, Sendable, Hashable, CustomStringC
     public static let normal = LinkErrorCode(rawValue: 0)
     public static let protocolError = LinkErrorCode(rawValue: 1)
     public static let internalError = LinkErrorCode(rawValue: 2)
+    /// The peer's certificate is no longer trusted (its site revoked access, or it expired).
+    public static let accessRevoked = LinkErrorCode(rawValue: 3)
 
     public var description: String {
         switch self {
         case .normal: "normal"
         case .protocolError: "protocol error"
         case .internalError: "internal error"
+        case .accessRevoked: "access revoked: this site's certificate is no longer trusted there"
         default: "code \(rawValue)"
         }
     }
