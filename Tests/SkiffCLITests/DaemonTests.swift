@@ -151,7 +151,18 @@ struct DaemonTests {
         let state = try site.daemonState()
         #expect((state["last_error"] as? String)?.contains("west/broken.yaml:7:1: invalid YAML") == true, "\(state)")
         #expect(state["good_commit"] as? String == good)
-        #expect(try site.get("/readyz").status == 0, "still ready: the good commit runs")
+        // Not ready while the head is not what runs; the body and `skiff status` say why, with file:line.
+        let head = try site.sites.repo.git("rev-parse", "HEAD")
+        let ready = try Command.run("curl", ["-s", "--max-time", "5", "-w", "\n%{http_code}", "http://127.0.0.1:\(site.httpPort)/readyz"]).stdout
+        #expect(ready.hasSuffix("\n503"), "\(ready)")
+        #expect(ready.hasPrefix("not ready: commit \(head.prefix(12)) does not validate: west/broken.yaml:7:1: invalid YAML"), "\(ready)")
+        #expect(ready.contains("; the site runs commit \(good.prefix(12))"), "\(ready)")
+        let status = try site.sites.skiff(["status", "--site", "west", "--state-dir", site.sites.path("west")]).stdout
+        #expect(status.contains("Daemon: running (pid "), "\(status)")
+        #expect(status.contains("  Head commit \(head.prefix(12)), good commit \(good.prefix(12))"), "\(status)")
+        #expect(status.contains("  Not Ready (InvalidCommit): commit \(head.prefix(12)) does not validate: west/broken.yaml:7:1: invalid YAML"), "\(status)")
+        #expect(status.contains("  Stalled (InvalidCommit): waiting for a new commit"), "\(status)")
+        #expect(status.contains("\n    west/broken.yaml:7:1: "), "every error line, indented: \(status)")
         #expect(try site.get("/metrics").stdout.contains("skiff_invalid_commits_total 1"))
         #expect(site.listeners() == ["backend"])
         try site.sites.repo.git("rm", "-q", "west/broken.yaml")
@@ -162,6 +173,7 @@ struct DaemonTests {
             guard let state = try? site.daemonState() else { return false }
             return state["last_error"] == nil && state["last_result"] as? String == "applied"
         }, "the error clears once a good commit is applied")
+        #expect(eventually { (try? site.get("/readyz"))?.stdout.hasPrefix("ready: commit ") == true })
     }
 
     @Test("drift is corrected within one cycle: a listener removed by hand, a killed router")
@@ -202,5 +214,38 @@ struct DaemonTests {
         #expect(metrics.contains(#"skiff_link_up{link="incoming",peer="east"} 1"#), "\(metrics)")
         #expect(metrics.contains(#"skiff_listener_flows{listener="backend",routing_key="backend"} 1"#), "\(metrics)")
         #expect(metrics.contains("skiff_router_up 1"))
+    }
+}
+
+@Suite("one site's mistake is not another site's outage", .serialized)
+struct SiteIsolationTests {
+    @Test("a broken file in west/ stops west only: east's daemon applies east's change and restarts east's router; west says why")
+    func brokenFolderElsewhere() throws {
+        let sites = try GrantedSites()
+        try sites.startDaemon("west")
+        try sites.startDaemon("east")
+        #expect(eventually(timeout: 15) { (try? sites.client("west").status()) != nil && (try? sites.client("east").status()) != nil })
+
+        let extra = try FreePort.next()
+        try sites.repo.write("west/broken.yaml", "apiVersion: skupper.io/v2alpha1\nkind: Listener\nmetadata:\n  name: broken\nspec:\n  port: [\n")
+        try sites.repo.write("east/extra.yaml", Fixtures.listener("extra", routingKey: "backend", port: extra))
+        try sites.repo.commit("west: a broken file; east: a new listener")
+        #expect(eventually(timeout: 10) { (try? sites.client("east").config().listeners.map(\.name))?.contains("extra") == true },
+                "east applied its own change")
+        let plan = try sites.skiff(["plan", "--site", "east", "--state-dir", sites.path("east")])
+        #expect(plan.stdout.contains("(1 error in other sites' folders: they block those sites, not east)"), "\(plan.stdout)")
+        #expect(!plan.stdout.contains("Cannot apply"), "\(plan.stdout)")
+
+        // West keeps its last good commit and says why, with file:line.
+        #expect(eventually(timeout: 10) { ((try? sites.status("west")) ?? "").contains("Not Ready (InvalidCommit)") })
+        #expect(try sites.status("west").contains("    west/broken.yaml:7:1: "))
+        #expect((try? sites.client("west").status()) != nil, "west's router runs on")
+
+        // East's router dies: east's daemon starts it again although west is broken.
+        let supervisor = RouterSupervisor(stateDirectory: StateDirectory(path: sites.path("east")))
+        let pid = try #require(supervisor.pid)
+        kill(pid, SIGKILL)
+        #expect(eventually(timeout: 10) { supervisor.pid != pid && (try? sites.client("east").status()) != nil }, "east's router is back")
+        #expect(try sites.status("east").contains("Listener/extra: "))
     }
 }

@@ -43,35 +43,61 @@ public final class Daemon: @unchecked Sendable {
         wake.signal()
     }
 
+    /// What `reconcile` came to, with the error lines that explain it.
+    struct Outcome {
+        var result: DaemonResult
+        var errors: [String] = []
+    }
+
     /// One cycle; returns the seconds to wait before the next.
     @discardableResult
     public func cycle() -> Double {
         let started = Date()
-        let result: String
+        let outcome: Outcome
         do {
-            result = try reconcile()
-            lock.withLock { state.consecutiveFailures = 0 }
+            outcome = try reconcile()
         } catch {
-            result = "failed"
-            lock.withLock {
-                state.lastError = "\(error)"
-                state.consecutiveFailures += 1
-            }
+            outcome = Outcome(result: .failed, errors: ["\(error)"])
             logger.error("reconcile failed", metadata: ["site": "\(options.site)", "error": "\(error)"])
         }
         let seconds = Date().timeIntervalSince(started)
         duration.recordNanoseconds(Int64(seconds * 1e9))
-        Counter(label: "skiff_reconcile_total", dimensions: [("result", result)]).increment()
-        return lock.withLock {
+        Counter(label: "skiff_reconcile_total", dimensions: [("result", outcome.result.rawValue)]).increment()
+        let (delay, record) = lock.withLock { () -> (Double, DaemonState) in
             state.cycles += 1
-            state.lastResult = result
+            state.lastResult = outcome.result
             state.lastCycleAt = started
             state.lastCycleSeconds = seconds
-            return nextDelay()
+            state.errors = outcome.errors
+            state.consecutiveFailures = outcome.result == .failed ? state.consecutiveFailures + 1 : 0
+            state.lastError = lastError(outcome)
+            state.conditions = DaemonCondition.after(outcome.result, head: state.headCommit, good: state.goodCommit,
+                                                     message: outcome.errors.first)
+            state.pid = getpid()
+            return (nextDelay(), state)
+        }
+        do {
+            try record.write(to: options.stateDirectory)
+        } catch {
+            logger.warning("cannot record the daemon's state", metadata: ["error": "\(error)"])
+        }
+        return delay
+    }
+
+    /// One line for `last_error`: nil when the head commit is live.
+    private func lastError(_ outcome: Outcome) -> String? {
+        guard let first = outcome.errors.first else { return nil }
+        let commit = state.headCommit.map { String($0.prefix(12)) } ?? "?"
+        switch outcome.result {
+        case .applied, .unchanged: return nil
+        case .invalid: return "commit \(commit) does not validate: \(first)"
+        case .blocked: return "the site cannot apply commit \(commit): \(first)"
+        case .failed: return first
         }
     }
 
-    /// The interval with ±10% jitter; after failures, exponential backoff from 1 s up to the interval.
+    /// The interval with ±10% jitter; after failures, exponential backoff from 1 s up to the
+    /// interval. A stalled site waits the whole interval: retrying sooner cannot help it.
     private func nextDelay() -> Double {
         if state.consecutiveFailures > 0 {
             return min(options.interval, pow(2, Double(state.consecutiveFailures - 1)))
@@ -79,31 +105,30 @@ public final class Daemon: @unchecked Sendable {
         return options.interval * Double.random(in: 0.9...1.1)
     }
 
-    private func reconcile() throws -> String {
+    private func reconcile() throws -> Outcome {
         let head = try DesiredState.read(options.source)
         lock.withLock { state.headCommit = head.snapshot.commit?.id }
         var target = head
-        var result = "applied"
-        let errors = head.diagnostics.errors.filter { $0.location.file.hasPrefix("\(options.site)/") || !$0.location.file.contains("/") }
+        var outcome = Outcome(result: .applied)
+        let errors = head.errors(blocking: options.site)
         if head.network.sites[options.site] == nil || !errors.isEmpty {
-            let reason = errors.first?.description ?? "site \(options.site) is not in \(head.snapshot.summary)"
-            lock.withLock { state.lastError = "commit \(head.snapshot.commit?.shortID ?? "?") does not validate: \(reason)" }
+            let lines = errors.isEmpty ? ["site \(options.site) is not in \(head.snapshot.summary)"] : errors.map(\.description)
             Counter(label: "skiff_invalid_commits_total").increment()
             logger.warning("commit does not validate; keeping the last good one",
-                           metadata: ["commit": "\(head.snapshot.commit?.shortID ?? "?")", "error": "\(reason)"])
-            guard let good = try lastGoodState() else { return "invalid" }
+                           metadata: ["commit": "\(head.snapshot.commit?.shortID ?? "?")", "error": "\(lines[0])"])
+            outcome = Outcome(result: .invalid, errors: lines)
+            guard let good = try lastGoodState() else { return outcome }
             target = good
-            result = "invalid"
         } else {
-            lock.withLock {
-                lastGood = head
-                state.lastError = nil
-            }
+            lock.withLock { lastGood = head }
         }
         let report = try SitePlanning.plan(site: options.site, desired: target, stateDirectory: options.stateDirectory,
                                            hostname: ProcessInfo.processInfo.hostName, now: Date())
         guard let plan = report.plan, report.canApply else {
-            throw Executor.Failure(action: nil, message: "the plan cannot be applied: " + report.diagnostics.errors.map(\.description).joined(separator: "; "))
+            // The site itself blocks it (a damaged CA): a person must act; retrying cannot help.
+            let lines = report.blockingErrors.map(\.description)
+            logger.error("the site cannot apply", metadata: ["error": "\(lines.first ?? "?")"])
+            return outcome.result == .invalid ? outcome : Outcome(result: .blocked, errors: lines)
         }
         if plan.hasChanges {
             _ = try Executor.apply(report, routerExecutable: options.routerExecutable)
@@ -115,16 +140,13 @@ public final class Daemon: @unchecked Sendable {
                 logger.info("applied action", metadata: ["commit": "\(commit)", "action": "\(ActionText.lines(action, indent: "").first ?? "\(action)")"])
             }
             logger.info("applied", metadata: ["commit": "\(commit)", "actions": "\(plan.actions.count)"])
-        } else if result == "applied" {
-            result = "unchanged"
+        } else if outcome.result == .applied {
+            outcome.result = .unchanged
         }
-        lock.withLock {
-            state.goodCommit = target.snapshot.commit?.id
-            state.ready = true
-        }
+        lock.withLock { state.goodCommit = target.snapshot.commit?.id }
         Gauge(label: "skiff_applied_commit_info", dimensions: [("commit", target.snapshot.commit?.shortID ?? "folder")]).record(1)
         recordRouterMetrics()
-        return result
+        return outcome
     }
 
     /// Link state, bytes and flows per link, listener and connector, from the router's own status.

@@ -8,7 +8,7 @@ import SkiffNetSupport
 /// The daemon's HTTP endpoints, on loopback by default:
 ///
 /// * `GET /healthz` — 200 while the daemon runs
-/// * `GET /readyz` — 200 once a commit that validates has been applied, else 503
+/// * `GET /readyz` — 200 while the head commit is applied, else 503 with the reason
 /// * `GET /metrics` — Prometheus text
 /// * `GET /api/v1/status` — the JSON of `skiff status`, with the daemon's own state
 /// * `POST /hooks/git` — run a cycle now (HMAC-checked when a secret is set)
@@ -62,7 +62,8 @@ struct DaemonResponder: Sendable {
             return .text(.ok, "ok\n")
         case (.GET, "/readyz"):
             let state = daemon.snapshot
-            return state.ready ? .text(.ok, "ready\n") : .text(.serviceUnavailable, "not ready: \(state.lastError ?? "no commit applied yet")\n")
+            let why = state.conditions.first { $0.type == .ready }?.message ?? "no cycle has finished yet"
+            return state.ready ? .text(.ok, "ready: \(why)\n") : .text(.serviceUnavailable, "not ready: \(why)\n")
         case (.GET, "/metrics"):
             return .text(.ok, metrics(), contentType: "text/plain; version=0.0.4")
         case (.GET, "/api/v1/status"):

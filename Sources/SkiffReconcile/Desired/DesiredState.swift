@@ -18,6 +18,19 @@ public struct DesiredState: Sendable {
         return DesiredState(snapshot: snapshot, network: network, diagnostics: (problems + diagnostics).sortedForDisplay())
     }
 
+    /// The errors that stop `site` from applying: those in its own folder (`east/…`, every
+    /// cross-site rule reports at the resource in the folder of the site it involves) and those
+    /// outside every site folder, which no site can claim is not its own. A broken file in `west/`
+    /// does not stop `east` — the same isolation Flux gives each Kustomization.
+    public func errors(blocking site: String) -> [Diagnostic] {
+        diagnostics.errors.filter { Self.blocks($0, site: site) }
+    }
+
+    static func blocks(_ diagnostic: Diagnostic, site: String) -> Bool {
+        let file = diagnostic.location.file
+        return file.hasPrefix("\(site)/") || !file.contains("/")
+    }
+
     /// Whether the state may be acted on: no errors, and with `strict` no warnings either.
     public func isValid(strict: Bool) -> Bool {
         strict ? diagnostics.isEmpty : diagnostics.errors.isEmpty

@@ -29,8 +29,15 @@ public struct SitePlanReport: Sendable {
         (desired.diagnostics + (plan?.problems ?? [])).sortedForDisplay()
     }
 
-    /// Whether the plan may be carried out: the desired state validates and nothing blocks it.
-    public var canApply: Bool { plan != nil && diagnostics.errors.isEmpty }
+    /// The errors that stop this site's apply: its own folder's and files outside every folder
+    /// (`DesiredState.errors(blocking:)`), and what planning found at the site (a damaged CA).
+    /// Errors in other sites' folders are shown, but block only those sites.
+    public var blockingErrors: [Diagnostic] {
+        (desired.errors(blocking: site) + (plan?.problems.errors ?? [])).sortedForDisplay()
+    }
+
+    /// Whether the plan may be carried out: nothing blocks it.
+    public var canApply: Bool { plan != nil && blockingErrors.isEmpty }
 
     public func render(_ format: OutputFormat) -> String {
         format == .json ? json() : text()
@@ -46,13 +53,17 @@ public struct SitePlanReport: Sendable {
         var lines = ["Site \(site): desired \(desired.snapshot.summary)", "Live: \(liveSummary)"]
         lines += DiagnosticText.lines(diagnostics)
         guard let plan else {
-            lines.append("No plan: the desired state has errors (\(DiagnosticText.tally(desired.diagnostics)))")
+            lines.append("No plan: the desired state of site \(site) has errors (\(DiagnosticText.tally(blockingErrors)))")
             return lines.joined(separator: "\n")
+        }
+        let elsewhere = diagnostics.errors.count - blockingErrors.count
+        if elsewhere > 0 {
+            lines.append("(\(elsewhere) error\(elsewhere == 1 ? "" : "s") in other sites' folders: they block those sites, not \(site))")
         }
         if plan.hasChanges { lines.append("") }
         lines += plan.actions.flatMap { ActionText.lines($0) }
         lines += ["", plan.summaryLine]
-        if !canApply { lines.append("Cannot apply: " + DiagnosticText.tally(diagnostics)) }
+        if !canApply { lines.append("Cannot apply: " + DiagnosticText.tally(blockingErrors)) }
         return lines.joined(separator: "\n")
     }
 

@@ -27,6 +27,9 @@ public struct SiteStatusReport: Sendable {
     public var router: RouterStatus?
     public var routerError: String?
     public var entries: [Entry]
+    /// The last record of the site's daemon (nil when none ran), and whether its process lives.
+    public var daemon: DaemonState?
+    public var daemonRunning = false
 
     /// Reads the record, the certificates and the router's own status.
     /// Sockets the router could not bind (listeners, link access, the grant server), one line
@@ -60,7 +63,10 @@ public struct SiteStatusReport: Sendable {
         for resource in applied?.resources ?? [] {
             entries.append(entry(for: resource, router: router, routerError: routerError, tokens: tokens))
         }
-        return SiteStatusReport(site: site, applied: applied, router: router, routerError: routerError, entries: entries)
+        var report = SiteStatusReport(site: site, applied: applied, router: router, routerError: routerError, entries: entries)
+        report.daemon = DaemonState.load(from: stateDirectory)
+        report.daemonRunning = report.daemon?.pid.map { RouterSupervisor.isAlive($0) } ?? false
+        return report
     }
 
     static func certificateEntries(ca: CredentialReport, server: CredentialReport) -> [Entry] {
@@ -162,6 +168,7 @@ public struct SiteStatusReport: Sendable {
             lines.append("Applied: nothing yet")
         }
         lines.append("Router: " + (router != nil ? "running" : "not running (\(routerError ?? "?"))"))
+        lines += daemonLines()
         lines.append("")
         lines += entries.map { "  \($0.kind)/\($0.name): \($0.status.label) — \($0.message)" }
         if let router, !router.links.isEmpty {
@@ -174,6 +181,24 @@ public struct SiteStatusReport: Sendable {
         }
         if let router { lines += networkLines(router) }
         return lines.joined(separator: "\n")
+    }
+
+    /// The daemon's last result: whether the head commit is live, and if not, every error line.
+    func daemonLines() -> [String] {
+        guard let daemon else { return [] }
+        let at = daemon.lastCycleAt.map { ISO8601DateFormatter().string(from: $0) } ?? "?"
+        let process = daemonRunning ? "running (pid \(daemon.pid ?? 0))" : "not running (its last record, pid \(daemon.pid ?? 0))"
+        var lines = ["Daemon: \(process), last cycle at \(at): \(daemon.lastResult?.rawValue ?? "?")"]
+        let short = { (commit: String?) in commit.map { String($0.prefix(12)) } ?? "none" }
+        lines.append("  Head commit \(short(daemon.headCommit)), good commit \(short(daemon.goodCommit))")
+        for condition in daemon.conditions where condition.status || condition.type == .ready {
+            let label = condition.type == .ready && !condition.status ? "Not Ready" : condition.type.rawValue
+            lines.append("  \(label) (\(condition.reason)): \(condition.message)")
+        }
+        if daemon.lastResult.map({ $0 != .applied && $0 != .unchanged }) ?? false {
+            lines += daemon.errors.map { "    \($0)" }
+        }
+        return lines
     }
 
     /// The network as this router sees it: sites and the links between them, routes, and where each
@@ -209,15 +234,17 @@ public struct SiteStatusReport: Sendable {
         var routerRunning: Bool
         var resources: [Entry]
         var router: RouterStatus?
+        var daemon: DaemonState?
+        var daemonRunning: Bool
 
         enum CodingKeys: String, CodingKey {
             case formatVersion = "format_version", site, appliedCommit = "applied_commit", appliedAt = "applied_at",
-                 routerRunning = "router_running", resources, router
+                 routerRunning = "router_running", resources, router, daemon, daemonRunning = "daemon_running"
         }
     }
 
     private func json() -> String {
         ReportJSON.encode(Body(site: site, appliedCommit: applied?.commit, appliedAt: applied?.appliedAt, routerRunning: router != nil,
-                               resources: entries, router: router))
+                               resources: entries, router: router, daemon: daemon, daemonRunning: daemonRunning))
     }
 }

@@ -75,7 +75,7 @@ public enum SitePlanning {
         desired.diagnostics = (desired.diagnostics + CertificateRequirements.settingProblems(desiredSite)
             + GrantServerPlanning.settingProblems(desiredSite)).sortedForDisplay()
         let (live, applied) = try Self.live(stateDirectory: stateDirectory, now: now, router: router)
-        let siteHasErrors = desired.diagnostics.errors.contains { $0.location.file.hasPrefix("\(site)/") }
+        let siteHasErrors = !desired.errors(blocking: site).isEmpty
         let requirements = CertificateRequirements(site: desiredSite, hostname: hostname)
         var plan = siteHasErrors
             ? nil : Planner.plan(site: site, desired: desiredSite, live: live, certificates: requirements,
