@@ -127,9 +127,9 @@ struct ApplyRouterTests {
         let plan = try sites.skiff(["plan", "--site", "west", "--state-dir", sites.path("west")])
         #expect(plan.stdout.contains("~ update Router/west (drift: listener backend not bound: cannot bind 127.0.0.1:\(sites.listenerPort): address already in use (another process holds it))"),
                 "\(plan.stdout)")
-        // Once the port is let go, the next apply binds it at once (pushing the configuration retries it).
+        // Once the port is let go, the next apply binds it at once (pushing the configuration
+        // retries it), unless the router's own retry got there first.
         holder.kill()
-        #expect(eventually { (try? Command.run("/bin/sh", ["-c", "ss -Htln 'sport = :\(sites.listenerPort)' | grep -q LISTEN"]).status) == 1 })
         let again = try sites.apply("west")
         #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
         #expect(try sites.client("west").status().listeners.first?.bound == true)

@@ -176,6 +176,28 @@ struct DaemonTests {
         #expect(eventually { (try? site.get("/readyz"))?.stdout.hasPrefix("ready: commit ") == true })
     }
 
+    @Test("a router that dies is started again at once, not at the next interval; how it ended is in the log and status; no zombie is left")
+    func routerDies() throws {
+        let site = try DaemonSite(interval: "30s")
+        let supervisor = RouterSupervisor(stateDirectory: StateDirectory(path: site.sites.path("west")))
+        #expect(eventually { supervisor.livePID != nil && (try? site.sites.client("west").status()) != nil })
+        let pid = try #require(supervisor.pid)
+        let killed = Date()
+        kill(pid, SIGKILL)
+        #expect(eventually(timeout: 5) { supervisor.livePID.map { $0 != pid } == true && (try? site.sites.client("west").status()) != nil },
+                "started again well within the 30 s interval")
+        print("router back \(Date().timeIntervalSince(killed)) s after kill -9")
+        let log = { (try? String(contentsOfFile: site.sites.state.path + "/daemon.log", encoding: .utf8)) ?? "" }
+        #expect(eventually { log().contains("router exited; starting it again") && log().contains("exit=killed by signal 9 (SIGKILL)") }, "\(log())")
+        #expect(eventually {
+            ((try? site.sites.skiff(["status", "--site", "west", "--state-dir", site.sites.path("west")]).stdout) ?? "")
+                .contains("Router last ended: pid \(pid) killed by signal 9 (SIGKILL) at ")
+        })
+        let daemonPID = try #require(site.daemon?.process.processIdentifier)
+        let children = try Command.run("ps", ["-o", "pid=,stat=", "--ppid", "\(daemonPID)"]).stdout
+        #expect(!children.split(separator: "\n").contains { $0.split(separator: " ").last?.hasPrefix("Z") == true }, "no zombie: \(children)")
+    }
+
     @Test("drift is corrected within one cycle: a listener removed by hand, a killed router")
     func drift() throws {
         let site = try DaemonSite(interval: "1s")

@@ -29,9 +29,34 @@ public final class Daemon: @unchecked Sendable {
 
     /// Runs cycles until `stop()`.
     public func run() {
+        Thread { [self] in watchRouter() }.start()
         while !lock.withLock({ stopped }) {
             let delay = cycle()
             _ = wake.wait(timeout: .now() + delay)
+        }
+    }
+
+    /// Watches the site's router between cycles. When its process ends, how it ended is logged
+    /// and recorded, and a cycle starts at once — which starts it again — rather than at the next
+    /// interval. Checking reaps it too: a router this daemon started never lingers as a zombie.
+    private func watchRouter() {
+        let supervisor = RouterSupervisor(stateDirectory: options.stateDirectory)
+        // The pid file outlives a router killed outright (each dead pid is reported once); one
+        // that stopped by itself removed it, so the last live pid seen is checked too.
+        var reported: Int32?
+        var seen: Int32?
+        while !lock.withLock({ stopped }) {
+            let current = supervisor.pid
+            if let current, RouterSupervisor.isAlive(current) { seen = current }
+            if let pid = current ?? seen, pid != reported, !RouterSupervisor.isAlive(pid) {
+                reported = pid
+                let how = ProcessReaper.exit(of: pid) ?? "ended (not started by this daemon, so how is unknown)"
+                logger.error("router exited; starting it again", metadata: ["pid": "\(pid)", "exit": "\(how)"])
+                let at = ISO8601DateFormatter().string(from: Date())
+                lock.withLock { state.lastRouterExit = "pid \(pid) \(how) at \(at)" }
+                trigger()
+            }
+            usleep(200_000)
         }
     }
 

@@ -20,6 +20,8 @@ public struct DaemonState: Sendable, Codable, Hashable {
     public var consecutiveFailures = 0
     /// The daemon's process, so a reader can tell a record from a daemon that is gone.
     public var pid: Int32?
+    /// How the router last ended under this daemon, and when (`pid 4242 killed by signal 9 (SIGKILL) at …`).
+    public var lastRouterExit: String?
 
     /// Ready while the head commit is the one applied: not while a newer commit is invalid or
     /// blocked, nor while a failure is being retried.
@@ -30,7 +32,7 @@ public struct DaemonState: Sendable, Codable, Hashable {
     enum CodingKeys: String, CodingKey {
         case lastResult = "last_result", lastCycleAt = "last_cycle_at", lastCycleSeconds = "last_cycle_seconds",
              goodCommit = "good_commit", headCommit = "head_commit", lastError = "last_error", errors, conditions, cycles,
-             consecutiveFailures = "consecutive_failures", pid, ready
+             consecutiveFailures = "consecutive_failures", pid, lastRouterExit = "last_router_exit", ready
     }
 
     public init(from decoder: Decoder) throws {
@@ -46,6 +48,7 @@ public struct DaemonState: Sendable, Codable, Hashable {
         cycles = try container.decodeIfPresent(Int.self, forKey: .cycles) ?? 0
         consecutiveFailures = try container.decodeIfPresent(Int.self, forKey: .consecutiveFailures) ?? 0
         pid = try container.decodeIfPresent(Int32.self, forKey: .pid)
+        lastRouterExit = try container.decodeIfPresent(String.self, forKey: .lastRouterExit)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -61,6 +64,7 @@ public struct DaemonState: Sendable, Codable, Hashable {
         try container.encode(cycles, forKey: .cycles)
         try container.encode(consecutiveFailures, forKey: .consecutiveFailures)
         try container.encodeIfPresent(pid, forKey: .pid)
+        try container.encodeIfPresent(lastRouterExit, forKey: .lastRouterExit)
         try container.encode(ready, forKey: .ready)
     }
 

@@ -198,6 +198,7 @@ public struct SiteStatusReport: Sendable {
         if daemon.lastResult.map({ $0 != .applied && $0 != .unchanged }) ?? false {
             lines += daemon.errors.map { "    \($0)" }
         }
+        if let exit = daemon.lastRouterExit { lines.append("  Router last ended: \(exit); the daemon started it again") }
         return lines
     }
 

@@ -57,10 +57,9 @@ public struct RouterSupervisor: Sendable {
         pid.flatMap { Self.isAlive($0) ? $0 : nil }
     }
 
-    static func isAlive(_ pid: Int32) -> Bool {
+    public static func isAlive(_ pid: Int32) -> Bool {
         guard pid > 0 else { return false }
-        var status: Int32 = 0
-        if waitpid(pid, &status, WNOHANG) == pid { return false }
+        if ProcessReaper.reapIfEnded(pid) { return false }
         guard kill(pid, 0) == 0 else { return false }
         // /proc/PID/stat: "pid (name) S ..."; state Z is a zombie nobody has reaped yet.
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
@@ -110,12 +109,12 @@ public struct RouterSupervisor: Sendable {
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if (try? client.status()) != nil { return }
-            var status: Int32 = 0
-            if waitpid(child, &status, WNOHANG) == child { break }
+            if ProcessReaper.reapIfEnded(child) { break }
             usleep(50_000)
         }
         let log = (try? String(contentsOfFile: logPath, encoding: .utf8))?.split(separator: "\n").suffix(3).joined(separator: " | ") ?? ""
-        throw Failure(description: "the router did not start; \(logPath): \(log)")
+        let ended = ProcessReaper.exit(of: child).map { " (it \($0))" } ?? ""
+        throw Failure(description: "the router did not start\(ended); \(logPath): \(log)")
     }
 
     /// Stops the router (SIGTERM, then SIGKILL after `timeout`); returns whether one was running.
@@ -134,11 +133,12 @@ public struct RouterSupervisor: Sendable {
     }
 
     static func terminate(_ pid: Int32?, timeout: Double) -> Bool {
-        guard let pid, pid > 0, kill(pid, 0) == 0 else { return false }
+        guard let pid, isAlive(pid) else { return false }
         kill(pid, SIGTERM)
         let deadline = Date().addingTimeInterval(timeout)
-        while kill(pid, 0) == 0, Date() < deadline { usleep(50_000) }
-        if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
+        // isAlive reaps a child of this process as soon as it ends (a zombie is not alive).
+        while isAlive(pid), Date() < deadline { usleep(50_000) }
+        if isAlive(pid) { kill(pid, SIGKILL) }
         return true
     }
 }
