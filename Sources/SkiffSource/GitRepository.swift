@@ -66,6 +66,17 @@ final class GitRepository {
         try Libgit2.check(code, "fetch \(displayName)")
     }
 
+    /// The repository's branch names (`refs/heads/*`), sorted; for a mirror, the remote's branches.
+    func branchNames() -> [String] {
+        var names = git_strarray()
+        guard git_reference_list(&names, pointer) >= 0 else { return [] }
+        defer { git_strarray_dispose(&names) }
+        let prefix = "refs/heads/"
+        return (0..<names.count).compactMap { index in
+            names.strings[index].map { String(cString: $0) }.flatMap { $0.hasPrefix(prefix) ? String($0.dropFirst(prefix.count)) : nil }
+        }.sorted()
+    }
+
     /// The commit a revision names (anything `git rev-parse` accepts), trying each spelling in turn.
     func resolveCommit(_ revisions: [String]) throws -> OpaquePointer? {
         for revision in revisions {

@@ -69,7 +69,7 @@ public enum NetworkSource {
                              limits: SourceLimits) throws -> Snapshot
     {
         guard let commit = try repository.resolveCommit(revisions) else {
-            throw SourceError.revisionNotFound(revision: shown, repository: repository.displayName)
+            throw SourceError.revisionNotFound(revision: shown, repository: repository.displayName, branches: repository.branchNames())
         }
         defer { git_commit_free(commit) }
         let info = GitRepository.info(of: commit)

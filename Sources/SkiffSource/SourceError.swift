@@ -2,8 +2,8 @@
 public enum SourceError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Neither a git repository nor a folder exists at the path.
     case repositoryNotFound(String)
-    /// The revision does not resolve to a commit.
-    case revisionNotFound(revision: String, repository: String)
+    /// The revision does not resolve to a commit; `branches` are the ones the repository has.
+    case revisionNotFound(revision: String, repository: String, branches: [String])
     /// The network path does not exist in the commit or folder.
     case pathNotFound(path: String, at: String)
     /// The network path is a file, not a folder.
@@ -17,12 +17,31 @@ public enum SourceError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The files under the path exceed the total size limit.
     case tooLarge(bytes: Int, limit: Int)
 
+    /// libgit2's network messages in the words the rest of Skiff uses (libgit2 reports them as
+    /// text only); anything else as libgit2 says it.
+    static func plain(_ message: String) -> String {
+        let resolve = "failed to resolve address for "
+        if let range = message.range(of: resolve) {
+            let host = message[range.upperBound...].prefix { $0 != ":" }
+            return "the host \(host) does not resolve"
+        }
+        let lower = message.lowercased()
+        if lower.contains("connection refused") { return "connection refused (nothing listens there)" }
+        if lower.contains("unexpected http status code: 404") { return "no repository there (HTTP 404)" }
+        if lower.contains("authentication") || lower.contains("unexpected http status code: 401") {
+            return "the server asks for credentials, which Skiff does not send (use a public URL or a local clone)"
+        }
+        return message
+    }
+
     public var description: String {
         switch self {
         case .repositoryNotFound(let path):
-            "no git repository or folder at \(path)"
-        case .revisionNotFound(let revision, let repository):
+            "no git repository or folder at \(path) (check --repo: a path, or an https:// or ssh URL)"
+        case .revisionNotFound(let revision, let repository, let branches):
             "revision \"\(revision)\" not found in \(repository)"
+                + (branches.isEmpty ? " (it has no branches)" : " (its branches: \(branches.prefix(10).joined(separator: ", "))\(branches.count > 10 ? ", …" : ""))")
+                + "; check --ref"
         case .pathNotFound(let path, let at):
             "path \"\(path)\" does not exist in \(at)"
         case .pathNotAFolder(let path, let at):
@@ -32,7 +51,7 @@ public enum SourceError: Error, Sendable, Equatable, CustomStringConvertible {
         case .revisionWithoutRepository(let revision, let folder):
             "\(folder) is a plain folder, not a git repository, so --ref \(revision) cannot be resolved"
         case .git(let operation, let message):
-            "git: \(operation): \(message)"
+            "cannot \(operation): \(Self.plain(message))"
         case .tooLarge(let bytes, let limit):
             "the network files total \(bytes) bytes; the limit is \(limit)"
         }

@@ -62,9 +62,11 @@ struct ValidateCommandTests {
         try repo.write("west/site.yaml", Fixtures.site("west"))
         try repo.commit("one")
         let cases: [([String], String)] = [
-            (["validate", "--repo", "/no/such/place"], "no git repository or folder at /no/such/place"),
-            (["validate", "--ref", "v9"], #"revision "v9" not found in ."#),
+            (["validate", "--repo", "/no/such/place"], "Error: no git repository or folder at /no/such/place (check --repo: a path, or an https:// or ssh URL)\n"),
+            (["validate", "--ref", "v9"], #"Error: revision "v9" not found in . (its branches: main); check --ref"# + "\n"),
             (["validate", "--path", "nowhere"], #"path "nowhere" does not exist in commit"#),
+            (["validate", "--repo", "https://no-such-host.invalid/network.git"],
+             "Error: cannot fetch https://no-such-host.invalid/network.git: the host no-such-host.invalid does not resolve\n"),
         ]
         for (arguments, message) in cases {
             let result = try SkiffBinary.run(arguments, in: repo.path)
@@ -72,5 +74,32 @@ struct ValidateCommandTests {
             #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
             #expect(result.stderr.split(separator: "\n").count == 1, "one line: \(result.stderr)")
         }
+    }
+
+    @Test("a state directory skiff may not write is one line naming the user, the folder, its owner and what to do")
+    func permissionDenied() throws {
+        let repo = try GitFixture()
+        try repo.write("west/site.yaml", Fixtures.site("west"))
+        try repo.commit("one")
+        let parent = try TemporaryDirectory("skiff-readonly")
+        // Root writes anywhere: the check runs as nobody then (setpriv, util-linux); others as themselves.
+        let asRoot = getuid() == 0
+        if asRoot {
+            chmod(parent.path, 0o755)
+        } else {
+            chmod(parent.path, 0o500)
+        }
+        defer { chmod(parent.path, 0o700) }
+        let skiff = ["apply", "--site", "west", "--repo", repo.path, "--state-dir", parent.path + "/west"]
+        let result = asRoot
+            ? try Command.run("setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", SkiffBinary.path] + skiff)
+            : try SkiffBinary.run(skiff)
+        let user = asRoot ? "nobody" : String(cString: getpwuid(getuid()).pointee.pw_name)
+        let owner = asRoot ? "root" : user
+        #expect(result.status == 1)
+        #expect(result.stderr == "Error: cannot lock site west: cannot create \(parent.path)/west: permission denied: user \(user) cannot write in "
+            + "\(parent.path.replacingOccurrences(of: "//", with: "/")) (owned by \(owner), mode 0\(asRoot ? "755" : "500")); pick a --state-dir that \(user) may write, or run skiff as \(owner)\n",
+            "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: parent.path + "/west"), "nothing was written")
     }
 }

@@ -50,6 +50,21 @@ struct LinkSecurityTests {
         #expect(!log.contains("BoringSSL") && !log.contains("OPENSSL_internal"), "no library internals in the log")
     }
 
+    @Test("an expired link certificate is not even dialled; the dialling side's status names the file and says what to do")
+    func expiredCredential() throws {
+        let sites = try TwoSites()
+        sites.eastRouter?.kill()
+        let west = SitePKI(stateDirectory: sites.west.path)
+        let stale = try west.issueClientCertificate(link: "to-west", site: "west", to: "east", validity: 60, now: Date().addingTimeInterval(-7200))
+        try PEMFiles.writeCredential(stale, ca: try west.loadCA().certificate, to: SitePKI(stateDirectory: sites.east.path).linkFolder("to-west"))
+        try sites.restartEast()
+        let words = "this site's link certificate pki/links/to-west/tls.crt expired at "
+        #expect(eventually { (try? sites.status("east"))?.links.first?.lastError?.hasPrefix(words) == true },
+                "\(String(describing: try? sites.status("east").links))")
+        #expect(try sites.status("east").links.first?.lastError?.hasSuffix(": redeem a fresh token") == true)
+        #expect(try sites.status("west").links.isEmpty)
+    }
+
     @Test("a peer that goes silent (SIGSTOP) is declared dead by keepalive within about 3 s")
     func keepalive() throws {
         let sites = try TwoSites()

@@ -139,7 +139,7 @@ struct GitSourceTests {
         let (repo, _) = try Self.makeRepository()
         let folder = try TemporaryDirectory()
         #expect(throws: SourceError.repositoryNotFound("/no/such/repo")) { try Self.read("/no/such/repo") }
-        #expect(throws: SourceError.revisionNotFound(revision: "nope", repository: repo.path)) { try Self.read(repo.path, "nope") }
+        #expect(throws: SourceError.revisionNotFound(revision: "nope", repository: repo.path, branches: ["feature", "main"])) { try Self.read(repo.path, "nope") }
         #expect(throws: SourceError.pathNotFound(path: "nowhere", at: "commit \(try Self.read(repo.path).commit!.shortID)")) {
             try Self.read(repo.path, path: "nowhere")
         }
@@ -151,6 +151,6 @@ struct GitSourceTests {
         #expect(throws: SourceError.self) { try Self.read("file:///no/such/remote.git", cache: folder.path) }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty, "a failed clone leaves nothing behind")
         let empty = try GitFixture("skiff-empty")
-        #expect(throws: SourceError.revisionNotFound(revision: "HEAD", repository: empty.path)) { try Self.read(empty.path) }
+        #expect(throws: SourceError.revisionNotFound(revision: "HEAD", repository: empty.path, branches: [])) { try Self.read(empty.path) }
     }
 }

@@ -4,7 +4,9 @@ import SkiffPKI
 
 /// Checks the client credentials of every Link the site dials (`pki/links/<tlsCredentials>/`).
 /// They come from redeeming a token or from the user; Skiff cannot make them itself, so faults are
-/// reported, not planned: a damaged folder is an error naming the file, an absent one a warning.
+/// reported, not planned, each naming the file. They are warnings: a damaged or expired credential
+/// keeps that one link down (the router says why), and must not stop the rest of the site — nor
+/// a daemon's drift repair — from applying.
 public enum LinkCredentialCheck {
     /// A missing folder that an AccessToken of the same name in git will fill is not reported:
     /// redeeming it is planned.
@@ -19,7 +21,8 @@ public enum LinkCredentialCheck {
                                  "Link/\(link.name) has no credentials in \(report.folder) yet; redeem an AccessToken or put tls.crt, tls.key and ca.crt there")]
             }
             return report.problems.map { problem in
-                .error(at: SourceLocation(file: problem.path), "credentials of Link/\(link.name): \(problem.description.dropPrefix(problem.path + ": "))")
+                .warning(at: SourceLocation(file: problem.path),
+                         "credentials of Link/\(link.name): \(problem.description.dropPrefix(problem.path + ": ")); the link stays down until they are replaced (redeem a fresh token)")
             }
         }
     }

@@ -42,10 +42,14 @@ public final class SiteLock {
             try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
         } catch {
-            throw Failure(site: site, kind: .unusable("cannot create \(directory.path): \(Self.reason(error))"))
+            throw Failure(site: site, kind: .unusable("cannot create \(directory.path): \(Self.reason(error, path: directory.path))"))
         }
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw Failure(site: site, kind: .unusable("\(path): \(String(cString: strerror(errno)))")) }
+        guard descriptor >= 0 else {
+            let code = errno
+            let words = code == EACCES || code == EPERM ? Self.permissionDenied(path) : String(cString: strerror(code))
+            throw Failure(site: site, kind: .unusable("cannot open \(path): \(words)"))
+        }
         let outcome = Self.lock(descriptor, timeout: timeout)
         guard outcome == 0 else {
             let holder = Self.holder(path)
@@ -85,7 +89,29 @@ public final class SiteLock {
         }
     }
 
-    private static func reason(_ error: Error) -> String {
-        (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+    private static func reason(_ error: Error, path: String) -> String {
+        let nsError = error as NSError
+        let posix = (nsError.userInfo[NSUnderlyingErrorKey] as? NSError).flatMap { $0.domain == NSPOSIXErrorDomain ? Int32($0.code) : nil }
+        if (error as? CocoaError)?.code == .fileWriteNoPermission || posix == EACCES || posix == EPERM {
+            return permissionDenied(path)
+        }
+        return nsError.localizedFailureReason ?? nsError.localizedDescription
+    }
+
+    /// `permission denied: user skiff cannot write in /var/lib (owned by root, mode 0755); …` —
+    /// who runs skiff, the nearest folder that exists, its owner and mode, and what to do.
+    static func permissionDenied(_ path: String) -> String {
+        var folder = (path as NSString).deletingLastPathComponent
+        while !folder.isEmpty, folder != "/", !FileManager.default.fileExists(atPath: folder) {
+            folder = (folder as NSString).deletingLastPathComponent
+        }
+        if folder.isEmpty { folder = "." }
+        let user = getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) } ?? "uid \(geteuid())"
+        var info = stat()
+        guard stat(folder, &info) == 0 else { return "permission denied for user \(user)" }
+        let owner = getpwuid(info.st_uid).map { String(cString: $0.pointee.pw_name) } ?? "uid \(info.st_uid)"
+        let mode = String(info.st_mode & 0o7777, radix: 8)
+        return "permission denied: user \(user) cannot write in \(folder) (owned by \(owner), mode 0\(mode)); "
+            + "pick a --state-dir that \(user) may write, or run skiff as \(owner)"
     }
 }

@@ -1,8 +1,10 @@
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
 import SkiffNetSupport
+import SkiffPKI
 import SkiffRouterAPI
 
 /// Keeps one configured link connected: dials, and after every failure or drop dials again with
@@ -60,9 +62,16 @@ final class LinkDialer: @unchecked Sendable {
     private func dial() {
         guard !stopped, isActive, let router else { return }
         state = "connecting"
+        let folder = router.pkiRoot + "/links/" + config.credentials
+        // A peer refuses an expired certificate with a bare alert; saying so here names the file.
+        if let expired = Self.expiry(folder + "/tls.crt"), expired < Date() {
+            failed("this site's link certificate pki/links/\(config.credentials)/tls.crt expired at "
+                + "\(ISO8601DateFormatter().string(from: expired)): redeem a fresh token")
+            return
+        }
         let context: NIOSSLContext
         do {
-            context = try TLSContexts.client(credentials: router.pkiRoot + "/links/" + config.credentials)
+            context = try TLSContexts.client(credentials: folder)
         } catch {
             failed("credentials in pki/links/\(config.credentials) unusable: \(error)")
             return
@@ -96,6 +105,12 @@ final class LinkDialer: @unchecked Sendable {
                 self.failed(SocketErrorText.connect(error, address: "\(self.config.host):\(self.config.port)"))
             }
         }
+    }
+
+    /// When the certificate at `path` stops being valid; nil when it cannot be read (the TLS set-up
+    /// that follows says why).
+    static func expiry(_ path: String) -> Date? {
+        (try? PEMFiles.readCertificate(path))?.notValidAfter
     }
 
     func connected() {
