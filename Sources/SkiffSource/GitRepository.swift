@@ -51,19 +51,24 @@ final class GitRepository {
         try Libgit2.check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "fetch options")
         options.prune = GIT_FETCH_PRUNE
         options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL
-        var deadline = Date().addingTimeInterval(timeout).timeIntervalSince1970
-        let code = withUnsafeMutablePointer(to: &deadline) { deadlinePointer -> Int32 in
-            options.callbacks.payload = UnsafeMutableRawPointer(deadlinePointer)
-            options.callbacks.transfer_progress = { _, payload in
-                let deadline = payload!.assumingMemoryBound(to: Double.self).pointee
-                return Date().timeIntervalSince1970 > deadline ? -1 : 0
+        let transfer = FetchProgress.Transfer(name: displayName, timeout: timeout)
+        let code = withExtendedLifetime(transfer) { () -> Int32 in
+            options.callbacks.payload = Unmanaged.passUnretained(transfer).toOpaque()
+            options.callbacks.transfer_progress = { stats, payload in
+                let transfer = Unmanaged<FetchProgress.Transfer>.fromOpaque(payload!).takeUnretainedValue()
+                if let stats {
+                    transfer.update(received: Int(stats.pointee.received_objects), total: Int(stats.pointee.total_objects),
+                                    bytes: Int(stats.pointee.received_bytes))
+                }
+                return transfer.timedOut ? -1 : 0
             }
             return git_remote_fetch(remote, nil, &options, nil)
         }
-        if code < 0, Date().timeIntervalSince1970 > deadline {
+        if code < 0, transfer.timedOut {
             throw SourceError.git(operation: "fetch \(displayName)", message: "timed out after \(Int(timeout)) s")
         }
         try Libgit2.check(code, "fetch \(displayName)")
+        transfer.finish()
     }
 
     /// The repository's branch names (`refs/heads/*`), sorted; for a mirror, the remote's branches.

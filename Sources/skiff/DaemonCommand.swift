@@ -8,6 +8,7 @@ import Prometheus
 import ServiceLifecycle
 import SkiffModel
 import SkiffReconcile
+import SkiffSource
 
 struct DaemonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -78,6 +79,7 @@ struct DaemonCommand: AsyncParsableCommand {
         let server = try await DaemonHTTPServer.start(daemon: daemon, host: address.host, port: address.port,
                                                 group: group) { registry.emitToString() }.get()
         let logger = Logger(label: "skiff.daemon")
+        FetchProgress.report { line in logger.info("\(line)") }
         try FileManager.default.createDirectory(atPath: options.stateDirectory.path, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         try AtomicFile.write(Data("\(getpid())\n".utf8), to: options.stateDirectory.daemonPIDPath, permissions: 0o644)

@@ -21,11 +21,21 @@ struct Skiff: AsyncParsableCommand {
                       RevokeAccessCommand.self, TokenCommand.self, SchemaCommand.self]
     )
 
+    /// `apply --wait` alone means `--wait 5m` (ArgumentParser options always take a value).
+    static func defaultingWait(_ arguments: [String]) -> [String] {
+        guard arguments.first == "apply", let index = arguments.firstIndex(of: "--wait") else { return arguments }
+        let next = arguments.index(after: index)
+        if next < arguments.endIndex, !arguments[next].hasPrefix("-") { return arguments }
+        var arguments = arguments
+        arguments.insert("5m", at: next)
+        return arguments
+    }
+
     /// Runs the command and maps every failure to the documented exit codes: usage errors and
     /// runtime errors are 1 (never 0 or 2), `ExitCode` values pass through, help and version are 0.
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(Self.defaultingWait(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

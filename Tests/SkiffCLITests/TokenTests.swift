@@ -262,6 +262,27 @@ struct TokenTests {
         #expect(eventually(timeout: 5) { (try? sites.client("west").status().links.isEmpty) == true }, "west dropped east's link")
     }
 
+    @Test("apply --wait waits for links, tokens and listeners, saying what it waits for; on timeout it exits 1 naming what is pending")
+    func applyWait() throws {
+        let sites = try GrantedSites()
+        let alone = try sites.skiff(["apply", "--site", "west", "--state-dir", sites.path("west"), "--wait", "2s"])
+        #expect(alone.status == 1, "\(alone.stdout)")
+        #expect(alone.stdout.contains("Waiting for: Listener/backend (No matching connectors (listening on 127.0.0.1:\(sites.listenerPort)))"), "\(alone.stdout)")
+        #expect(alone.stderr.hasSuffix("Error: timed out after 2s waiting for: Listener/backend (No matching connectors (listening on 127.0.0.1:\(sites.listenerPort)))\n"),
+                "\(alone.stderr)")
+
+        try sites.commitToken()
+        let east = try sites.skiff(["apply", "--site", "east", "--state-dir", sites.path("east"), "--wait"])
+        #expect(east.status == 0, "\(east.stdout)\(east.stderr)")
+        #expect(east.stdout.hasSuffix("Ready: every link, token and listener of site east.\n"), "\(east.stdout)")
+        #expect(sites.linkUp("east", "to-west"), "--wait returned once the link was up")
+        let west = try sites.skiff(["apply", "--site", "west", "--state-dir", sites.path("west"), "--wait", "10s"])
+        #expect(west.status == 0, "\(west.stdout)\(west.stderr)")
+        #expect(try sites.flow()["intact"] as? Bool == true)
+        let bad = try sites.skiff(["apply", "--site", "west", "--state-dir", sites.path("west"), "--wait", "soon"])
+        #expect(bad.status == 1 && bad.stderr.contains("--wait expects a duration such as 30s or 5m, got \"soon\""))
+    }
+
     @Test("token issue explains what is wrong: unknown grant, nothing served yet")
     func issueErrors() throws {
         let sites = try GrantedSites()

@@ -76,6 +76,33 @@ struct ValidateCommandTests {
         }
     }
 
+    @Test("a clone that takes longer than a second prints its progress to stderr; stdout stays the report")
+    func cloneProgress() throws {
+        let repo = try GitFixture()
+        try repo.write("network/west/site.yaml", Fixtures.site("west"))
+        // 3 MiB nobody can compress, outside the network folder: only the transfer is slow.
+        try Command.check("/bin/sh", ["-c", "head -c \(3 << 20) /dev/urandom > \(repo.path)/blob.bin"])
+        try repo.commit("a site and a large blob")
+        let gitPort = try FreePort.next()
+        let parent = (repo.path as NSString).deletingLastPathComponent, name = (repo.path as NSString).lastPathComponent
+        // git-daemon itself, not the `git daemon` wrapper, so that killing it stops the server.
+        let daemon = try BackgroundProcess("/usr/lib/git-core/git-daemon", ["--reuseaddr", "--export-all", "--listen=127.0.0.1",
+                                                            "--port=\(gitPort)", "--base-path=\(parent)", parent])
+        defer { daemon.kill() }
+        let proxy = try BackgroundProcess("/usr/bin/env", ["python3", TwoSitesPaths.root + "/Tests/Tools/slow_proxy.py", "\(gitPort)", "\(1 << 20)"])
+        defer { proxy.kill() }
+        let proxyPort = try #require(proxy.firstLine().flatMap { Int($0) })
+        #expect(eventually { (try? Command.run("git", ["ls-remote", "git://127.0.0.1:\(gitPort)/\(name)"]).status) == 0 }, "git daemon serves")
+        let cache = try TemporaryDirectory("skiff-cache")
+        let url = "git://127.0.0.1:\(proxyPort)/\(name)"
+        let result = try SkiffBinary.run(["validate", "--repo", url, "--path", "network"], environment: ["XDG_CACHE_HOME": cache.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("fetching \(url): "), "\(result.stderr)")
+        #expect(result.stderr.contains(" objects, "), "\(result.stderr)")
+        #expect(result.stderr.contains("fetched \(url) in "), "\(result.stderr)")
+        #expect(!result.stdout.contains("fetching"), "progress never mixes into the report")
+    }
+
     @Test("a state directory skiff may not write is one line naming the user, the folder, its owner and what to do")
     func permissionDenied() throws {
         let repo = try GitFixture()

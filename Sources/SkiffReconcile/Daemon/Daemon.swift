@@ -156,7 +156,7 @@ public final class Daemon: @unchecked Sendable {
             return outcome.result == .invalid ? outcome : Outcome(result: .blocked, errors: lines)
         }
         if plan.hasChanges {
-            _ = try Executor.apply(report, routerExecutable: options.routerExecutable)
+            let run = try ApplyRun.execute(report, routerExecutable: options.routerExecutable)
             let drifted = plan.actions.filter { $0.reason.hasPrefix("drift") || $0.reason.hasPrefix("not running") }.count
             if drifted > 0 { drift.increment(by: drifted) }
             let commit = target.snapshot.commit?.shortID ?? "folder"
@@ -165,6 +165,12 @@ public final class Daemon: @unchecked Sendable {
                 logger.info("applied action", metadata: ["commit": "\(commit)", "action": "\(ActionText.lines(action, indent: "").first ?? "\(action)")"])
             }
             logger.info("applied", metadata: ["commit": "\(commit)", "actions": "\(plan.actions.count)"])
+            // What the router could not bind (or a plan that did not converge) is not applied:
+            // retried with backoff, each retry pushing the configuration again.
+            if let failure = run.failure, outcome.result == .applied {
+                lock.withLock { state.goodCommit = target.snapshot.commit?.id }
+                return Outcome(result: .failed, errors: run.bindFailures.isEmpty ? [failure] : run.bindFailures)
+            }
         } else if outcome.result == .applied {
             outcome.result = .unchanged
         }
