@@ -44,13 +44,13 @@ extension Router {
             let session = dialer.session
             return RouterStatus.Link(
                 name: dialer.config.name, direction: "outgoing", peerSite: session?.peerSite,
-                state: session?.isUp == true ? "up" : dialer.state, rttMilliseconds: session?.rtt.map { Double($0.nanoseconds) / 1e6 },
+                state: session?.isUp == true ? .up : dialer.state, rttMilliseconds: session?.rtt.map { Double($0.nanoseconds) / 1e6 },
                 bytesIn: session?.bytesIn ?? 0, bytesOut: session?.bytesOut ?? 0, openFlows: session?.openFlows ?? 0,
                 peerRoutingKeys: (session?.peerKeys ?? []).sorted(), lastError: dialer.lastError)
         }
         links += incoming.values.filter(\.isUp).map { session in
             RouterStatus.Link(
-                name: nil, direction: "incoming", peerSite: session.peerSite, state: "up",
+                name: nil, direction: "incoming", peerSite: session.peerSite, state: .up,
                 rttMilliseconds: session.rtt.map { Double($0.nanoseconds) / 1e6 }, bytesIn: session.bytesIn, bytesOut: session.bytesOut,
                 openFlows: session.openFlows, peerRoutingKeys: session.peerKeys.sorted(), lastError: nil)
         }

@@ -1,5 +1,11 @@
 import Foundation
 
+/// Where a link stands: `up`; `connecting` (dialling, or a first hello); `down` (a dial failed or
+/// the link dropped; dialled again with backoff); `standby` (an edge site's spare link).
+public enum LinkState: String, Codable, Sendable, Hashable {
+    case up, connecting, down, standby
+}
+
 /// What a router reports about itself (`GET /v1/status`).
 public struct RouterStatus: Codable, Sendable, Hashable {
     public struct Link: Codable, Sendable, Hashable {
@@ -7,8 +13,7 @@ public struct RouterStatus: Codable, Sendable, Hashable {
         public var name: String?
         public var direction: String
         public var peerSite: String?
-        /// `up`, `connecting` or `down`.
-        public var state: String
+        public var state: LinkState
         public var rttMilliseconds: Double?
         public var bytesIn: Int
         public var bytesOut: Int
@@ -16,7 +21,7 @@ public struct RouterStatus: Codable, Sendable, Hashable {
         public var peerRoutingKeys: [String]
         public var lastError: String?
 
-        public init(name: String? = nil, direction: String, peerSite: String? = nil, state: String, rttMilliseconds: Double? = nil, bytesIn: Int, bytesOut: Int, openFlows: Int, peerRoutingKeys: [String], lastError: String? = nil) {
+        public init(name: String? = nil, direction: String, peerSite: String? = nil, state: LinkState, rttMilliseconds: Double? = nil, bytesIn: Int, bytesOut: Int, openFlows: Int, peerRoutingKeys: [String], lastError: String? = nil) {
             self.name = name
             self.direction = direction
             self.peerSite = peerSite

@@ -79,7 +79,7 @@ struct ExampleTests {
         try sites.startDaemon("front")
         try sites.startDaemon("back")
         for site in ["front", "back"] {
-            #expect(eventually(timeout: 20) { sites.status(site)?.links.first { $0.name == "to-hub" }?.state == "up" }, "\(site) linked to hub")
+            #expect(eventually(timeout: 20) { sites.status(site)?.links.first { $0.name == "to-hub" }?.state == .up }, "\(site) linked to hub")
         }
         #expect(eventually(timeout: 15) { sites.status("front")?.routing?.services["api"]?.sorted() == ["back", "hub"] },
                 "front sees both connectors for api")

@@ -79,7 +79,7 @@ final class GrantedSites: @unchecked Sendable {
     func client(_ site: String) -> ManagementClient { ManagementClient(socketPath: RouterProcess.socketPath(path(site))) }
 
     func linkUp(_ site: String, _ link: String) -> Bool {
-        (try? client(site).status().links.contains { $0.name == link && $0.state == "up" }) ?? false
+        (try? client(site).status().links.contains { $0.name == link && $0.state == .up }) ?? false
     }
 
     func flow() throws -> [String: Any] {

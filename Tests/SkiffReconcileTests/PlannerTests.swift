@@ -19,7 +19,7 @@ struct PlannerTests {
                                 Fixtures.routerAccess())
         let plan = Planner.plan(site: "west", desired: desired, live: .empty)
         #expect(plan.actions.map(\.target.description) == ["Site/west", "RouterAccess/skupper-router", "Link/to-east", "Connector/db", "Listener/web"])
-        #expect(plan.actions.allSatisfy { $0.verb == .create && $0.reason == "added in git" })
+        #expect(plan.actions.allSatisfy { $0.verb == .create && $0.reason.kind == .addedInGit && $0.reason.description == "added in git" })
         #expect(plan.summaryLine == "Plan: 5 to create, 0 to update, 0 to delete.")
         let listener = plan.actions.last!
         #expect(listener.changes.map(\.field) == ["spec.host", "spec.port", "spec.routingKey", "spec.type"])
@@ -41,7 +41,8 @@ struct PlannerTests {
         #expect(plan.actions.count == 1)
         let action = plan.actions[0]
         #expect(action.verb == .update)
-        #expect(action.reason == "changed in git: port 8080 → 8081")
+        #expect(action.reason == .changedInGit("port 8080 → 8081"))
+        #expect(action.reason.description == "changed in git: port 8080 → 8081")
         #expect(action.changes.map(\.summary) == ["spec.port: 8080 → 8081"])
     }
 
@@ -61,7 +62,7 @@ struct PlannerTests {
     func commitBaseline() {
         let plan = Planner.plan(site: "west", desired: Self.site(Fixtures.listener("a", port: 1)),
                                 live: LiveSite(Self.site(Fixtures.listener("b", port: 2))), baseline: .commit)
-        #expect(plan.actions.map(\.reason) == ["added", "removed"])
+        #expect(plan.actions.map(\.reason.kind) == [.added, .removed])
     }
 
     @Test("secret fields are flagged and render as (sensitive)")
@@ -71,7 +72,7 @@ struct PlannerTests {
         }
         let plan = Planner.plan(site: "west", desired: Self.site(token("new-secret")), live: LiveSite(Self.site(token("old-secret"))))
         let action = plan.actions[0]
-        #expect(action.reason == "changed in git: code (sensitive)")
+        #expect(action.reason.description == "changed in git: code (sensitive)")
         #expect(action.changes.first?.sensitive == true)
         #expect(!action.changes.map(\.summary).joined().contains("secret"))
     }

@@ -128,7 +128,7 @@ struct LinkSecurityTests {
         #expect(eventually { sites.log("west").contains("link protocol error; closing") && sites.log("west").contains(reason) },
                 "\(sites.log("west").suffix(1500))")
         #expect(sites.westRouter?.process.isRunning == true)
-        #expect(try sites.status("west").links.filter { $0.state == "up" }.count == 1, "only east's real link is up")
+        #expect(try sites.status("west").links.filter { $0.state == .up }.count == 1, "only east's real link is up")
         #expect(try sites.flows(["halfclose", "\(sites.listenerPort)"])["intact"] as? Bool == true, "the real link carries traffic")
     }
 }

@@ -196,14 +196,14 @@ struct MultiHopTests {
         let toD = try network.listener("E", key: "at-d")
         try network.start()
         #expect(eventually(timeout: 30) { network.status("E")?.listeners.allSatisfy(\.hasMatchingConnector) == true })
-        #expect(network.status("E")?.links.filter { $0.state == "up" }.map(\.name) == ["to-B"], "an edge dials one interior router")
+        #expect(network.status("E")?.links.filter { $0.state == .up }.map(\.name) == ["to-B"], "an edge dials one interior router")
         #expect(network.status("E")?.routing?.routes.isEmpty == true, "an edge takes no part in link state")
         #expect(network.status("C")?.routing?.sites["E"] == nil)
         #expect(try network.flows(["halfclose", "\(toC)"])["intact"] as? Bool == true)
         #expect(try network.flows(["halfclose", "\(toD)"])["intact"] as? Bool == true)
 
         network.kill("B")
-        #expect(eventually(timeout: 12) { network.status("E")?.links.contains { $0.name == "to-C" && $0.state == "up" } == true },
+        #expect(eventually(timeout: 12) { network.status("E")?.links.contains { $0.name == "to-C" && $0.state == .up } == true },
                 "the edge failed over to C: \(network.log("E"))")
         #expect(eventually(timeout: 5) { network.status("E")?.listeners.allSatisfy(\.hasMatchingConnector) == true })
         #expect(try network.flows(["halfclose", "\(toC)"])["intact"] as? Bool == true)

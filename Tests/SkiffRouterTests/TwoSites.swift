@@ -78,7 +78,7 @@ final class TwoSites: @unchecked Sendable {
     /// Waits until west sees east's link up with its routing keys.
     func waitForLink(timeout: Double = 10) -> Bool {
         eventually(timeout: timeout) {
-            (try? status("west"))?.links.contains { $0.state == "up" && $0.peerRoutingKeys.contains("backend") } ?? false
+            (try? status("west"))?.links.contains { $0.state == .up && $0.peerRoutingKeys.contains("backend") } ?? false
         }
     }
 

@@ -11,12 +11,12 @@ public enum TokenPlanning {
         site.resources(of: .accessToken).compactMap { resource in
             let spec = AccessTokenSpec(resource.spec)
             guard ledger.needsRedemption(name: resource.name, url: spec.url, code: spec.code) else { return nil }
-            let reason: String
+            let reason: PlanReason
             switch ledger.tokens[resource.name] {
-            case nil: reason = "not redeemed yet"
+            case nil: reason = PlanReason(.notRedeemed)
             case let record? where record.outcome == .failed && record.token == TokenLedger.digest(url: spec.url, code: spec.code):
-                reason = "retry: " + (record.message ?? "last attempt failed")
-            default: reason = "a new token"
+                reason = PlanReason(.retry, record.message ?? "last attempt failed")
+            default: reason = PlanReason(.newToken)
             }
             return PlanAction(verb: .create, target: .redemption(resource.name), reason: reason)
         }

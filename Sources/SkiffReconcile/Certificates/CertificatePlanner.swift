@@ -19,7 +19,7 @@ public enum CertificatePlanner {
         let ca = live[.siteCA]
         let creatingCA = ca?.isMissing ?? true
         if creatingCA {
-            actions.append(PlanAction(verb: .create, target: .certificate(.siteCA), reason: "missing"))
+            actions.append(PlanAction(verb: .create, target: .certificate(.siteCA), reason: .missing))
         } else if let ca {
             problems += caProblems(ca, now: now)
             if let trust, let reason = trustReason(trust) {
@@ -31,42 +31,42 @@ public enum CertificatePlanner {
             let hostChange = FieldChange(field: "hosts", before: server.map { .array($0.hosts.sorted().map(JSONValue.string)) },
                                          after: .array(hosts.sorted().map(JSONValue.string)))
             if creatingCA || server?.isMissing ?? true {
-                actions.append(PlanAction(verb: .create, target: .certificate(.routerServer), reason: "missing", changes: [hostChange]))
+                actions.append(PlanAction(verb: .create, target: .certificate(.routerServer), reason: .missing, changes: [hostChange]))
             } else if let server, let reason = reissueReason(server, hosts: hosts, site: requirements.site, now: now) {
                 actions.append(PlanAction(verb: .update, target: .certificate(.routerServer), reason: reason,
                                           changes: hostChange.before == hostChange.after ? [] : [hostChange]))
             }
         } else if let server, !server.isMissing {
-            actions.append(PlanAction(verb: .delete, target: .certificate(.routerServer), reason: "pruned: no link access in git"))
+            actions.append(PlanAction(verb: .delete, target: .certificate(.routerServer), reason: .pruned("no link access in git")))
         }
         return Outcome(actions: actions, problems: problems)
     }
 
     /// Why the trust bundle must be written again, or nil when it holds exactly the CAs to trust.
-    static func trustReason(_ trust: TrustBundleReport) -> String? {
+    static func trustReason(_ trust: TrustBundleReport) -> PlanReason? {
         guard !trust.isCurrent else { return nil }
-        guard trust.present != nil else { return "drift: \(trust.path) is missing or unreadable" }
+        guard trust.present != nil else { return .drift("\(trust.path) is missing or unreadable") }
         let ended = trust.noLongerTrusted
         if !ended.isEmpty {
-            return "changed: the overlap of retired CA \(ended.joined(separator: ", ")) ended; its links are refused from now on"
+            return .changed("the overlap of retired CA \(ended.joined(separator: ", ")) ended; its links are refused from now on")
         }
-        return "drift: \(trust.path) lacks CA \(trust.wanted.filter { !(trust.present ?? []).contains($0) }.joined(separator: ", "))"
+        return .drift("\(trust.path) lacks CA \(trust.wanted.filter { !(trust.present ?? []).contains($0) }.joined(separator: ", "))")
     }
 
     /// Why the server certificate must be issued again, or nil when it is fine.
-    static func reissueReason(_ report: CredentialReport, hosts: [String], site: String, now: Date) -> String? {
-        if let problem = report.problems.first { return "drift: " + problem.description }
+    static func reissueReason(_ report: CredentialReport, hosts: [String], site: String, now: Date) -> PlanReason? {
+        if let problem = report.problems.first { return .drift(problem.description) }
         if report.site != site {
             // Peers refuse a link whose certificate does not name the site its HELLO names.
-            return report.site.map { "changed: certificate names site \($0), not \(site)" } ?? "changed: certificate names no site (issued before site identities)"
+            return .changed(report.site.map { "certificate names site \($0), not \(site)" } ?? "certificate names no site (issued before site identities)")
         }
         if Set(report.hosts.map { $0.lowercased() }) != Set(hosts.map { $0.lowercased() }) {
-            return "changed: hosts " + report.hosts.sorted().joined(separator: ",") + " → " + hosts.sorted().joined(separator: ",")
+            return .changed("hosts " + report.hosts.sorted().joined(separator: ",") + " → " + hosts.sorted().joined(separator: ","))
         }
         if let notBefore = report.notBefore, let notAfter = report.notAfter,
            RenewalPolicy.isDue(notBefore: notBefore, notAfter: notAfter, now: now)
         {
-            return "expires in " + describe(notAfter.timeIntervalSince(now))
+            return PlanReason(.renewal, "expires in " + describe(notAfter.timeIntervalSince(now)))
         }
         return nil
     }

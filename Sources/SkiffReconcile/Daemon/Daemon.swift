@@ -157,7 +157,7 @@ public final class Daemon: @unchecked Sendable {
         }
         if plan.hasChanges {
             let run = try ApplyRun.execute(report, routerExecutable: options.routerExecutable)
-            let drifted = plan.actions.filter { $0.reason.hasPrefix("drift") || $0.reason.hasPrefix("not running") }.count
+            let drifted = plan.actions.filter(\.reason.correctsDrift).count
             if drifted > 0 { drift.increment(by: drifted) }
             let commit = target.snapshot.commit?.shortID ?? "folder"
             // Each action with its reason, as plan prints it: `+ create Listener/api (added in git)`.
@@ -189,7 +189,7 @@ public final class Daemon: @unchecked Sendable {
         Gauge(label: "skiff_router_up").record(1)
         for link in status.links {
             let labels = [("link", link.name ?? "incoming"), ("peer", link.peerSite ?? "unknown")]
-            Gauge(label: "skiff_link_up", dimensions: labels).record(link.state == "up" ? 1 : 0)
+            Gauge(label: "skiff_link_up", dimensions: labels).record(link.state == .up ? 1 : 0)
             Gauge(label: "skiff_link_open_flows", dimensions: labels).record(link.openFlows)
             Gauge(label: "skiff_link_bytes_in", dimensions: labels).record(link.bytesIn)
             Gauge(label: "skiff_link_bytes_out", dimensions: labels).record(link.bytesOut)

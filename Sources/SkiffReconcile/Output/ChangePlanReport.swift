@@ -52,7 +52,7 @@ public struct ChangePlanReport: Sendable {
         for sitePlan in plan.plans where sitePlan.hasChanges {
             lines += ["", "#### Site `\(sitePlan.site)`", "", "| action | resource | reason |", "|---|---|---|"]
             lines += sitePlan.actions.map { action in
-                "| \(action.verb.rawValue) | `\(action.target)` | \(action.reason.replacingOccurrences(of: "|", with: "\\|")) |"
+                "| \(action.verb.rawValue) | `\(action.target)` | \(action.reason.description.replacingOccurrences(of: "|", with: "\\|")) |"
             }
         }
         if !invalidSites.isEmpty {

@@ -74,7 +74,7 @@ enum ReportJSON {
             self.action = action.verb.rawValue
             kind = action.target.kind
             name = action.target.name
-            reason = action.reason
+            reason = action.reason.description
             changes = action.changes.map(Change.init)
         }
     }

@@ -101,7 +101,7 @@ public struct SiteStatusReport: Sendable {
                 : make(.error, connector.lastError ?? "\(connector.target) unreachable")
         case .link:
             guard let link = router.links.first(where: { $0.name == resource.name }) else { return make(.pending, "not configured in the router") }
-            if link.state == "up" { return make(.ready, "linked to site \(link.peerSite ?? "?")") }
+            if link.state == .up { return make(.ready, "linked to site \(link.peerSite ?? "?")") }
             return link.lastError.map { make(.error, "\(link.state): \($0)") } ?? make(.pending, "\(link.state): connecting")
         case .routerAccess:
             let ports = router.linkAccess
@@ -145,7 +145,7 @@ public struct SiteStatusReport: Sendable {
             let redeemed = "redeemed at \(at) from site \(record?.grantingSite ?? "?")"
             guard let router else { return make(.error, "\(redeemed); router not running, so link \(name) is down") }
             guard let link = router.links.first(where: { $0.name == name }) else { return make(.pending, "\(redeemed); link \(name) not configured in the router yet") }
-            if link.state == "up" { return make(.ready, "\(redeemed); link \(name) up") }
+            if link.state == .up { return make(.ready, "\(redeemed); link \(name) up") }
             return link.lastError.map { make(.error, "\(redeemed); link \(name) \(link.state): \($0)") }
                 ?? make(.pending, "\(redeemed); link \(name) connecting")
         case .refused?:
@@ -175,7 +175,7 @@ public struct SiteStatusReport: Sendable {
             lines += ["", "Links:"]
             lines += router.links.map { link in
                 let rtt = link.rttMilliseconds.map { String(format: ", rtt %.1f ms", $0) } ?? ""
-                let why = link.state == "up" ? "" : link.lastError.map { " — \($0)" } ?? ""
+                let why = link.state == .up ? "" : link.lastError.map { " — \($0)" } ?? ""
                 return "  \(link.name ?? "(incoming)") \(link.direction) ↔ \(link.peerSite ?? "?"): \(link.state)\(rtt), \(link.openFlows) open flows\(why)"
             }
         }

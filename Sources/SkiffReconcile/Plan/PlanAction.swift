@@ -10,13 +10,12 @@ public struct PlanAction: Sendable, Hashable {
 
     public var verb: Verb
     public var target: PlanTarget
-    /// Why, in a few words: `added in git`, `changed in git: port 8080 → 8081`, `pruned: no longer
-    /// in git`, `missing` (a certificate), `drift: …` (changed outside Skiff).
-    public var reason: String
+    /// Why: who caused it, and the detail people read.
+    public var reason: PlanReason
     /// Field by field, for updates (and every field for creates, so a reviewer sees what arrives).
     public var changes: [FieldChange]
 
-    public init(verb: PlanAction.Verb, target: PlanTarget, reason: String, changes: [FieldChange] = []) {
+    public init(verb: PlanAction.Verb, target: PlanTarget, reason: PlanReason, changes: [FieldChange] = []) {
         self.verb = verb
         self.target = target
         self.reason = reason

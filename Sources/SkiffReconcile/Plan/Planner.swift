@@ -39,21 +39,23 @@ public enum Planner {
         case nil:
             return nil
         case .notRunning?:
-            return PlanAction(verb: .create, target: .router(site: site), reason: "not running")
+            return PlanAction(verb: .create, target: .router(site: site), reason: .notRunning)
         case .unresponsive?:
             return nil
         case .running(let config, let unbound)?:
             var differences = RouterConfigBuilder.differences(from: config, to: desired)
             // New certificates in this plan change the revision the router must load, once issued.
             let certificatesChange = otherActions.contains { if case .certificate = $0.target { true } else { false } }
-            if certificatesChange, !differences.contains("certificates renewed") { differences.append("certificates renewed") }
+            if certificatesChange, !differences.contains(RouterConfigBuilder.certificatesRenewed) {
+                differences.append(RouterConfigBuilder.certificatesRenewed)
+            }
             // A redemption creates a link the router must dial, once redeemed.
             for action in otherActions { if case .redemption(let name) = action.target { differences.append("link \(name) from token") } }
             // What the router could not bind is not live, whatever its configuration says: pushing
             // the configuration again makes it try at once (it also retries by itself).
             guard !differences.isEmpty else {
                 guard !unbound.isEmpty else { return nil }
-                return PlanAction(verb: .update, target: .router(site: site), reason: "drift: " + unbound.joined(separator: ", "))
+                return PlanAction(verb: .update, target: .router(site: site), reason: .drift(unbound.joined(separator: ", ")))
             }
             // Who changed it: git (a resource changed), Skiff itself (certificates, redemptions),
             // or nobody this plan knows of — drift, someone changed the router by hand.
@@ -64,8 +66,8 @@ public enum Planner {
                 default: false
                 }
             }
-            let reason = fromGit ? "changed in git: " : bySkiff ? "changed: " : "drift: "
-            return PlanAction(verb: .update, target: .router(site: site), reason: reason + differences.joined(separator: ", "))
+            let kind: PlanReason.Kind = fromGit ? .changedInGit : bySkiff ? .changed : .drift
+            return PlanAction(verb: .update, target: .router(site: site), reason: PlanReason(kind, differences.joined(separator: ", ")))
         }
     }
 
@@ -82,19 +84,19 @@ public enum Planner {
         for id in wanted.keys.sorted() {
             let spec = wanted[id]!
             guard let current = live.resources[id] else {
-                actions.append(PlanAction(verb: .create, target: .resource(id), reason: baseline == .live ? "added in git" : "added",
+                actions.append(PlanAction(verb: .create, target: .resource(id), reason: PlanReason(baseline == .live ? .addedInGit : .added),
                                           changes: changes(from: nil, to: spec, kind: id.kind)))
                 continue
             }
             let fieldChanges = changes(from: current, to: spec, kind: id.kind)
             guard !fieldChanges.isEmpty else { continue }
             actions.append(PlanAction(verb: .update, target: .resource(id),
-                                      reason: (baseline == .live ? "changed in git: " : "changed: ") + describe(fieldChanges),
+                                      reason: PlanReason(baseline == .live ? .changedInGit : .changed, describe(fieldChanges)),
                                       changes: fieldChanges))
         }
         for id in live.resources.keys.sorted(by: >) where wanted[id] == nil {
             actions.append(PlanAction(verb: .delete, target: .resource(id),
-                                      reason: baseline == .live ? "pruned: no longer in git" : "removed",
+                                      reason: baseline == .live ? .pruned("no longer in git") : PlanReason(.removed),
                                       changes: changes(from: live.resources[id], to: nil, kind: id.kind)))
         }
         return actions

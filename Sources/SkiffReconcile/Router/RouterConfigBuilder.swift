@@ -39,6 +39,9 @@ public enum RouterConfigBuilder {
 
     /// What differs between two configurations, in a few words:
     /// `listener metrics missing, listener backend differs, connector old not in git`.
+    /// The difference a new TLS revision makes (the router must load new certificates or trust).
+    public static let certificatesRenewed = "certificates renewed"
+
     public static func differences(from live: RouterConfig, to desired: RouterConfig) -> [String] {
         var changes: [String] = []
         func compare<T: Equatable>(_ noun: String, _ old: [T], _ new: [T], name: (T) -> String) {
@@ -60,7 +63,7 @@ public enum RouterConfigBuilder {
         if live.site != desired.site { changes.append("site name differs") }
         if live.edge != desired.edge { changes.append(desired.edge ? "becomes an edge site" : "becomes an interior site") }
         if live.tuning != desired.tuning { changes.append("tuning differs") }
-        if live.tlsRevision != desired.tlsRevision { changes.append("certificates renewed") }
+        if live.tlsRevision != desired.tlsRevision { changes.append(certificatesRenewed) }
         if live.grantServer != desired.grantServer { changes.append("grant server differs") }
         return changes
     }

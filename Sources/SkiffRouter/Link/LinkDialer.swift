@@ -15,7 +15,7 @@ final class LinkDialer: @unchecked Sendable {
     /// Weak: a connect or a retry may complete after the router shut down; then it does nothing.
     private weak var router: Router?
     private(set) var session: LinkSession?
-    private(set) var state = "connecting"
+    private(set) var state = LinkState.connecting
     private(set) var lastError: String?
     private var backoff = Backoff()
     private var retry: Scheduled<Void>?
@@ -34,14 +34,14 @@ final class LinkDialer: @unchecked Sendable {
     func start() {
         guard !stopped, !isActive else { return }
         isActive = true
-        state = "connecting"
+        state = .connecting
         dial()
     }
 
     /// Stops dialling (an edge router uses another link now); `start` resumes.
     func standBy() {
         isActive = false
-        state = "standby"
+        state = .standby
         retry?.cancel()
         channel?.close(promise: nil)
     }
@@ -61,7 +61,7 @@ final class LinkDialer: @unchecked Sendable {
 
     private func dial() {
         guard !stopped, isActive, let router else { return }
-        state = "connecting"
+        state = .connecting
         let folder = router.pkiRoot + "/links/" + config.credentials
         // A peer refuses an expired certificate with a bare alert; saying so here names the file.
         if let expired = Self.expiry(folder + "/tls.crt"), expired < Date() {
@@ -115,7 +115,7 @@ final class LinkDialer: @unchecked Sendable {
 
     func connected() {
         backoff.reset()
-        state = "up"
+        state = .up
         lastError = nil
     }
 
@@ -130,7 +130,7 @@ final class LinkDialer: @unchecked Sendable {
     private func failed(_ message: String) {
         lastError = message
         guard !stopped, isActive, let router else { return }
-        state = "down"
+        state = .down
         router.logger.warning("link down", metadata: ["link": "\(config.name)", "error": "\(message)"])
         let delay = backoff.next()
         if router.isEdgeRouter, router.dialers.count > 1 {
