@@ -56,7 +56,13 @@ struct TokenCommand: ParsableCommand {
                 throw ValidationError("cannot write \(output)")
             }
             chmod(output, 0o600)
-            FileHandle.standardError.write(Data("Wrote the AccessToken for grant \(grant) to \(output) (mode 0600).\n".utf8))
+            let site = siteOptions.site
+            FileHandle.standardError.write(Data("""
+                Wrote the AccessToken for grant \(grant) of site \(site) to \(output) (mode 0600).
+                Next: commit it into the folder of the site that links to \(site) (never \(site)/ itself), \
+                or there run `skiff token redeem \(output) --site <that site>`.
+
+                """.utf8))
         }
     }
 
