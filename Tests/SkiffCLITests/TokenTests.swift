@@ -181,6 +181,7 @@ struct TokenTests {
         try sites.repo.commit("east: the real token, too late")
         #expect(try sites.apply("east").status == 0)
         #expect(try sites.status("east").contains("(403 expired)"))
+        #expect(try sites.status("west").contains("AccessGrant/east-link: Not Ready — expired at "), "\((try? sites.status("west")) ?? "")")
         let issue = try sites.skiff(["token", "issue", "east-link", "--site", "west", "--state-dir", sites.path("west")])
         #expect(issue.status == 1 && issue.stderr.contains("grant east-link is expired"))
     }
