@@ -34,6 +34,14 @@ struct Skiff: AsyncParsableCommand {
     /// Runs the command and maps every failure to the documented exit codes: usage errors and
     /// runtime errors are 1 (never 0 or 2), `ExitCode` values pass through, help and version are 0.
     static func main() async {
+        // The process exits only once the command and its error are released (LeakSanitizer
+        // would otherwise count a thrown error's storage as leaked).
+        let status = await runToStatus()
+        if status != 0 { Foundation.exit(status) }
+    }
+
+    /// Runs the command; prints what the user must see of a failure; returns the exit status.
+    static func runToStatus() async -> Int32 {
         do {
             var command = try parseAsRoot(Self.defaultingWait(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -41,12 +49,17 @@ struct Skiff: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+            return 0
         } catch let exit as ExitCode {
-            Foundation.exit(exit.rawValue)
+            return exit.rawValue
         } catch {
-            guard exitCode(for: error) != .success else { self.exit(withError: error) }
+            // Help and version: printed on stdout, exit 0.
+            guard exitCode(for: error) != .success else {
+                print(fullMessage(for: error))
+                return 0
+            }
             FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            Foundation.exit(1)
+            return 1
         }
     }
 }
