@@ -3,6 +3,8 @@ public struct DesiredSite: Sendable, Hashable {
     public var name: String
     /// Sorted in creation order (kind, then name).
     public var resources: [Resource]
+    /// The folder has a Site document that did not validate (so "no Site resource" is not said).
+    public var hasInvalidSite = false
 
     public init(name: String, resources: [Resource]) {
         self.name = name

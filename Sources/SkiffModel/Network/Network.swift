@@ -23,13 +23,18 @@ public struct Network: Sendable, Hashable {
         }
         var diagnostics: [Diagnostic] = []
         var resourcesBySite: [String: [Resource]] = [:]
+        var invalidSites: Set<String> = []
         for result in results.values {
             diagnostics += result.diagnostics
-            if let site = result.site { resourcesBySite[site, default: []] += result.resources }
+            // A folder that holds no Skupper document at all (application manifests only) is not a site.
+            if let site = result.site, result.skupperDocuments > 0 { resourcesBySite[site, default: []] += result.resources }
+            if let site = result.site, result.invalidSite { invalidSites.insert(site) }
         }
         var network = Network()
         for (folder, resources) in resourcesBySite {
-            network.sites[folder] = DesiredSite(name: folder, resources: resources)
+            var site = DesiredSite(name: folder, resources: resources)
+            site.hasInvalidSite = invalidSites.contains(folder)
+            network.sites[folder] = site
         }
         diagnostics += NetworkChecks.check(network)
         return (network, diagnostics.sortedForDisplay())
@@ -40,7 +45,10 @@ public struct Network: Sendable, Hashable {
     public static func loadStandalone(_ file: NetworkFile, site: String, limits: YAMLLimits = .defaults) -> ([Resource], [Diagnostic]) {
         let (documents, yamlDiagnostics) = YAMLDocumentLoader.load(file.bytes, file: file.path, limits: limits)
         var validator = SchemaValidator(file: file.path, nodeBudget: limits.maxNodes)
-        let resources = documents.compactMap { ResourceDecoder.decode($0, site: site, validator: &validator) }
+        let resources = documents.compactMap { document -> Resource? in
+            if case .resource(let resource) = ResourceDecoder.decode(document, site: site, validator: &validator) { return resource }
+            return nil
+        }
         return (resources, (yamlDiagnostics + validator.diagnostics).sortedForDisplay())
     }
 
@@ -48,6 +56,10 @@ public struct Network: Sendable, Hashable {
         var site: String?
         var resources: [Resource] = []
         var diagnostics: [Diagnostic] = []
+        /// Documents that are Skupper resources, valid or not (a file that does not parse counts).
+        var skupperDocuments = 0
+        /// A Site document was there but did not validate (its errors say why; "no Site" would mislead).
+        var invalidSite = false
     }
 
     private static func loadFile(_ file: NetworkFile, limits: YAMLLimits) -> FileResult {
@@ -58,7 +70,22 @@ public struct Network: Sendable, Hashable {
         let site = String(file.path[..<slash])
         let (documents, yamlDiagnostics) = YAMLDocumentLoader.load(file.bytes, file: file.path, limits: limits)
         var validator = SchemaValidator(file: file.path, nodeBudget: limits.maxNodes)
-        let resources = documents.compactMap { ResourceDecoder.decode($0, site: site, validator: &validator) }
-        return FileResult(site: site, resources: resources, diagnostics: yamlDiagnostics + validator.diagnostics)
+        var result = FileResult(site: site)
+        // YAML that does not parse may be anything: the folder counts as a site, so its errors block it.
+        result.skupperDocuments = yamlDiagnostics.errors.isEmpty ? 0 : 1
+        for document in documents {
+            switch ResourceDecoder.decode(document, site: site, validator: &validator) {
+            case .resource(let resource):
+                result.resources.append(resource)
+                result.skupperDocuments += 1
+            case .invalid(let kind):
+                result.skupperDocuments += 1
+                if kind == .site { result.invalidSite = true }
+            case .skipped:
+                break
+            }
+        }
+        result.diagnostics = yamlDiagnostics + validator.diagnostics
+        return result
     }
 }

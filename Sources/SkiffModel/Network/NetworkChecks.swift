@@ -30,6 +30,7 @@ public enum NetworkChecks {
     static func checkSiteResource(_ site: DesiredSite) -> [Diagnostic] {
         let sites = site.resources(of: .site)
         guard let first = sites.first else {
+            if site.hasInvalidSite { return [] }
             return [.error(at: SourceLocation(file: "\(site.name)/"), "no Site resource; every site folder needs exactly one")]
         }
         var diagnostics = sites.dropFirst().map {

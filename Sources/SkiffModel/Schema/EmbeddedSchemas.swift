@@ -48,7 +48,8 @@ enum EmbeddedSchemas {
         },
         "issuer": {
           "type": "string",
-          "description": "Accepted for Skupper compatibility; Skiff uses the site's CA."
+          "description": "Accepted for Skupper compatibility; Skiff uses the site's CA.",
+          "x-skiff-no-effect": "grants are always issued by the site's own CA"
         },
         "settings": {
           "$ref": "#/$defs/stringMap",
@@ -263,27 +264,33 @@ enum EmbeddedSchemas {
         },
         "selector": {
           "type": "string",
-          "description": "Kubernetes pod selector; accepted for compatibility, Skiff dials host."
+          "description": "Kubernetes pod selector; accepted for compatibility, Skiff dials host.",
+          "x-skiff-no-effect": "a Kubernetes pod selector; outside Kubernetes the connector dials spec.host"
         },
         "tlsCredentials": {
           "type": "string",
-          "description": "Accepted for Skupper compatibility; not used by Skiff yet."
+          "description": "Accepted for Skupper compatibility; not used by Skiff yet.",
+          "x-skiff-no-effect": "TLS to the backend is not implemented yet; the connector speaks plain TCP to spec.host"
         },
         "useClientCert": {
           "type": "boolean",
-          "description": "Accepted for Skupper compatibility."
+          "description": "Accepted for Skupper compatibility.",
+          "x-skiff-no-effect": "TLS to the backend is not implemented yet"
         },
         "verifyHostname": {
           "type": "boolean",
-          "description": "Accepted for Skupper compatibility."
+          "description": "Accepted for Skupper compatibility.",
+          "x-skiff-no-effect": "TLS to the backend is not implemented yet"
         },
         "exposePodsByName": {
           "type": "boolean",
-          "description": "Accepted for Skupper compatibility; no effect outside Kubernetes."
+          "description": "Accepted for Skupper compatibility; no effect outside Kubernetes.",
+          "x-skiff-no-effect": "pods exist only in Kubernetes; use one Connector per host instead"
         },
         "includeNotReadyPods": {
           "type": "boolean",
-          "description": "Accepted for Skupper compatibility; no effect outside Kubernetes."
+          "description": "Accepted for Skupper compatibility; no effect outside Kubernetes.",
+          "x-skiff-no-effect": "pods exist only in Kubernetes"
         },
         "settings": {
           "$ref": "#/$defs/stringMap",
@@ -398,7 +405,8 @@ enum EmbeddedSchemas {
               },
               "group": {
                 "type": "string",
-                "description": "Router group; accepted for Skupper compatibility."
+                "description": "Router group; accepted for Skupper compatibility.",
+                "x-skiff-no-effect": "router groups are a Kubernetes deployment detail; each endpoint is dialled by host and port"
               }
             },
             "additionalProperties": false
@@ -523,15 +531,18 @@ enum EmbeddedSchemas {
         },
         "tlsCredentials": {
           "type": "string",
-          "description": "Accepted for Skupper compatibility; not used by Skiff yet."
+          "description": "Accepted for Skupper compatibility; not used by Skiff yet.",
+          "x-skiff-no-effect": "TLS termination at the listener is not implemented yet; it accepts plain TCP"
         },
         "observer": {
           "type": "string",
-          "description": "Accepted for Skupper compatibility."
+          "description": "Accepted for Skupper compatibility.",
+          "x-skiff-no-effect": "Skiff has no protocol observers; flows are carried as TCP"
         },
         "exposePodsByName": {
           "type": "boolean",
-          "description": "Accepted for Skupper compatibility; no effect outside Kubernetes."
+          "description": "Accepted for Skupper compatibility; no effect outside Kubernetes.",
+          "x-skiff-no-effect": "pods exist only in Kubernetes"
         },
         "settings": {
           "$ref": "#/$defs/stringMap",
@@ -646,15 +657,18 @@ enum EmbeddedSchemas {
         },
         "generateTlsCredentials": {
           "type": "boolean",
-          "description": "Accepted for Skupper compatibility; Skiff always issues them."
+          "description": "Accepted for Skupper compatibility; Skiff always issues them.",
+          "x-skiff-no-effect": "Skiff always issues the router's server certificate from the site CA"
         },
         "issuer": {
           "type": "string",
-          "description": "Accepted for Skupper compatibility; Skiff uses the site's CA."
+          "description": "Accepted for Skupper compatibility; Skiff uses the site's CA.",
+          "x-skiff-no-effect": "the server certificate is always issued by the site's own CA"
         },
         "accessType": {
           "type": "string",
-          "description": "Accepted for Skupper compatibility; outside Kubernetes access is a bound port."
+          "description": "Accepted for Skupper compatibility; outside Kubernetes access is a bound port.",
+          "x-skiff-no-effect": "outside Kubernetes, link access is a port bound on spec.bindHost"
         },
         "bindHost": {
           "type": "string",
@@ -755,15 +769,18 @@ enum EmbeddedSchemas {
         },
         "ha": {
           "type": "boolean",
-          "description": "Accepted for Skupper compatibility; no effect in Skiff."
+          "description": "Accepted for Skupper compatibility; no effect in Skiff.",
+          "x-skiff-no-effect": "a site runs one router; run two sites for redundancy"
         },
         "serviceAccount": {
           "type": "string",
-          "description": "Accepted for Skupper compatibility; no effect outside Kubernetes."
+          "description": "Accepted for Skupper compatibility; no effect outside Kubernetes.",
+          "x-skiff-no-effect": "service accounts exist only in Kubernetes"
         },
         "defaultIssuer": {
           "type": "string",
-          "description": "Name of the CA that issues this site's certificates; Skiff keeps one CA per site."
+          "description": "Name of the CA that issues this site's certificates; Skiff keeps one CA per site.",
+          "x-skiff-no-effect": "each site has exactly one CA, its own (pki/ca in the state directory)"
         },
         "settings": {
           "$ref": "#/$defs/stringMap",

@@ -37,6 +37,9 @@ public final class JSONSchema: @unchecked Sendable {
     public let expected: String?
     /// `x-skiff-sensitive`: the value is a secret and is never echoed in a message.
     public let sensitive: Bool
+    /// `x-skiff-no-effect`: a Skupper field Skiff accepts but does not act on, and why (what to do
+    /// instead); setting it draws a warning, so no field is accepted and silently ignored.
+    public let noEffect: String?
 
     let propertyIndex: [String: JSONSchema]
 
@@ -44,7 +47,7 @@ public final class JSONSchema: @unchecked Sendable {
         "$schema", "$id", "$defs", "$ref", "$comment", "title", "description", "examples", "default",
         "type", "properties", "required", "additionalProperties", "items", "enum", "const",
         "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems", "pattern",
-        "x-skiff-expected", "x-skiff-sensitive",
+        "x-skiff-expected", "x-skiff-sensitive", "x-skiff-no-effect",
     ]
 
     public struct ParseError: Error, CustomStringConvertible {
@@ -120,6 +123,7 @@ public final class JSONSchema: @unchecked Sendable {
         defaultValue = members["default"]
         expected = members["x-skiff-expected"]?.stringValue
         sensitive = members["x-skiff-sensitive"]?.boolValue ?? false
+        noEffect = members["x-skiff-no-effect"]?.stringValue
     }
 
     public func property(_ name: String) -> JSONSchema? { propertyIndex[name] }

@@ -47,6 +47,7 @@ struct SchemaValidator {
             let key = keyNode.scalar?.string ?? "\(keyNode)"
             let childPath = path.isEmpty ? key : "\(path).\(key)"
             if let propertySchema = schema.property(key) {
+                if let why = propertySchema.noEffect { warn(keyNode, childPath, "has no effect here: \(why)") }
                 members[key] = validate(valueNode, against: propertySchema, path: childPath)
                 continue
             }
@@ -251,6 +252,11 @@ struct SchemaValidator {
     /// Records a finding made outside the schema walk (so one list holds all of a file's errors).
     mutating func appendDiagnostic(_ diagnostic: Diagnostic) {
         diagnostics.append(diagnostic)
+    }
+
+    private mutating func warn(_ node: Node, _ path: String, _ message: String) {
+        let location = SourceLocation(file: file, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0)
+        diagnostics.append(.warning(at: location, path: path, message))
     }
 
     private mutating func report(_ node: Node, _ path: String, _ message: String) {

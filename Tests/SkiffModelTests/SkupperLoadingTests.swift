@@ -1,0 +1,53 @@
+import SkiffModel
+import Testing
+
+/// What Skupper users' repositories hold beside their network resources, loaded as Skupper's
+/// system-mode loader would: null specs, application manifests, Kubernetes-only kinds and fields.
+@Suite("Skupper YAML as users write it")
+struct SkupperLoadingTests {
+    static let site = "apiVersion: skupper.io/v2alpha1\nkind: Site\nmetadata:\n  name: west\n"
+
+    @Test("`spec:` with nothing after it is an empty spec, as Kubernetes and Skupper read it")
+    func nullSpec() {
+        let (network, diagnostics) = load([("west/site.yaml", Self.site + "spec:\n"),
+                                           ("west/grant.yaml", "apiVersion: skupper.io/v2alpha1\nkind: AccessGrant\nmetadata:\n  name: g\nspec: ~\n")])
+        #expect(diagnostics.isEmpty, "\(lines(diagnostics))")
+        #expect(network.sites["west"]?.site != nil)
+        #expect(AccessGrantSpec(network.sites["west"]!.resources(of: .accessGrant)[0].spec).redemptionsAllowed == 1, "defaults apply")
+    }
+
+    @Test("a Deployment beside the network's files is a warning naming file:line and is skipped; a folder of only such files is not a site")
+    func otherManifests() {
+        let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: backend\nspec:\n  replicas: 2\n"
+        let (network, diagnostics) = load([("west/site.yaml", Self.site + "---\n" + deployment),
+                                           ("k8s/namespace.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n")])
+        #expect(diagnostics.errors.isEmpty, "\(lines(diagnostics))")
+        #expect(lines(diagnostics) == [
+            "k8s/namespace.yaml:1:13: warning: apiVersion: a Namespace (v1) is not a Skupper resource; skipped (Skiff reads only skupper.io kinds)",
+            "west/site.yaml:6:13: warning: apiVersion: a Deployment (apps/v1) is not a Skupper resource; skipped (Skiff reads only skupper.io kinds)",
+        ])
+        #expect(network.siteNames == ["west"], "k8s/ holds no Skupper resource, so it is no site")
+        #expect(network.sites["west"]?.resources.count == 1)
+    }
+
+    @Test("Kubernetes-only kinds and fields say they mean nothing here and what to use instead")
+    func kubernetesOnly() {
+        let attached = "apiVersion: skupper.io/v2alpha1\nkind: AttachedConnector\nmetadata:\n  name: db\nspec:\n  port: 5432\n"
+        let connector = "apiVersion: skupper.io/v2alpha1\nkind: Connector\nmetadata:\n  name: db\nspec:\n  routingKey: db\n  host: 10.0.0.7\n  port: 5432\n  selector: app=db\n  exposePodsByName: true\n"
+        let (network, diagnostics) = load([("west/site.yaml", Self.site), ("west/attached.yaml", attached), ("west/db.yaml", connector)])
+        #expect(diagnostics.errors.isEmpty, "\(lines(diagnostics))")
+        #expect(lines(diagnostics) == [
+            "west/attached.yaml:2:7: warning: kind: AttachedConnector has no meaning outside Kubernetes (it binds pods in another namespace; outside Kubernetes use a Connector with spec.host); skipped",
+            "west/db.yaml:9:3: warning: spec.selector: has no effect here: a Kubernetes pod selector; outside Kubernetes the connector dials spec.host",
+            "west/db.yaml:10:3: warning: spec.exposePodsByName: has no effect here: pods exist only in Kubernetes; use one Connector per host instead",
+        ], "\(lines(diagnostics))")
+        #expect(network.sites["west"]?.resources(of: .connector).count == 1, "the connector still works")
+    }
+
+    @Test("a Site that does not validate is reported once, not again as a missing Site")
+    func invalidSiteOnce() {
+        let (_, diagnostics) = load([("west/site.yaml", Self.site + "spec:\n  edge: sometimes\n")])
+        #expect(diagnostics.errors.count == 1, "\(lines(diagnostics))")
+        #expect(!lines(diagnostics).contains { $0.contains("no Site resource") })
+    }
+}
