@@ -74,14 +74,9 @@ extension Router: LinkSessionDelegate {
             guard let route = route(for: key, arrivedOn: stream.session) else { return false }
             return forward(stream, along: route)
         default:
-            // A reachable connector here, else an attached edge site serving the key, else a
-            // connector here that did not answer before.
-            if let connector = pickConnector(for: key, reachableOnly: true) { return forward(stream, along: .local(connector)) }
-            let edges = edgeSessions.filter { $0 !== stream.session && $0.peerKeys.contains(key) }
-            if let edge = edges.min(by: { $0.openFlows < $1.openFlows }) {
-                return forward(stream, along: .link(edge, destination: edge.peerSite))
-            }
-            return pickConnector(for: key, reachableOnly: false).map { forward(stream, along: .local($0)) } ?? false
+            // For this router: its local consumers only (connectors here, attached edge sites).
+            guard let route = route(for: key, arrivedOn: stream.session, remote: false) else { return false }
+            return forward(stream, along: route)
         }
     }
 }

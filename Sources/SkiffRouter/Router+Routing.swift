@@ -146,37 +146,45 @@ extension Router {
 
     // MARK: Choosing a route
 
-    /// Where a new flow for `key` goes: a reachable local connector first; otherwise the destination
-    /// with the lowest (flows sent there + path cost) among routers that serve the key and attached
-    /// edge sites that do; as a last resort a local connector that did not answer before.
-    /// `arrivedOn` is never chosen, so a flow is never handed back where it came from.
-    func route(for key: String, arrivedOn: LinkSession? = nil) -> FlowRoute? {
-        if let connector = pickConnector(for: key, reachableOnly: true) { return .local(connector) }
-        if isEdgeRouter {
-            let sessions = upSessions.filter { $0 !== arrivedOn && $0.peerKeys.contains(key) }
-            if let session = sessions.min(by: { ($0.cost, $0.openFlows) < ($1.cost, $1.openFlows) }) { return .link(session, destination: nil) }
-        } else if let route = anycast(key, arrivedOn: arrivedOn) {
+    /// Where a new flow for `key` goes, by skupper-router's balanced rule (`AnycastBalancer`):
+    /// local consumers — reachable connectors here and, at an interior router, edge sites attached
+    /// here — at cost 0, against routers that serve the key at their path cost (at an edge router:
+    /// its links to the interior). As a last resort, a local connector that did not answer before.
+    /// `arrivedOn` is never chosen, so a flow is never handed back where it came from. With
+    /// `remote: false` (a flow addressed to this router) only local consumers are candidates.
+    func route(for key: String, arrivedOn: LinkSession? = nil, remote includeRemote: Bool = true) -> FlowRoute? {
+        var choices: [String: FlowRoute] = [:]
+        var own: [AnycastBalancer.Candidate] = [], attached: [AnycastBalancer.Candidate] = [], remote: [AnycastBalancer.Candidate] = []
+        for connector in connectors.values where connector.config.routingKey == key && connector.reachable {
+            let id = "connector/" + connector.config.name
+            choices[id] = .local(connector)
+            own.append(.init(destination: id, cost: 0, openFlows: connector.counters.open))
+        }
+        if isEdgeRouter, includeRemote {
+            for (index, session) in upSessions.enumerated() where session !== arrivedOn && session.peerKeys.contains(key) {
+                let id = "uplink/\(index)"
+                choices[id] = .link(session, destination: nil)
+                remote.append(.init(destination: id, cost: session.cost, openFlows: session.openFlows))
+            }
+        } else if !isEdgeRouter {
+            for session in edgeSessions where session !== arrivedOn && session.peerKeys.contains(key) {
+                guard let peer = session.peerSite else { continue }
+                let id = "edge/" + peer
+                choices[id] = .link(session, destination: peer)
+                attached.append(.init(destination: id, cost: 0, openFlows: flowsTo[peer]?.open ?? 0))
+            }
+            for route in routingTable.routes.values where includeRemote && linkState.advert(from: route.destination)?.keys.contains(key) == true {
+                guard let session = session(toward: route.destination, excluding: arrivedOn) else { continue }
+                let id = "router/" + route.destination
+                choices[id] = .link(session, destination: route.destination)
+                remote.append(.init(destination: id, cost: route.cost, openFlows: flowsTo[route.destination]?.open ?? 0))
+            }
+        }
+        turn &+= 1
+        if let choice = AnycastBalancer.choose(own: own, attached: attached, remote: remote, turn: turn), let route = choices[choice.destination] {
             return route
         }
         return pickConnector(for: key, reachableOnly: false).map { .local($0) }
-    }
-
-    private func anycast(_ key: String, arrivedOn: LinkSession?) -> FlowRoute? {
-        var candidates: [AnycastBalancer.Candidate] = []
-        for route in routingTable.routes.values where linkState.advert(from: route.destination)?.keys.contains(key) == true {
-            candidates.append(.init(destination: route.destination, cost: route.cost, openFlows: flowsTo[route.destination]?.open ?? 0))
-        }
-        var edges: [String: LinkSession] = [:]
-        for session in edgeSessions where session !== arrivedOn && session.peerKeys.contains(key) {
-            guard let peer = session.peerSite else { continue }
-            edges[peer] = session
-            candidates.append(.init(destination: peer, cost: session.cost, openFlows: flowsTo[peer]?.open ?? 0))
-        }
-        turn &+= 1
-        guard let choice = AnycastBalancer.choose(candidates, turn: turn) else { return nil }
-        if let edge = edges[choice.destination] { return .link(edge, destination: choice.destination) }
-        guard let session = session(toward: choice.destination, excluding: arrivedOn) else { return nil }
-        return .link(session, destination: choice.destination)
     }
 
     /// The cheapest link to the next hop toward `destination`, unless that hop is the site of

@@ -182,6 +182,40 @@ struct MultiHopTests {
         echo.kill()
     }
 
+    @Test("anycast as skupper-router balances: sequential flows stay on the idle local connector; 40 concurrent ones split with an attached edge site's connector")
+    func balancedWithEdge() throws {
+        let network = try RouterNetwork(["B", "E"])
+        network.makeEdge("E")
+        network.link("E", "B")
+        // Slow backends (0.3 s per answer), so concurrent flows are outstanding at once.
+        var backends: [BackgroundProcess] = []
+        defer { backends.forEach { $0.kill() } }
+        for site in ["B", "E"] {
+            let echo = try BackgroundProcess("/usr/bin/env", ["python3", TwoSites.root + "/Tests/Tools/echo_server.py", "--delay", "0.3"])
+            let port = try #require(echo.firstLine().flatMap { Int($0) })
+            backends.append(echo)
+            network.connector(site, key: "svc", port: port)
+        }
+        let port = try network.listener("B", key: "svc")
+        try network.start()
+        #expect(eventually(timeout: 20) { network.status("E")?.links.first?.state == .up && network.status("B")?.listeners.first?.hasMatchingConnector == true })
+        #expect(eventually(timeout: 10) { network.status("E")?.connectors.first?.reachable == true })
+        let flows = { (site: String) in network.status(site)?.connectors.first?.totalFlows ?? -1 }
+
+        // One after another: each ends (at the router too: wait until B counts no open flow) before the next.
+        for _ in 0..<10 {
+            #expect(try network.flows(["halfclose", "\(port)"])["intact"] as? Bool == true)
+            #expect(eventually(timeout: 5) { network.status("B")?.connectors.first?.openFlows == 0 && network.status("E")?.connectors.first?.openFlows == 0 })
+        }
+        #expect(flows("B") == 10 && flows("E") == 0, "an idle local connector wins outright: B \(flows("B")), E \(flows("E"))")
+
+        let burst = try network.flows(["many", "\(port)", "40", "1000"])
+        #expect(burst["completed"] as? Int == 40, "\(burst)")
+        let (atB, atE) = (flows("B") - 10, flows("E"))
+        #expect(atB + atE == 40 && atB >= 10 && atE >= 10, "40 concurrent flows split between B's connector and the edge's: B \(atB), E \(atE)")
+        print("balanced: 10 sequential → B; 40 concurrent → B \(atB), edge \(atE)")
+    }
+
     @Test("edge: an edge site linked to B reaches services at C and D; with B gone it fails over to its Link to C")
     func edgeFailover() throws {
         let network = try RouterNetwork(["B", "C", "D", "E"])

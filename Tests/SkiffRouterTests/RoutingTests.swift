@@ -100,6 +100,27 @@ struct RoutingTests {
         #expect(AnycastBalancer.choose([], turn: 0) == nil)
     }
 
+    @Test("balancing as skupper-router: an idle connector here wins outright, then an idle attached edge; busy ones compete with remote routers by open flows + cost")
+    func balancingSkupper() {
+        let here = AnycastBalancer.Candidate(destination: "connector/a", cost: 0, openFlows: 0)
+        let edge = AnycastBalancer.Candidate(destination: "edge/e", cost: 0, openFlows: 0)
+        let remote = AnycastBalancer.Candidate(destination: "router/r", cost: 1, openFlows: 0)
+        for turn in 0..<4 {
+            #expect(AnycastBalancer.choose(own: [here], attached: [edge], remote: [remote], turn: turn)?.destination == "connector/a")
+        }
+        var busy = here
+        busy.openFlows = 2
+        #expect(AnycastBalancer.choose(own: [busy], attached: [edge], remote: [remote], turn: 0)?.destination == "edge/e")
+        var busyEdge = edge
+        busyEdge.openFlows = 3
+        // connector 2 + 0, edge 3 + 0, router 0 + 1: the remote router, although a connector is here.
+        #expect(AnycastBalancer.choose(own: [busy], attached: [busyEdge], remote: [remote], turn: 0)?.destination == "router/r")
+        var loadedRemote = remote
+        loadedRemote.openFlows = 5
+        #expect(AnycastBalancer.choose(own: [busy], attached: [busyEdge], remote: [loadedRemote], turn: 0)?.destination == "connector/a")
+        #expect(AnycastBalancer.choose(own: [], remote: [], turn: 0) == nil)
+    }
+
     @Test("a flow's hop budget shrinks by one per transit router and runs out")
     func hopBudget() {
         let start = FlowDestination(site: "C")
