@@ -1,3 +1,4 @@
+import Foundation
 import SkiffModel
 import Testing
 
@@ -42,6 +43,15 @@ struct SkupperLoadingTests {
             "west/db.yaml:10:3: warning: spec.exposePodsByName: has no effect here: pods exist only in Kubernetes; use one Connector per host instead",
         ], "\(lines(diagnostics))")
         #expect(network.sites["west"]?.resources(of: .connector).count == 1, "the connector still works")
+    }
+
+    @Test("a Kubernetes Connector (a selector, no host) is refused saying what outside Kubernetes needs")
+    func connectorWithoutHost() {
+        let connector = "apiVersion: skupper.io/v2alpha1\nkind: Connector\nmetadata:\n  name: backend\nspec:\n  routingKey: backend\n  port: 8080\n  selector: app=backend\n"
+        let (_, diagnostics) = load([("east/site.yaml", Self.site.replacingOccurrences(of: "west", with: "east")), ("east/connector.yaml", connector)])
+        #expect(lines(diagnostics.errors) == [
+            "east/connector.yaml:6:3: spec.host: required outside Kubernetes: the host name or address of the service to dial (a selector picks pods only in Kubernetes)",
+        ], "\(lines(diagnostics))")
     }
 
     @Test("a Site that does not validate is reported once, not again as a missing Site")

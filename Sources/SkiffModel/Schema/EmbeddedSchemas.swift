@@ -247,7 +247,8 @@ enum EmbeddedSchemas {
         "host": {
           "type": "string",
           "description": "Host name or address of the local service (required outside Kubernetes).",
-          "minLength": 1
+          "minLength": 1,
+          "x-skiff-missing": "required outside Kubernetes: the host name or address of the service to dial (a selector picks pods only in Kubernetes)"
         },
         "port": {
           "type": "integer",

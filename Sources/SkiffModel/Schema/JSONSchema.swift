@@ -40,6 +40,9 @@ public final class JSONSchema: @unchecked Sendable {
     /// `x-skiff-no-effect`: a Skupper field Skiff accepts but does not act on, and why (what to do
     /// instead); setting it draws a warning, so no field is accepted and silently ignored.
     public let noEffect: String?
+    /// `x-skiff-missing`: what to say when this required field is absent, when "required field
+    /// is missing" is not enough (a Connector's host, which Kubernetes does not need).
+    public let missing: String?
 
     let propertyIndex: [String: JSONSchema]
 
@@ -47,7 +50,7 @@ public final class JSONSchema: @unchecked Sendable {
         "$schema", "$id", "$defs", "$ref", "$comment", "title", "description", "examples", "default",
         "type", "properties", "required", "additionalProperties", "items", "enum", "const",
         "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems", "pattern",
-        "x-skiff-expected", "x-skiff-sensitive", "x-skiff-no-effect",
+        "x-skiff-expected", "x-skiff-sensitive", "x-skiff-no-effect", "x-skiff-missing",
     ]
 
     public struct ParseError: Error, CustomStringConvertible {
@@ -124,6 +127,7 @@ public final class JSONSchema: @unchecked Sendable {
         expected = members["x-skiff-expected"]?.stringValue
         sensitive = members["x-skiff-sensitive"]?.boolValue ?? false
         noEffect = members["x-skiff-no-effect"]?.stringValue
+        missing = members["x-skiff-missing"]?.stringValue
     }
 
     public func property(_ name: String) -> JSONSchema? { propertyIndex[name] }

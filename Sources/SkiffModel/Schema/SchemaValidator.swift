@@ -61,7 +61,7 @@ struct SchemaValidator {
             }
         }
         for name in schema.required where members[name] == nil {
-            report(node, path.isEmpty ? name : "\(path).\(name)", "required field is missing")
+            report(node, path.isEmpty ? name : "\(path).\(name)", schema.property(name)?.missing ?? "required field is missing")
         }
         for (name, propertySchema) in schema.properties where members[name] == nil {
             if let value = propertySchema.defaultValue ?? Self.impliedDefaults(propertySchema) { members[name] = value }
