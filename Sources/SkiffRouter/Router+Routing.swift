@@ -184,7 +184,7 @@ extension Router {
         if let choice = AnycastBalancer.choose(own: own, attached: attached, remote: remote, turn: turn), let route = choices[choice.destination] {
             return route
         }
-        return pickConnector(for: key, reachableOnly: false).map { .local($0) }
+        return pickConnector(for: key).map { .local($0) }
     }
 
     /// The cheapest link to the next hop toward `destination`, unless that hop is the site of
@@ -195,9 +195,10 @@ extension Router {
         return interiorSessions.filter { $0.peerSite == hop }.min { $0.cost < $1.cost }
     }
 
-    /// The connector for `key` here with the fewest open flows (rotating among equals).
-    func pickConnector(for key: String, reachableOnly: Bool) -> ConnectorState? {
-        let matching = connectors.values.filter { $0.config.routingKey == key && (!reachableOnly || $0.reachable) }
+    /// The connector for `key` here with the fewest open flows (rotating among equals), reachable
+    /// or not: the last resort when nothing that answers serves the key.
+    func pickConnector(for key: String) -> ConnectorState? {
+        let matching = connectors.values.filter { $0.config.routingKey == key }
         let candidates = matching.map { AnycastBalancer.Candidate(destination: $0.config.name, cost: 0, openFlows: $0.counters.open) }
         guard !candidates.isEmpty else { return nil }
         turn &+= 1

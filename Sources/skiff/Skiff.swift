@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SkiffSource
 
 @main
 struct Skiff: AsyncParsableCommand {
@@ -42,6 +43,9 @@ struct Skiff: AsyncParsableCommand {
 
     /// Runs the command; prints what the user must see of a failure; returns the exit status.
     static func runToStatus() async -> Int32 {
+        // A clone or fetch that takes longer than a second says how far it got, on stderr (the
+        // daemon sends it to its log instead).
+        FetchProgress.report { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
         do {
             var command = try parseAsRoot(Self.defaultingWait(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {

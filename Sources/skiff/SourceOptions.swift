@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import SkiffSource
 
 /// Where the desired network comes from; shared by every command that reads it.
@@ -17,9 +16,7 @@ struct SourceOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Folder inside the repository that holds one folder per site.", valueName: "path"))
     var path: String = "."
 
-    /// The request; a clone or fetch that takes longer than a second prints its progress to stderr.
     func request(revision: String? = nil) -> SourceRequest {
-        FetchProgress.report { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
-        return SourceRequest(repository: repo, revision: revision ?? ref, path: path)
+        SourceRequest(repository: repo, revision: revision ?? ref, path: path)
     }
 }

@@ -19,10 +19,9 @@ final class DaemonSite: @unchecked Sendable {
     }
 
     func start(interval: String = "30s") throws {
-        daemon = try BackgroundProcess(SkiffBinary.path, [
-            "daemon", "--site", "west", "--repo", sites.repo.path, "--state-dir", sites.path("west"), "--interval", interval,
-            "--http", "127.0.0.1:\(httpPort)", "--webhook-secret-file", secretFile,
-        ], logPath: sites.state.path + "/daemon.log")
+        daemon = try SkiffBinary.daemon(site: "west", repo: sites.repo.path, stateDirectory: sites.path("west"), interval: interval,
+                                        httpPort: httpPort, logPath: sites.state.path + "/daemon.log",
+                                        extra: ["--webhook-secret-file", secretFile])
         _ = eventually { (try? self.get("/readyz"))?.status == 0 }
     }
 

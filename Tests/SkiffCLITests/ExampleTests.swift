@@ -39,10 +39,8 @@ final class HASites: @unchecked Sendable {
     func skiff(_ arguments: [String]) throws -> CommandResult { try SkiffBinary.run(arguments, in: repo.path) }
 
     func startDaemon(_ site: String) throws {
-        daemons[site] = try BackgroundProcess(SkiffBinary.path, [
-            "daemon", "--site", site, "--repo", repo.path, "--state-dir", path(site), "--interval", "1s",
-            "--http", "127.0.0.1:\(try FreePort.next())",
-        ], logPath: state.path + "/\(site)-daemon.log")
+        daemons[site] = try SkiffBinary.daemon(site: site, repo: repo.path, stateDirectory: path(site), httpPort: try FreePort.next(),
+                                               logPath: state.path + "/\(site)-daemon.log")
     }
 
     func status(_ site: String) -> RouterStatus? {

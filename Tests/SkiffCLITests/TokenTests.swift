@@ -70,10 +70,8 @@ final class GrantedSites: @unchecked Sendable {
     func startDaemon(_ site: String) throws {
         let port = try FreePort.next()
         httpPorts[site] = port
-        daemons[site] = try BackgroundProcess(SkiffBinary.path, [
-            "daemon", "--site", site, "--repo", repo.path, "--state-dir", path(site), "--interval", "1s",
-            "--http", "127.0.0.1:\(port)",
-        ], logPath: state.path + "/\(site)-daemon.log")
+        daemons[site] = try SkiffBinary.daemon(site: site, repo: repo.path, stateDirectory: path(site), httpPort: port,
+                                               logPath: state.path + "/\(site)-daemon.log")
     }
 
     func client(_ site: String) -> ManagementClient { ManagementClient(socketPath: RouterProcess.socketPath(path(site))) }
@@ -85,6 +83,15 @@ final class GrantedSites: @unchecked Sendable {
     func flow() throws -> [String: Any] {
         let result = try Command.check("python3", [TwoSitesPaths.root + "/Tests/Tools/flow_client.py", "halfclose", "\(listenerPort)"])
         return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
+    }
+
+    /// West applied, a token committed to east, east applied and linked to west: where the
+    /// revoke-access tests start.
+    func linkEastToWest() throws {
+        #expect(try apply("west").status == 0)
+        try commitToken()
+        #expect(try apply("east").status == 0)
+        #expect(eventually(timeout: 10) { self.linkUp("east", "to-west") })
     }
 
     func grant() throws -> GrantRecord? { try GrantBook.load(stateDirectory: path("west")).grants["east-link"] }
@@ -205,10 +212,7 @@ struct TokenTests {
     @Test("revoke-access closes the links its old credentials made, at once; a new token links again within seconds")
     func revokeClosesLinks() throws {
         let sites = try GrantedSites()
-        #expect(try sites.apply("west").status == 0)
-        try sites.commitToken()
-        #expect(try sites.apply("east").status == 0)
-        #expect(eventually(timeout: 10) { sites.linkUp("east", "to-west") })
+        try sites.linkEastToWest()
         #expect(try sites.flow()["intact"] as? Bool == true)
 
         let revoke = try sites.skiff(["revoke-access", "--site", "west", "--state-dir", sites.path("west")])
@@ -245,10 +249,7 @@ struct TokenTests {
     @Test("revoke-access with an overlap keeps links up until it ends; the first apply after it closes them")
     func revokeWithOverlap() throws {
         let sites = try GrantedSites()
-        #expect(try sites.apply("west").status == 0)
-        try sites.commitToken()
-        #expect(try sites.apply("east").status == 0)
-        #expect(eventually(timeout: 10) { sites.linkUp("east", "to-west") })
+        try sites.linkEastToWest()
         let overlap = 3 * testSlowdown
         let revoke = try sites.skiff(["revoke-access", "--site", "west", "--state-dir", sites.path("west"), "--overlap", "\(Int(overlap))s"])
         #expect(revoke.status == 0, "\(revoke.stderr)")

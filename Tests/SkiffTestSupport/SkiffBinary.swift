@@ -15,4 +15,13 @@ public enum SkiffBinary {
     public static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> CommandResult {
         try Command.run(path, arguments, in: directory, environment: environment)
     }
+
+    /// `skiff daemon` for `site`, running beside the test (stopped when released), its HTTP
+    /// endpoints on loopback `httpPort`, logging to `logPath`; `extra` arguments follow.
+    public static func daemon(site: String, repo: String, stateDirectory: String, interval: String = "1s", httpPort: Int,
+                              logPath: String, extra: [String] = []) throws -> BackgroundProcess
+    {
+        try BackgroundProcess(path, ["daemon", "--site", site, "--repo", repo, "--state-dir", stateDirectory, "--interval", interval,
+                                     "--http", "127.0.0.1:\(httpPort)"] + extra, logPath: logPath)
+    }
 }

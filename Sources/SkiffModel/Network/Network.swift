@@ -45,10 +45,7 @@ public struct Network: Sendable, Hashable {
     public static func loadStandalone(_ file: NetworkFile, site: String, limits: YAMLLimits = .defaults) -> ([Resource], [Diagnostic]) {
         let (documents, yamlDiagnostics) = YAMLDocumentLoader.load(file.bytes, file: file.path, limits: limits)
         var validator = SchemaValidator(file: file.path, nodeBudget: limits.maxNodes)
-        let resources = documents.compactMap { document -> Resource? in
-            if case .resource(let resource) = ResourceDecoder.decode(document, site: site, validator: &validator) { return resource }
-            return nil
-        }
+        let resources = documents.compactMap { ResourceDecoder.decode($0, site: site, validator: &validator).resource }
         return (resources, (yamlDiagnostics + validator.diagnostics).sortedForDisplay())
     }
 

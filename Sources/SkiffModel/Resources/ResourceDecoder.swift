@@ -11,6 +11,11 @@ enum ResourceDecoder {
         /// Not a Skupper resource (a Deployment beside the network's files), or a Kubernetes-only
         /// Skupper kind: skipped with a warning, as Skupper's system-mode loader skips them.
         case skipped
+
+        var resource: Resource? {
+            if case .resource(let resource) = self { return resource }
+            return nil
+        }
     }
 
     /// Skupper kinds that mean something only inside Kubernetes, and what to use instead.

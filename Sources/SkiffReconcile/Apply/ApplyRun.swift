@@ -9,7 +9,7 @@ public enum ApplyRun {
         public var applied: ApplyReport
         public var status: SiteStatusReport
         /// Sockets the router could not bind, one line each naming the resource and address.
-        public var bindFailures: [String]
+        public var bindFailures: [String] { status.bindFailures }
 
         /// Converged, and everything the site should serve is bound.
         public var succeeded: Bool { applied.converged && bindFailures.isEmpty }
@@ -19,7 +19,7 @@ public enum ApplyRun {
             if let first = bindFailures.first { return first + (bindFailures.count > 1 ? " (and \(bindFailures.count - 1) more)" : "") }
             if !applied.converged, let followUp = applied.followUp {
                 return "not converged: a new plan still has \(followUp.actions.count) action(s), the first "
-                    + (followUp.actions.first.map { "\($0.verb.rawValue) \($0.target) (\($0.reason))" } ?? "?")
+                    + (followUp.actions.first.map(\.description) ?? "?")
             }
             return nil
         }
@@ -34,7 +34,6 @@ public enum ApplyRun {
         let after = try SitePlanning.plan(site: report.site, desired: report.desired, stateDirectory: report.stateDirectory,
                                           hostname: hostname, now: Date())
         let status = try SiteStatusReport.read(site: report.site, stateDirectory: report.stateDirectory)
-        return Result(applied: ApplyReport(site: report.site, executed: executed, followUp: after.plan), status: status,
-                      bindFailures: status.bindFailures)
+        return Result(applied: ApplyReport(site: report.site, executed: executed, followUp: after.plan), status: status)
     }
 }

@@ -90,14 +90,9 @@ public final class Daemon: @unchecked Sendable {
         Counter(label: "skiff_reconcile_total", dimensions: [("result", outcome.result.rawValue)]).increment()
         let (delay, record) = lock.withLock { () -> (Double, DaemonState) in
             state.cycles += 1
-            state.lastResult = outcome.result
             state.lastCycleAt = started
             state.lastCycleSeconds = seconds
-            state.errors = outcome.errors
-            state.consecutiveFailures = outcome.result == .failed ? state.consecutiveFailures + 1 : 0
-            state.lastError = lastError(outcome)
-            state.conditions = DaemonCondition.after(outcome.result, head: state.headCommit, good: state.goodCommit,
-                                                     message: outcome.errors.first)
+            state.settle(outcome.result, errors: outcome.errors)
             state.pid = getpid()
             return (nextDelay(), state)
         }
@@ -107,18 +102,6 @@ public final class Daemon: @unchecked Sendable {
             logger.warning("cannot record the daemon's state", metadata: ["error": "\(error)"])
         }
         return delay
-    }
-
-    /// One line for `last_error`: nil when the head commit is live.
-    private func lastError(_ outcome: Outcome) -> String? {
-        guard let first = outcome.errors.first else { return nil }
-        let commit = state.headCommit.map { String($0.prefix(12)) } ?? "?"
-        switch outcome.result {
-        case .applied, .unchanged: return nil
-        case .invalid: return "commit \(commit) does not validate: \(first)"
-        case .blocked: return "the site cannot apply commit \(commit): \(first)"
-        case .failed: return first
-        }
     }
 
     /// The interval with ±10% jitter; after failures, exponential backoff from 1 s up to the

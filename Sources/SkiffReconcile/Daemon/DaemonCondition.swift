@@ -12,23 +12,21 @@ public struct DaemonCondition: Sendable, Codable, Hashable {
     public var reason: String
     public var message: String
 
-    /// The conditions after a cycle that came to `result`.
-    static func after(_ result: DaemonResult, head: String?, good: String?, message: String?) -> [DaemonCondition] {
-        let headText = head.map { String($0.prefix(12)) } ?? "?"
-        let goodText = good.map { "; the site runs commit \(String($0.prefix(12)))" } ?? "; nothing applied yet"
+    /// The conditions after a cycle that came to `result`; `problem` is the state's `lastError`.
+    static func after(_ result: DaemonResult, head: String?, good: String?, problem: String?) -> [DaemonCondition] {
+        let why = (problem ?? "?") + (good.map { "; the site runs commit \(String($0.prefix(12)))" } ?? "; nothing applied yet")
         switch result {
         case .applied, .unchanged:
+            let headText = head.map { String($0.prefix(12)) } ?? "?"
             return [DaemonCondition(type: .ready, status: true, reason: "Succeeded", message: "commit \(headText) is applied")]
         case .invalid:
-            let why = "commit \(headText) does not validate: \(message ?? "?")\(goodText)"
             return [DaemonCondition(type: .ready, status: false, reason: "InvalidCommit", message: why),
                     DaemonCondition(type: .stalled, status: true, reason: "InvalidCommit", message: "waiting for a new commit")]
         case .blocked:
-            let why = "the site cannot apply commit \(headText): \(message ?? "?")\(goodText)"
             return [DaemonCondition(type: .ready, status: false, reason: "SiteBlocked", message: why),
                     DaemonCondition(type: .stalled, status: true, reason: "SiteBlocked", message: "waiting for a person or a new commit")]
         case .failed:
-            return [DaemonCondition(type: .ready, status: false, reason: "ReconcileFailed", message: message ?? "?"),
+            return [DaemonCondition(type: .ready, status: false, reason: "ReconcileFailed", message: problem ?? "?"),
                     DaemonCondition(type: .reconciling, status: true, reason: "Progressing", message: "retrying with backoff")]
         }
     }

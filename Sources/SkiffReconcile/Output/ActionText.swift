@@ -10,7 +10,7 @@ enum ActionText {
 
     /// `  + create Listener/backend (missing)` and, for creates and updates, one line per field.
     static func lines(_ action: PlanAction, indent: String = "  ") -> [String] {
-        var lines = ["\(indent)\(symbol(action.verb)) \(action.verb.rawValue) \(action.target) (\(action.reason))"]
+        var lines = ["\(indent)\(symbol(action.verb)) \(action)"]
         if action.verb != .delete {
             lines += action.changes.map { change in
                 action.verb == .create ? "\(indent)      \(change.field): \(change.render(change.after))" : "\(indent)      \(change.summary)"

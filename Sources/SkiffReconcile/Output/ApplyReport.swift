@@ -18,7 +18,7 @@ public struct ApplyReport: Sendable {
         // Certificates are live once written; resources are recorded for the router to serve.
         var lines = executed.map { action in
             let outcome = if case .resource = action.target { "recorded" } else { "done" }
-            return "  \(ActionText.symbol(action.verb)) \(action.verb.rawValue) \(action.target) (\(action.reason)): \(outcome)"
+            return "  \(ActionText.symbol(action.verb)) \(action): \(outcome)"
         }
         let count = { (verb: PlanAction.Verb) in self.executed.count { $0.verb == verb } }
         if !executed.isEmpty {

@@ -35,11 +35,13 @@ public struct SiteStatusReport: Sendable {
     /// Sockets the router could not bind (listeners, link access, the grant server), one line
     /// each naming the resource and the address: `apply` fails on them.
     public var bindFailures: [String] {
-        guard let router else { return [] }
-        let listeners = router.listeners.filter { !$0.bound }.compactMap { listener in listener.error.map { "Listener/\(listener.name): \($0)" } }
-        let access = router.linkAccess.filter { !$0.bound }.compactMap { access in access.error.map { "link access (\(access.role)): \($0)" } }
-        let grants = router.grantServer?.error.map { ["grant server: \($0)"] } ?? []
-        return listeners + access + grants
+        (router?.unboundSockets ?? []).map { socket in
+            switch socket.owner {
+            case .listener(let name): "Listener/\(name): \(socket.error)"
+            case .linkAccess(let role): "link access (\(role)): \(socket.error)"
+            case .grantServer: "grant server: \(socket.error)"
+            }
+        }
     }
 
     /// Why there is nothing to report.

@@ -3,7 +3,7 @@ import Foundation
 import SkiffModel
 
 /// One step of a plan: what happens to which resource or certificate, and why.
-public struct PlanAction: Sendable, Hashable {
+public struct PlanAction: Sendable, Hashable, CustomStringConvertible {
     public enum Verb: String, Sendable, Hashable, Codable, CaseIterable {
         case create, update, delete
     }
@@ -21,6 +21,9 @@ public struct PlanAction: Sendable, Hashable {
         self.reason = reason
         self.changes = changes
     }
+
+    /// `create Listener/api (added in git)`.
+    public var description: String { "\(verb.rawValue) \(target) (\(reason))" }
 }
 
 /// One field's value before and after; nil means absent. Secrets are masked before they get here.

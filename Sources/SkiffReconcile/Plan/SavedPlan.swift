@@ -25,7 +25,7 @@ public struct SavedPlan: Codable, Sendable, Hashable {
         site = report.site
         commit = report.desired.snapshot.commit?.id
         liveFingerprint = report.liveFingerprint
-        actions = (report.plan?.actions ?? []).map { "\($0.verb.rawValue) \($0.target) (\($0.reason))" }
+        actions = (report.plan?.actions ?? []).map(\.description)
     }
 
     public struct Stale: Error, CustomStringConvertible {

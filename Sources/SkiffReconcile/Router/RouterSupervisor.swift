@@ -45,10 +45,16 @@ public struct RouterSupervisor: Sendable {
         }
     }
 
-    /// What `status` says the router could not bind: listeners and link-access ports.
+    /// What `status` says the router could not bind, as the planner words it: listeners and
+    /// link-access ports; a grant server that cannot bind is left to apply's own check.
     static func unbound(_ status: RouterStatus) -> [String] {
-        status.listeners.filter { !$0.bound && $0.error != nil }.map { "listener \($0.name) not bound: \($0.error ?? "")" }
-            + status.linkAccess.filter { !$0.bound && $0.error != nil }.map { "link access (\($0.role)) not bound: \($0.error ?? "")" }
+        status.unboundSockets.compactMap { socket in
+            switch socket.owner {
+            case .listener(let name): "listener \(name) not bound: \(socket.error)"
+            case .linkAccess(let role): "link access (\(role)) not bound: \(socket.error)"
+            case .grantServer: nil
+            }
+        }
     }
 
     /// The pid in `router.pid`, when that process is alive. A router this process started and
