@@ -71,6 +71,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Scaffolding: resources written as files in a work tree (and committed when asked), never
+        // applied; the CLI's create and delete verbs.
+        .target(
+            name: "SkiffScaffold",
+            dependencies: ["SkiffModel", "SkiffSource", "SkiffSupport", .product(name: "Yams", package: "Yams")]
+        ),
         // glibc's mallopt, which Swift's Glibc module does not export (see RouterHost).
         .target(name: "CMallocTuning"),
         .target(
@@ -110,7 +116,7 @@ let package = Package(
         .executableTarget(
             name: "skiff",
             dependencies: [
-                "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffAccess", "SkiffRouterAPI", "SkiffRouterHost", "SkiffReconcile", "SkiffSupport",
+                "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffAccess", "SkiffRouterAPI", "SkiffRouterHost", "SkiffReconcile", "SkiffScaffold", "SkiffSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -141,6 +147,7 @@ let package = Package(
         ]),
         .testTarget(name: "SkiffAccessTests", dependencies: ["SkiffAccess", "SkiffRouterAPI", "SkiffPKI", "SkiffTestSupport", .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "SkiffReconcileTests", dependencies: ["SkiffReconcile", "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffRouterAPI", "SkiffTestSupport"]),
+        .testTarget(name: "SkiffScaffoldTests", dependencies: ["SkiffScaffold", "SkiffModel", "SkiffTestSupport"]),
         .testTarget(name: "SkiffFuzzTests", dependencies: ["SkiffFuzzTargets"]),
         .testTarget(name: "SkiffCLITests", dependencies: [
             "skiff", "SkiffPKI", "SkiffAccess", "SkiffRouterAPI", "SkiffReconcile", "SkiffTestSupport", .product(name: "Crypto", package: "swift-crypto"),
