@@ -2,11 +2,13 @@ import SkiffModel
 
 /// The resources scaffolding writes, from the flags Skupper's CLI gives the same verbs.
 extension ResourceDraft {
-    /// A Site; `linkAccess` writes `linkAccess: default` (Skupper's `--enable-link-access`).
-    public static func site(_ name: String, linkAccess: Bool, edge: Bool) throws -> ResourceDraft {
+    /// A Site; `linkAccess` writes `linkAccess: default` (Skupper's `--enable-link-access`);
+    /// `settings` are Skiff's site settings (`grant-server`), in the order given.
+    public static func site(_ name: String, linkAccess: Bool, edge: Bool, settings: [(String, String)] = []) throws -> ResourceDraft {
         var spec: [Field] = []
         if linkAccess { spec.append(Field("linkAccess", .string("default"))) }
         if edge { spec.append(Field("edge", .bool(true))) }
+        if !settings.isEmpty { spec.append(Field("settings", .mapping(settings.map { Field($0.0, .string($0.1)) }))) }
         return try ResourceDraft(kind: .site, name: name, spec: spec)
     }
 

@@ -60,6 +60,11 @@ public struct ScaffoldEdit: Sendable {
         }
     }
 
+    /// Throws when committing would fail (no work tree, unknown user, other staged changes).
+    public func checkCommit(_ changes: [FileChange]) throws {
+        try workTree.checkCommit(paths: changes.map { rootRelative($0.path) })
+    }
+
     /// Commits exactly the changed files, as the user git is configured with.
     public func commit(_ changes: [FileChange], message: String) throws -> String {
         try workTree.commit(paths: changes.map { rootRelative($0.path) }, message: message)

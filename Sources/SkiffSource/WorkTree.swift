@@ -77,13 +77,48 @@ public struct WorkTree: Sendable {
         return String(cString: pointer)
     }
 
+    /// Whether `commit(paths:)` can succeed, checked before anything is written: a work tree,
+    /// a user git knows, and no other staged changes.
+    public func checkCommit(paths: [String]) throws {
+        try withRepository(paths: paths) { repository, index, parent, indexPaths in
+            try refuseStagedChanges(repository, index: index, parent: parent, except: Set(indexPaths))
+            git_signature_free(try signature(repository))
+        }
+    }
+
     /// Commits `paths` (under `root`; each written or deleted in the work tree) and nothing else,
     /// on the current branch, as the user git is configured with. Refuses when the index already
     /// holds other staged changes: they would ride along unseen.
     /// - Returns: the new commit's id.
     @discardableResult
     public func commit(paths: [String], message: String) throws -> String {
-        guard let gitRoot else { throw SourceError.git(operation: "commit", message: "\(root) is not inside a git work tree; run git init, or leave out --commit") }
+        try withRepository(paths: paths) { repository, index, parent, indexPaths in
+            try refuseStagedChanges(repository, index: index, parent: parent, except: Set(indexPaths))
+            for path in indexPaths {
+                let exists = FileManager.default.fileExists(atPath: gitRoot! + "/" + path)
+                try Libgit2.check(exists ? git_index_add_bypath(index, path) : git_index_remove_bypath(index, path), "stage \(path)")
+            }
+            try Libgit2.check(git_index_write(index), "write the index")
+            var treeID = git_oid()
+            try Libgit2.check(git_index_write_tree(&treeID, index), "write the tree")
+            var tree: OpaquePointer?
+            try Libgit2.check(git_tree_lookup(&tree, repository, &treeID), "read the tree")
+            defer { git_tree_free(tree) }
+            let author = try signature(repository)
+            defer { git_signature_free(author) }
+            var commitID = git_oid()
+            var parents: [OpaquePointer?] = parent.map { [$0] } ?? []
+            try Libgit2.check(git_commit_create(&commitID, repository, "HEAD", author, author, nil, message, tree, parents.count, &parents), "commit")
+            return oidText(commitID)
+        }
+    }
+
+    /// Runs `body` with the repository, its index, HEAD's commit (nil when unborn) and `paths` as
+    /// the index names them.
+    private func withRepository<T>(paths: [String], _ body: (OpaquePointer?, OpaquePointer?, OpaquePointer?, [String]) throws -> T) throws -> T {
+        guard let gitRoot else {
+            throw SourceError.git(operation: "commit", message: "\(root) is not inside a git work tree; run git init, or leave out --commit")
+        }
         let indexPaths = try paths.map(indexPath)
         var repository: OpaquePointer?
         try Libgit2.check(git_repository_open_ext(&repository, gitRoot, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil), "open \(gitRoot)")
@@ -93,29 +128,17 @@ public struct WorkTree: Sendable {
         var index: OpaquePointer?
         try Libgit2.check(git_repository_index(&index, repository), "read the index of \(gitRoot)")
         defer { git_index_free(index) }
-        try refuseStagedChanges(repository, index: index, parent: parent, except: Set(indexPaths))
-        for path in indexPaths {
-            let exists = FileManager.default.fileExists(atPath: gitRoot + "/" + path)
-            try Libgit2.check(exists ? git_index_add_bypath(index, path) : git_index_remove_bypath(index, path), "stage \(path)")
-        }
-        try Libgit2.check(git_index_write(index), "write the index of \(gitRoot)")
-        var treeID = git_oid()
-        try Libgit2.check(git_index_write_tree(&treeID, index), "write the tree")
-        var tree: OpaquePointer?
-        try Libgit2.check(git_tree_lookup(&tree, repository, &treeID), "read the tree")
-        defer { git_tree_free(tree) }
+        return try body(repository, index, parent, indexPaths)
+    }
+
+    private func signature(_ repository: OpaquePointer?) throws -> UnsafeMutablePointer<git_signature>? {
         var signature: UnsafeMutablePointer<git_signature>?
-        let signed = git_signature_default(&signature, repository)
-        if signed == Libgit2.notFound {
+        let code = git_signature_default(&signature, repository)
+        if code == Libgit2.notFound {
             throw SourceError.git(operation: "commit", message: "git does not know who you are: set git config user.name and user.email")
         }
-        try Libgit2.check(signed, "read user.name and user.email")
-        defer { git_signature_free(signature) }
-        var commitID = git_oid()
-        var parents: [OpaquePointer?] = parent.map { [$0] } ?? []
-        try Libgit2.check(git_commit_create(&commitID, repository, "HEAD", signature, signature, nil, message, tree, parents.count, &parents),
-                          "commit")
-        return oidText(commitID)
+        try Libgit2.check(code, "read user.name and user.email")
+        return signature
     }
 
     /// HEAD's commit; nil on an unborn branch (a repository without commits yet).

@@ -23,6 +23,7 @@ struct ScaffoldTarget: ParsableArguments {
     func perform(schemaBase: String? = Scaffold.defaultSchemaFolder, summary: String, _ plan: (Scaffold) throws -> [FileChange]) throws {
         let edit = try ScaffoldEdit(repo: repo, path: path, schemaBase: schemaBase)
         let changes = edit.withSchemas(try plan(try edit.scaffold()))
+        if commit { try edit.checkCommit(changes) }  // before a byte is written
         try edit.write(changes)
         print(try edit.diff(changes), terminator: "")
         let files = changes.map { edit.rootRelative($0.path) }

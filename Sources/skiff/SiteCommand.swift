@@ -39,8 +39,19 @@ struct SiteCommand: ParsableCommand {
             "Names other sites dial this one by, put in its server certificate (a RouterAccess); comma- or space-separated.", valueName: "name"))
         var subjectAlternativeNames: [String] = []
 
+        @Option(name: .customLong("setting"), help: ArgumentHelp(
+            "A site setting, KEY=VALUE (repeatable): grant-server=HOST:PORT, grant-server-host=NAME (see the README).", valueName: "key=value"))
+        var settings: [String] = []
+
         @OptionGroup var target: ScaffoldTarget
         @OptionGroup var create: CreateOptions
+
+        var pairs: [(String, String)] {
+            settings.map { setting in
+                let parts = setting.split(separator: "=", maxSplits: 1).map(String.init)
+                return (parts[0], parts.count > 1 ? parts[1] : "")
+            }
+        }
 
         var names: [String] { subjectAlternativeNames.flatMap { $0.split(separator: ",").map(String.init) } }
 
@@ -48,11 +59,14 @@ struct SiteCommand: ParsableCommand {
             if (bindHost != nil || !names.isEmpty), !linkAccess {
                 throw ValidationError("--bind-host and --subject-alternative-names say where links arrive: they need --enable-link-access")
             }
+            if let bad = settings.first(where: { !$0.contains("=") || $0.hasPrefix("=") }) {
+                throw ValidationError("--setting \(bad): expected KEY=VALUE")
+            }
             if edge, linkAccess { throw ValidationError("an edge site accepts no links: use --edge or --enable-link-access, not both") }
         }
 
         func run() throws {
-            var drafts = [try ResourceDraft.site(name, linkAccess: linkAccess, edge: edge)]
+            var drafts = [try ResourceDraft.site(name, linkAccess: linkAccess, edge: edge, settings: pairs)]
             if bindHost != nil || !names.isEmpty {
                 drafts.append(try .routerAccess(bindHost: bindHost, subjectAlternativeNames: names))
             }

@@ -16,8 +16,9 @@ final class GrantedSites: @unchecked Sendable {
     var daemons: [String: BackgroundProcess] = [:]
     var httpPorts: [String: Int] = [:]
 
-    /// With `example`, the sites are the bundled Examples/hello-world, with free ports in place of its own.
-    init(redemptionsAllowed: Int = 1, expirationWindow: String = "15m", example: Bool = false) throws {
+    /// With `example`, the sites are the bundled Examples/hello-world, with free ports in place of
+    /// its own; with `scaffolded`, the README's quick start writes them (skiff's create verbs).
+    init(redemptionsAllowed: Int = 1, expirationWindow: String = "15m", example: Bool = false, scaffolded: Bool = false) throws {
         repo = try GitFixture()
         accessPort = try FreePort.next()
         listenerPort = try FreePort.next()
@@ -40,6 +41,10 @@ final class GrantedSites: @unchecked Sendable {
             try repo.commit("hello-world, as bundled")
             return
         }
+        if scaffolded {
+            try scaffoldQuickStart()
+            return
+        }
         try repo.write("west/site.yaml", Fixtures.file(
             Fixtures.site("west", linkAccess: "default", settings: ["grant-server": "127.0.0.1:\(grantPort)"]),
             Fixtures.routerAccess(host: "127.0.0.1", port: accessPort),
@@ -47,6 +52,28 @@ final class GrantedSites: @unchecked Sendable {
             Fixtures.listener("backend", port: listenerPort)))
         try repo.write("east/site.yaml", Fixtures.file(Fixtures.site("east"), Fixtures.connector("backend", port: echoPort)))
         try repo.commit("two sites, a grant at west")
+    }
+
+    /// The README's quick start, with free ports in place of its own: every file written and
+    /// committed by skiff's create verbs (the RouterAccess's fixed ports are the one edit by hand).
+    private func scaffoldQuickStart() throws {
+        try repo.git("config", "user.name", "Ada Tester")
+        try repo.git("config", "user.email", "ada@example.com")
+        for step in [
+            ["site", "create", "west", "--enable-link-access", "--bind-host", "127.0.0.1", "--subject-alternative-names", "127.0.0.1",
+             "--setting", "grant-server=127.0.0.1:\(grantPort)"],
+            ["listener", "create", "backend", "\(listenerPort)", "--site", "west", "--host", "127.0.0.1"],
+            ["grant", "create", "east-link", "--site", "west"],
+            ["site", "create", "east"],
+            ["connector", "create", "backend", "\(echoPort)", "--site", "east", "-m", "east: the backend runs here"],
+        ] {
+            let result = try SkiffBinary.run(step + ["--commit"], in: repo.path, environment: ["HOME": repo.path, "GIT_CONFIG_NOSYSTEM": "1"])
+            guard result.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "\(step): \(result.stderr)"]) }
+        }
+        let access = "west/router-access-skupper-router.yaml"
+        let text = try String(contentsOfFile: repo.path + "/" + access, encoding: .utf8)
+        try repo.write(access, text.replacingOccurrences(of: "55671", with: "\(accessPort)").replacingOccurrences(of: "45671", with: "\(try FreePort.next())"))
+        try repo.commit("free ports")
     }
 
     func path(_ site: String) -> String { state.path + "/" + site }
@@ -162,6 +189,15 @@ struct TokenTests {
         let west = try sites.status("west")
         #expect(west.contains("Listener/backend: Ready"))
         #expect(west.contains("backend: listener backend@west, connector@east"), "\(west)")
+    }
+
+    @Test("the README's quick start: files written and committed by skiff's create verbs, applied; a token; traffic end to end")
+    func quickStart() throws {
+        let sites = try GrantedSites(scaffolded: true)
+        #expect(try sites.skiff(["validate", "--strict"]).status == 0)
+        try sites.linkEastToWest()
+        #expect(eventually(timeout: 10) { ((try? sites.flow())?["intact"] as? Bool) == true })
+        #expect(try sites.status("west").contains("backend: listener backend@west, connector@east"))
     }
 
     @Test("a wrong code, an expired grant and a revoked site each end in a clear error in status; apply goes on")
