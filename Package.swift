@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "SkiffSupport"),
         .target(
             name: "SkiffModel",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: ["SkiffSupport", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "SkiffSource",
@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "SkiffAccess",
             dependencies: [
-                "SkiffPKI", "SkiffRouterAPI", "SkiffNetSupport",
+                "SkiffPKI", "SkiffRouterAPI", "SkiffNetSupport", "SkiffSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -150,7 +150,7 @@ let package = Package(
         .testTarget(name: "SkiffScaffoldTests", dependencies: ["SkiffScaffold", "SkiffModel", "SkiffTestSupport"]),
         .testTarget(name: "SkiffFuzzTests", dependencies: ["SkiffFuzzTargets"]),
         .testTarget(name: "SkiffCLITests", dependencies: [
-            "skiff", "SkiffPKI", "SkiffAccess", "SkiffRouterAPI", "SkiffReconcile", "SkiffTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            "skiff", "SkiffPKI", "SkiffAccess", "SkiffRouterAPI", "SkiffReconcile", "SkiffSupport", "SkiffTestSupport", .product(name: "Crypto", package: "swift-crypto"),
         ]),
     ]
 )

@@ -7,6 +7,7 @@ import NIOSSL
 import SkiffNetSupport
 import SkiffPKI
 import SkiffRouterAPI
+import SkiffSupport
 
 /// The HTTPS server (TLS 1.3 only, the router's server certificate) that redeems a site's grants
 /// for link credentials issued by the site's CA. It runs inside the router process, on the router's
@@ -94,7 +95,7 @@ public final class GrantServer: @unchecked Sendable {
                                         redemptions: record.redemptions, redemptionsAllowed: record.redemptionsAllowed,
                                         expiresAt: record.expiresAt)
             }
-            return GrantServerStatus(address: "\(config.host):\(config.port)", error: self.bookError ?? self.bindError, grants: grants)
+            return GrantServerStatus(address: HostPort.format(config.host, config.port), error: self.bookError ?? self.bindError, grants: grants)
         }
     }
 
@@ -260,11 +261,11 @@ public final class GrantServer: @unchecked Sendable {
             .map { channel in
                 self.channel = channel
                 self.bindError = nil
-                self.logger.info("serving grants", metadata: ["address": "\(config.host):\(config.port)"])
+                self.logger.info("serving grants", metadata: ["address": "\(HostPort.format(config.host, config.port))"])
             }
             .recover { error in
-                self.bindError = SocketErrorText.bind(error, address: "\(config.host):\(config.port)")
-                self.logger.error("cannot serve grants", metadata: ["address": "\(config.host):\(config.port)", "error": "\(error)"])
+                self.bindError = SocketErrorText.bind(error, address: HostPort.format(config.host, config.port))
+                self.logger.error("cannot serve grants", metadata: ["address": "\(HostPort.format(config.host, config.port))", "error": "\(error)"])
             }
     }
 

@@ -5,6 +5,7 @@ import NIOSSL
 import SkiffNetSupport
 import SkiffPKI
 import SkiffRouterAPI
+import SkiffSupport
 
 extension Router {
     /// Binds the link-access ports (TLS 1.3, client certificates required) that changed.
@@ -58,10 +59,10 @@ extension Router {
             }
         return bootstrap.bind(host: access.host, port: access.port).map { channel in
             self.accessServers[access] = BoundServer(channel: channel, error: nil)
-            self.logger.info("accepting links", metadata: ["role": "\(access.role)", "address": "\(access.host):\(access.port)"])
+            self.logger.info("accepting links", metadata: ["role": "\(access.role)", "address": "\(HostPort.format(access.host, access.port))"])
         }.recover { error in
-            self.accessServers[access] = BoundServer(channel: nil, error: SocketErrorText.bind(error, address: "\(access.host):\(access.port)"))
-            self.logger.error("cannot accept links", metadata: ["address": "\(access.host):\(access.port)", "error": "\(error)"])
+            self.accessServers[access] = BoundServer(channel: nil, error: SocketErrorText.bind(error, address: HostPort.format(access.host, access.port)))
+            self.logger.error("cannot accept links", metadata: ["address": "\(HostPort.format(access.host, access.port))", "error": "\(error)"])
         }
     }
 }

@@ -2,6 +2,7 @@ import NIOCore
 import NIOPosix
 import SkiffNetSupport
 import SkiffRouterAPI
+import SkiffSupport
 
 extension Router {
     // MARK: Listeners
@@ -56,7 +57,7 @@ extension Router {
                 state.backoff.reset()
             }
             .recover { error in
-                let message = SocketErrorText.bind(error, address: "\(listener.host):\(listener.port)")
+                let message = SocketErrorText.bind(error, address: HostPort.format(listener.host, listener.port))
                 state.error = message
                 let delay = state.backoff.next()
                 self.logger.error("cannot bind listener; retrying", metadata: [
@@ -147,7 +148,7 @@ extension Router {
                 stream.flushLink()
             case .failure(let error):
                 guard !stream.isClosed else { return }
-                self?.connectFailed(connector, ConnectFailure(error, target: "\(target.host):\(target.port)"))
+                self?.connectFailed(connector, ConnectFailure(error, target: HostPort.format(target.host, target.port)))
                 stream.tcpFailed()
             }
         }
@@ -191,7 +192,7 @@ extension Router {
                 connector.counters.closed()
                 // A client that left cancelled the dial: that says nothing about the target.
                 guard client.isActive else { return }
-                self.connectFailed(connector, ConnectFailure(error, target: "\(target.host):\(target.port)"))
+                self.connectFailed(connector, ConnectFailure(error, target: HostPort.format(target.host, target.port)))
                 client.close(promise: nil)
             }
         }

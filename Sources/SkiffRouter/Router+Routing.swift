@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import SkiffSupport
 
 /// Where a new flow goes.
 enum FlowRoute {
@@ -283,7 +284,7 @@ extension Router {
                 channel.close(promise: nil)
                 self.markReachable(connector)
             case .failure(let error):
-                if case .unreachable(let message) = ConnectFailure(error, target: "\(target.host):\(target.port)") {
+                if case .unreachable(let message) = ConnectFailure(error, target: HostPort.format(target.host, target.port)) {
                     self.markUnreachable(connector, error: message)
                 }
             }

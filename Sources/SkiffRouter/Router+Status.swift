@@ -1,5 +1,6 @@
 import NIOCore
 import SkiffRouterAPI
+import SkiffSupport
 
 extension Router {
     /// The router's view of itself: links, listeners, connectors, with counters.
@@ -58,20 +59,20 @@ extension Router {
             site: config.site,
             linkAccess: config.linkAccess.map { access in
                 let server = accessServers[access]
-                return RouterStatus.Access(role: access.role, address: "\(access.host):\(access.port)", bound: server?.channel != nil,
+                return RouterStatus.Access(role: access.role, address: HostPort.format(access.host, access.port), bound: server?.channel != nil,
                                            error: server?.error)
             },
             links: links,
             listeners: listeners.values.sorted { $0.config.name < $1.config.name }.map { state in
                 RouterStatus.Listener(
-                    name: state.config.name, routingKey: state.config.routingKey, address: "\(state.config.host):\(state.config.port)",
+                    name: state.config.name, routingKey: state.config.routingKey, address: HostPort.format(state.config.host, state.config.port),
                     bound: state.channel != nil, error: state.error, openFlows: state.counters.open, totalFlows: state.counters.total,
                     bytesIn: state.counters.bytesIn, bytesOut: state.counters.bytesOut,
                     hasMatchingConnector: reachableKeys.contains(state.config.routingKey))
             },
             connectors: connectors.values.sorted { $0.config.name < $1.config.name }.map { state in
                 RouterStatus.Connector(
-                    name: state.config.name, routingKey: state.config.routingKey, target: "\(state.config.host):\(state.config.port)",
+                    name: state.config.name, routingKey: state.config.routingKey, target: HostPort.format(state.config.host, state.config.port),
                     reachable: state.reachable, lastError: state.lastError, openFlows: state.counters.open,
                     totalFlows: state.counters.total, bytesIn: state.counters.bytesIn, bytesOut: state.counters.bytesOut)
             })

@@ -1,3 +1,5 @@
+import SkiffSupport
+
 /// What a site's grant server serves, as the reconciler computes it from the site's AccessGrants and
 /// link access. It travels inside the router configuration, because the grant server lives in the
 /// site's long-lived router process.
@@ -49,8 +51,7 @@ public struct GrantServerConfig: Codable, Sendable, Hashable {
 
     /// The redemption URL of grant `name`.
     public func url(for name: String) -> String {
-        let host = publicHost.contains(":") ? "[\(publicHost)]" : publicHost
-        return "https://\(host):\(publicPort)/grants/\(name)"
+        "https://\(HostPort.format(publicHost, publicPort))/grants/\(name)"
     }
 }
 

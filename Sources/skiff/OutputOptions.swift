@@ -44,6 +44,6 @@ struct HTTPAddress: ExpressibleByArgument, CustomStringConvertible, Sendable {
         self.port = port
     }
 
-    var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    var description: String { HostPort.format(host, port) }
     var defaultValueDescription: String { description }
 }

@@ -2,6 +2,7 @@ import Foundation
 import SkiffAccess
 import SkiffReconcile
 import SkiffRouterAPI
+import SkiffSupport
 import SkiffTestSupport
 import Testing
 
@@ -18,7 +19,9 @@ final class GrantedSites: @unchecked Sendable {
 
     /// With `example`, the sites are the bundled Examples/hello-world, with free ports in place of
     /// its own; with `scaffolded`, the README's quick start writes them (skiff's create verbs).
-    init(redemptionsAllowed: Int = 1, expirationWindow: String = "15m", example: Bool = false, scaffolded: Bool = false) throws {
+    /// `loopback` is where the scaffolded west binds and is dialled (`::1` for IPv6).
+    init(redemptionsAllowed: Int = 1, expirationWindow: String = "15m", example: Bool = false, scaffolded: Bool = false,
+         loopback: String = "127.0.0.1") throws {
         repo = try GitFixture()
         accessPort = try FreePort.next()
         listenerPort = try FreePort.next()
@@ -42,7 +45,7 @@ final class GrantedSites: @unchecked Sendable {
             return
         }
         if scaffolded {
-            try scaffoldQuickStart()
+            try scaffoldQuickStart(loopback: loopback)
             return
         }
         try repo.write("west/site.yaml", Fixtures.file(
@@ -56,24 +59,29 @@ final class GrantedSites: @unchecked Sendable {
 
     /// The README's quick start, with free ports in place of its own: every file written and
     /// committed by skiff's create verbs (the RouterAccess's fixed ports are the one edit by hand).
-    private func scaffoldQuickStart() throws {
+    private func scaffoldQuickStart(loopback: String) throws {
         try repo.git("config", "user.name", "Ada Tester")
         try repo.git("config", "user.email", "ada@example.com")
-        for step in [
-            ["site", "create", "west", "--enable-link-access", "--bind-host", "127.0.0.1", "--subject-alternative-names", "127.0.0.1",
-             "--setting", "grant-server=127.0.0.1:\(grantPort)"],
-            ["listener", "create", "backend", "\(listenerPort)", "--site", "west", "--host", "127.0.0.1"],
+        try scaffold([
+            ["site", "create", "west", "--enable-link-access", "--bind-host", loopback, "--subject-alternative-names", loopback,
+             "--setting", "grant-server=\(HostPort.format(loopback, grantPort))"],
+            ["listener", "create", "backend", "\(listenerPort)", "--site", "west", "--host", loopback],
             ["grant", "create", "east-link", "--site", "west"],
             ["site", "create", "east"],
             ["connector", "create", "backend", "\(echoPort)", "--site", "east", "-m", "east: the backend runs here"],
-        ] {
-            let result = try SkiffBinary.run(step + ["--commit"], in: repo.path, environment: ["HOME": repo.path, "GIT_CONFIG_NOSYSTEM": "1"])
-            guard result.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "\(step): \(result.stderr)"]) }
-        }
+        ])
         let access = "west/router-access-skupper-router.yaml"
         let text = try String(contentsOfFile: repo.path + "/" + access, encoding: .utf8)
         try repo.write(access, text.replacingOccurrences(of: "55671", with: "\(accessPort)").replacingOccurrences(of: "45671", with: "\(try FreePort.next())"))
         try repo.commit("free ports")
+    }
+
+    /// Runs skiff's create verbs, each with --commit.
+    func scaffold(_ steps: [[String]]) throws {
+        for step in steps {
+            let result = try SkiffBinary.run(step + ["--commit"], in: repo.path, environment: ["HOME": repo.path, "GIT_CONFIG_NOSYSTEM": "1"])
+            guard result.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "\(step): \(result.stderr)"]) }
+        }
     }
 
     func path(_ site: String) -> String { state.path + "/" + site }
@@ -107,8 +115,10 @@ final class GrantedSites: @unchecked Sendable {
         (try? client(site).status().links.contains { $0.name == link && $0.state == .up }) ?? false
     }
 
-    func flow() throws -> [String: Any] {
-        let result = try Command.check("python3", [TwoSitesPaths.root + "/Tests/Tools/flow_client.py", "halfclose", "\(listenerPort)"])
+    /// One half-closed flow through the listener at `host:port` (default: west's backend listener).
+    func flow(host: String = "127.0.0.1", port: Int? = nil) throws -> [String: Any] {
+        let result = try Command.check("python3", [TwoSitesPaths.root + "/Tests/Tools/flow_client.py", "halfclose", "\(port ?? listenerPort)"],
+                                       environment: ["FLOW_HOST": host])
         return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
     }
 
@@ -198,6 +208,41 @@ struct TokenTests {
         try sites.linkEastToWest()
         #expect(eventually(timeout: 10) { ((try? sites.flow())?["intact"] as? Bool) == true })
         #expect(try sites.status("west").contains("backend: listener backend@west, connector@east"))
+    }
+
+    @Test("IPv6: sites linked over [::1], a token from an IPv6 grant URL, an IPv6 listener to an IPv4 backend and an IPv4 listener to an IPv6 one; the daemon serves on [::1]")
+    func ipv6() throws {
+        let sites = try GrantedSites(scaffolded: true, loopback: "::1")
+        let echo6 = try BackgroundProcess("/usr/bin/env", ["python3", TwoSitesPaths.root + "/Tests/Tools/echo_server.py", "--host", "::1"])
+        defer { echo6.terminate() }
+        let echo6Port = try #require(echo6.firstLine())
+        let reversePort = try FreePort.next()
+        try sites.scaffold([
+            ["connector", "create", "back6", echo6Port, "--site", "west", "--host", "::1"],
+            ["listener", "create", "back6", "\(reversePort)", "--site", "east", "--host", "127.0.0.1"],
+        ])
+        #expect(try sites.skiff(["validate", "--strict"]).status == 0)
+        #expect(try sites.apply("west").status == 0)
+        let token = try sites.commitToken()
+        #expect(token.contains("url: https://[::1]:\(sites.grantPort)/grants/east-link"), "\(token)")
+        #expect(try sites.apply("east").status == 0)
+        #expect(eventually(timeout: 10) { sites.linkUp("east", "to-west") }, "\((try? sites.status("east")) ?? "")")
+
+        #expect(eventually(timeout: 10) { ((try? sites.flow(host: "::1"))?["intact"] as? Bool) == true }, "IPv6 listener → IPv4 backend")
+        #expect(eventually(timeout: 10) { ((try? sites.flow(port: reversePort))?["intact"] as? Bool) == true }, "IPv4 listener → IPv6 backend")
+        let west = try sites.status("west")
+        #expect(west.contains("Listener/backend: Ready — listening on [::1]:\(sites.listenerPort)"), "\(west)")
+        #expect(west.contains("Connector/back6: Ready — [::1]:\(echo6Port)"), "\(west)")
+        #expect(west.contains("RouterAccess/skupper-router: Ready — accepting links on [::1]:\(sites.accessPort)"), "\(west)")
+
+        // The daemon's HTTP server on an IPv6 literal, checked with curl.
+        let httpPort = try FreePort.next()
+        let daemon = try SkiffBinary.daemon(site: "west", repo: sites.repo.path, stateDirectory: sites.path("west"), httpPort: httpPort,
+                                            logPath: sites.state.path + "/west-daemon6.log", httpHost: "::1")
+        defer { daemon.terminate() }
+        #expect(eventually(timeout: 15) {
+            (try? Command.run("curl", ["-sf", "-g", "http://[::1]:\(httpPort)/healthz"]).status) == 0
+        }, "\((try? String(contentsOfFile: sites.state.path + "/west-daemon6.log", encoding: .utf8)) ?? "")")
     }
 
     @Test("a wrong code, an expired grant and a revoked site each end in a clear error in status; apply goes on")

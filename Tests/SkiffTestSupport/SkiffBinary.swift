@@ -17,11 +17,12 @@ public enum SkiffBinary {
     }
 
     /// `skiff daemon` for `site`, running beside the test (stopped when released), its HTTP
-    /// endpoints on loopback `httpPort`, logging to `logPath`; `extra` arguments follow.
+    /// endpoints on loopback `httpHost`:`httpPort`, logging to `logPath`; `extra` arguments follow.
     public static func daemon(site: String, repo: String, stateDirectory: String, interval: String = "1s", httpPort: Int,
-                              logPath: String, extra: [String] = []) throws -> BackgroundProcess
+                              logPath: String, extra: [String] = [], httpHost: String = "127.0.0.1") throws -> BackgroundProcess
     {
-        try BackgroundProcess(path, ["daemon", "--site", site, "--repo", repo, "--state-dir", stateDirectory, "--interval", interval,
-                                     "--http", "127.0.0.1:\(httpPort)"] + extra, logPath: logPath)
+        let http = httpHost.contains(":") ? "[\(httpHost)]:\(httpPort)" : "\(httpHost):\(httpPort)"
+        return try BackgroundProcess(path, ["daemon", "--site", site, "--repo", repo, "--state-dir", stateDirectory, "--interval", interval,
+                                            "--http", http] + extra, logPath: logPath)
     }
 }

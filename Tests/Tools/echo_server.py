@@ -3,7 +3,8 @@
 FIN it finishes echoing, then sends its own FIN). Prints its port on stdout, then serves until
 killed.
 
-Usage: echo_server.py [port] [--delay SECONDS] [--accept-after SECONDS]
+Usage: echo_server.py [port] [--host ADDRESS] [--delay SECONDS] [--accept-after SECONDS]
+  --host A          the address to bind (default 127.0.0.1; ::1 for IPv6)
   --delay S         wait S seconds before echoing each read (a slow backend)
   --accept-after S  listen with a backlog of 1 and accept nothing for S seconds, so further
                     connects hang in SYN-SENT (the kernel drops SYNs while the queue is full)
@@ -16,6 +17,7 @@ import socket
 
 parser = argparse.ArgumentParser()
 parser.add_argument("port", nargs="?", type=int, default=0)
+parser.add_argument("--host", default="127.0.0.1")
 parser.add_argument("--delay", type=float, default=0)
 parser.add_argument("--accept-after", type=float, default=0)
 parser.add_argument("--stream", action="store_true")
@@ -61,8 +63,8 @@ async def handle(reader, writer):
 
 async def main():
     if options.blackhole:
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", options.port))
+        sock = socket.socket(socket.AF_INET6 if ":" in options.host else socket.AF_INET)
+        sock.bind((options.host, options.port))
         sock.listen(0)
         # Past a full accept queue Linux drops SYNs: fill it ourselves, until a connect hangs.
         held = []
@@ -75,15 +77,15 @@ async def main():
         await asyncio.Event().wait()
         return held
     if options.accept_after:
-        sock = socket.socket()
+        sock = socket.socket(socket.AF_INET6 if ":" in options.host else socket.AF_INET)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", options.port))
+        sock.bind((options.host, options.port))
         sock.listen(1)
         print(sock.getsockname()[1], flush=True)
         await asyncio.sleep(options.accept_after)
         server = await asyncio.start_server(handle, sock=sock, limit=1 << 20)
     else:
-        server = await asyncio.start_server(handle, "127.0.0.1", options.port, backlog=4096, limit=1 << 20)
+        server = await asyncio.start_server(handle, options.host, options.port, backlog=4096, limit=1 << 20)
         print(server.sockets[0].getsockname()[1], flush=True)
     async with server:
         await server.serve_forever()

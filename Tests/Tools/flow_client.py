@@ -16,7 +16,8 @@
                                         never read what comes back; after SETTLE s (default 0) one
                                         client makes request after request to REQPORT for SECONDS
 
-Every wait is bounded (60 s); exit status 0 unless the arguments are wrong."""
+Every wait is bounded (60 s); exit status 0 unless the arguments are wrong. The listener is at
+127.0.0.1, or at $FLOW_HOST (::1 for IPv6)."""
 import asyncio
 import hashlib
 import json
@@ -25,10 +26,11 @@ import sys
 import time
 
 TIMEOUT = 60
+HOST = os.environ.get("FLOW_HOST", "127.0.0.1")
 
 
 async def bulk(port, mib, chunk=1 << 20):
-    reader, writer = await asyncio.open_connection("127.0.0.1", port, limit=1 << 22)
+    reader, writer = await asyncio.open_connection(HOST, port, limit=1 << 22)
     total = mib << 20
     sent_hash, received_hash = hashlib.sha256(), hashlib.sha256()
     block = os.urandom(chunk)
@@ -63,7 +65,7 @@ async def bulk(port, mib, chunk=1 << 20):
 
 
 async def one_flow(port, size):
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    reader, writer = await asyncio.open_connection(HOST, port)
     payload = os.urandom(size)
     writer.write(payload)
     await writer.drain()
@@ -83,7 +85,7 @@ async def many(port, count, size):
 
 
 async def halfclose(port):
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    reader, writer = await asyncio.open_connection(HOST, port)
     message = b"request body, then FIN\n" * 1000
     writer.write(message)
     writer.write_eof()
@@ -94,7 +96,7 @@ async def halfclose(port):
 
 async def closed(port):
     start = time.monotonic()
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    reader, writer = await asyncio.open_connection(HOST, port)
     writer.write(b"anyone there?\n")
     try:
         data = await asyncio.wait_for(reader.read(-1), TIMEOUT)
@@ -105,7 +107,7 @@ async def closed(port):
 
 async def slow(port, mib):
     # Flow A: sends a lot and never reads its echo, so the echo backs up through the routers.
-    _, stalled_writer = await asyncio.open_connection("127.0.0.1", port)
+    _, stalled_writer = await asyncio.open_connection(HOST, port)
     junk = os.urandom(1 << 20)
     pushed = 0
     try:
@@ -125,7 +127,7 @@ async def slow(port, mib):
 async def request(port, timeout=5):
     """One short request/response flow; True when the whole echo came back in time."""
     try:
-        reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), timeout)
+        reader, writer = await asyncio.wait_for(asyncio.open_connection(HOST, port), timeout)
         payload = os.urandom(100)
         writer.write(payload)
         await writer.drain()
@@ -157,7 +159,7 @@ async def stall(port, flows, seconds):
     junk = os.urandom(1 << 20)
 
     async def stalled():
-        _, writer = await asyncio.open_connection("127.0.0.1", port)
+        _, writer = await asyncio.open_connection(HOST, port)
         writers.append(writer)
         try:
             for _ in range(1 << 10):
@@ -192,10 +194,10 @@ async def stalled(port, flows, seconds, request_port, settle=0):
     for _ in range(flows):
         # A reader that really stops: a small receive buffer, so the kernel does not absorb
         # megabytes on its behalf before the routers see it stall.
-        sock = socket.socket()
+        sock = socket.socket(socket.AF_INET6 if ":" in HOST else socket.AF_INET)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32 << 10)
         sock.setblocking(False)
-        await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", port))
+        await asyncio.get_running_loop().sock_connect(sock, (HOST, port))
         _, writer = await asyncio.open_connection(sock=sock)
         writer.write(b"go")
         held.append(writer)
@@ -224,7 +226,7 @@ async def abandon(port, count):
     import struct
     done = 0
     for _ in range(count):
-        _, writer = await asyncio.open_connection("127.0.0.1", port)
+        _, writer = await asyncio.open_connection(HOST, port)
         writer.write(b"x")
         await writer.drain()
         await asyncio.sleep(0.01)

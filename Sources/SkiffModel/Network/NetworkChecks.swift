@@ -1,3 +1,5 @@
+import SkiffSupport
+
 /// Checks that need more than one document: within a site folder and across the whole network.
 public enum NetworkChecks {
     public static func check(_ network: Network) -> [Diagnostic] {
@@ -68,7 +70,7 @@ public enum NetworkChecks {
         var diagnostics: [Diagnostic] = []
         for listener in site.resources(of: .listener) {
             let spec = ListenerSpec(listener.spec)
-            let address = "\(spec.host):\(spec.port)"
+            let address = HostPort.format(spec.host, spec.port)
             if let first = seen[address] {
                 diagnostics.append(.error(at: listener.location(of: "spec.port"), path: "spec.port",
                                           "\(address) is already used by Listener/\(first.name) at \(first.location)"))
@@ -97,16 +99,16 @@ public enum NetworkChecks {
     static func checkLinkEndpoints(_ network: Network) -> [Diagnostic] {
         var offered: Set<String> = []
         for site in network.sites.values {
-            for endpoint in site.linkAccessEndpoints { offered.insert("\(endpoint.host):\(endpoint.port)") }
+            for endpoint in site.linkAccessEndpoints { offered.insert(HostPort.format(endpoint.host, endpoint.port)) }
         }
         var diagnostics: [Diagnostic] = []
         for site in network.siteNames.compactMap({ network.sites[$0] }) {
             for link in site.resources(of: .link) {
                 for (index, endpoint) in LinkSpec(link.spec).endpoints.enumerated()
-                where !offered.contains("\(endpoint.host):\(endpoint.port)") {
+                where !offered.contains(HostPort.format(endpoint.host, endpoint.port)) {
                     diagnostics.append(.warning(
                         at: link.location(of: "spec.endpoints[\(index)]"), path: "spec.endpoints[\(index)]",
-                        "no site in this repository offers link access at \(endpoint.host):\(endpoint.port) (fine if that site is managed elsewhere)"))
+                        "no site in this repository offers link access at \(HostPort.format(endpoint.host, endpoint.port)) (fine if that site is managed elsewhere)"))
                 }
             }
         }

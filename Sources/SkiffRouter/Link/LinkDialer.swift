@@ -6,6 +6,7 @@ import NIOSSL
 import SkiffNetSupport
 import SkiffPKI
 import SkiffRouterAPI
+import SkiffSupport
 
 /// Keeps one configured link connected: dials, and after every failure or drop dials again with
 /// capped exponential backoff (0.5 s doubling to 30 s). At an edge router with several links, a
@@ -102,7 +103,7 @@ final class LinkDialer: @unchecked Sendable {
                 self.session = session
                 channel.closeFuture.whenComplete { _ in self.dropped(session) }
             case .failure(let error):
-                self.failed(SocketErrorText.connect(error, address: "\(self.config.host):\(self.config.port)"))
+                self.failed(SocketErrorText.connect(error, address: HostPort.format(self.config.host, self.config.port)))
             }
         }
     }

@@ -5,6 +5,7 @@ import NIOSSL
 import SkiffNetSupport
 import SkiffPKI
 import SkiffRouterAPI
+import SkiffSupport
 
 /// What a link session needs from its router.
 protocol LinkSessionDelegate: AnyObject, Sendable {
@@ -118,8 +119,7 @@ final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     /// The peer's `IP:PORT` (`[IPv6]:PORT`), as an operator would type it.
     var remoteAddress: String {
         guard let address = context?.channel.remoteAddress, let ip = address.ipAddress else { return "?" }
-        let host = ip.contains(":") ? "[\(ip)]" : ip
-        return address.port.map { "\(host):\($0)" } ?? host
+        return address.port.map { HostPort.format(ip, $0) } ?? HostPort.bracketed(ip)
     }
 
     // MARK: Lifecycle
