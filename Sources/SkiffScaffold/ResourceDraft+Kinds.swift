@@ -24,18 +24,10 @@ extension ResourceDraft {
         return try ResourceDraft(kind: .routerAccess, name: "skupper-router", spec: spec, comment: "Where other sites dial this one.")
     }
 
-    /// A Listener; the routing key defaults to the name, as Skupper's does.
-    public static func listener(_ name: String, port: Int, routingKey: String?, host: String, type: String) throws -> ResourceDraft {
-        try ResourceDraft(kind: .listener, name: name, spec: [
-            Field("routingKey", .string(routingKey ?? name)),
-            Field("host", .string(host)),
-            Field("port", .int(port)),
-        ] + (type == "tcp" ? [] : [Field("type", .string(type))]))
-    }
-
-    /// A Connector; the routing key defaults to the name, as Skupper's does.
-    public static func connector(_ name: String, port: Int, routingKey: String?, host: String, type: String) throws -> ResourceDraft {
-        try ResourceDraft(kind: .connector, name: name, spec: [
+    /// A Listener or a Connector (the two ends of a routing key: the same fields); the routing
+    /// key defaults to the name, as Skupper's does.
+    public static func service(_ kind: ResourceKind, _ name: String, port: Int, routingKey: String?, host: String, type: String) throws -> ResourceDraft {
+        try ResourceDraft(kind: kind, name: name, spec: [
             Field("routingKey", .string(routingKey ?? name)),
             Field("host", .string(host)),
             Field("port", .int(port)),

@@ -23,11 +23,11 @@ struct GrantCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("The site that grants (its folder).", valueName: "site"))
         var site: String
 
-        @Option(name: [.customLong("redemptions"), .customLong("redemptions-allowed")], help: ArgumentHelp("How many tokens may be redeemed. Default: 1, as Skupper's.", valueName: "n"))
+        @Option(name: [.customLong("redemptions"), .customLong("redemptions-allowed")], help: ArgumentHelp("How many tokens may be redeemed (Skupper's default too).", valueName: "n"))
         var redemptions = 1
 
         @Option(name: [.customLong("expiration"), .customLong("expiration-window")], help: ArgumentHelp(
-            "How long the grant is open once served (a Go duration: 15m, 1h30m). Default: 15m, as Skupper's.", valueName: "duration"))
+            "How long the grant is open once served, a Go duration such as 1h30m (Skupper's default too).", valueName: "duration"))
         var expiration = "15m"
 
         @OptionGroup var target: ScaffoldTarget

@@ -2,24 +2,52 @@ import ArgumentParser
 import SkiffModel
 import SkiffScaffold
 
-/// `skiff listener`: write a Listener into a site's folder.
-struct ListenerCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "listener",
-        abstract: "Write (or remove) a Listener: a local port that reaches the connectors with its routing key.",
-        subcommands: [Create.self, Delete.self]
-    )
+/// What differs between `skiff listener` and `skiff connector`: the two ends of a routing key.
+protocol ServiceEnd {
+    static var kind: ResourceKind { get }
+    static var abstract: String { get }
+    static var example: String { get }
+    static var portHelp: String { get }
+    static var hostHelp: String { get }
+    static var defaultHost: String { get }
+}
+
+enum ListenerEnd: ServiceEnd {
+    static let kind = ResourceKind.listener
+    static let abstract = "Write (or remove) a Listener: a local port that reaches the connectors with its routing key."
+    static let example = "skiff listener create backend 8080 --site west --host 127.0.0.1 --commit"
+    static let portHelp = "The local port applications call."
+    static let hostHelp = "The address the port binds: 0.0.0.0 (every address) is Skupper's default; 127.0.0.1 keeps it to this host."
+    static let defaultHost = "0.0.0.0"
+}
+
+enum ConnectorEnd: ServiceEnd {
+    static let kind = ResourceKind.connector
+    static let abstract = "Write (or remove) a Connector: a service at this site that listeners with its routing key reach."
+    static let example = "skiff connector create backend 9090 --site east --host 127.0.0.1 --commit"
+    static let portHelp = "The service's port."
+    static let hostHelp = "The host the service runs on (a name or address); this host unless told (Skupper has no default outside Kubernetes)."
+    static let defaultHost = "127.0.0.1"
+}
+
+typealias ListenerCommand = ServiceCommand<ListenerEnd>
+typealias ConnectorCommand = ServiceCommand<ConnectorEnd>
+
+/// `skiff listener` and `skiff connector`: write one end of a routing key into a site's folder.
+struct ServiceCommand<End: ServiceEnd>: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: End.kind.rawValue.lowercased(), abstract: End.abstract, subcommands: [Create.self, Delete.self])
+    }
 
     struct Create: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Write SITE/listener-NAME.yaml.",
-            discussion: "Example: skiff listener create backend 8080 --site west --host 127.0.0.1 --commit"
-        )
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(commandName: "create", abstract: "Write SITE/\(End.kind.rawValue.lowercased())-NAME.yaml.", discussion: "Example: \(End.example)")
+        }
 
-        @Argument(help: ArgumentHelp("The listener's name.", valueName: "name"))
+        @Argument(help: ArgumentHelp("The \(End.kind.rawValue.lowercased())'s name.", valueName: "name"))
         var name: String
 
-        @Argument(help: ArgumentHelp("The local port applications call.", valueName: "port"))
+        @Argument(help: ArgumentHelp(End.portHelp, valueName: "port"))
         var port: Int
 
         @Option(name: .long, help: ArgumentHelp("The site (its folder).", valueName: "site"))
@@ -28,26 +56,31 @@ struct ListenerCommand: ParsableCommand {
         @Option(name: [.short, .long], help: ArgumentHelp("The routing key. Default: the name, as Skupper's.", valueName: "key"))
         var routingKey: String?
 
-        @Option(name: .long, help: ArgumentHelp("The address the port binds. Default: 0.0.0.0 (every address), as Skupper's; 127.0.0.1 keeps it to this host.", valueName: "host"))
-        var host = "0.0.0.0"
+        @Option(name: .long, help: ArgumentHelp(End.hostHelp, valueName: "host"))
+        var host = End.defaultHost
 
-        @Option(name: .long, help: ArgumentHelp("The listener type (tcp).", valueName: "type"))
+        @Option(name: .long, help: ArgumentHelp("The \(End.kind.rawValue.lowercased()) type; tcp is the only one.", valueName: "type"))
         var type = "tcp"
 
         @OptionGroup var target: ScaffoldTarget
         @OptionGroup var create: CreateOptions
 
-        func validate() throws { try ScaffoldArguments.check(port: port) }
+        func validate() throws {
+            guard (1...65_535).contains(port) else { throw ValidationError("port \(port) is not from 1 to 65535") }
+        }
 
         func run() throws {
-            try create.create([try .listener(name, port: port, routingKey: routingKey, host: host, type: type)], site: site, target: target)
+            let draft = try ResourceDraft.service(End.kind, name, port: port, routingKey: routingKey, host: host, type: type)
+            try create.create([draft], site: site, target: target)
         }
     }
 
     struct Delete: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove the Listener NAME from SITE's folder.")
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(commandName: "delete", abstract: "Remove the \(End.kind.rawValue) NAME from SITE's folder.")
+        }
 
-        @Argument(help: ArgumentHelp("The listener's name.", valueName: "name"))
+        @Argument(help: ArgumentHelp("The \(End.kind.rawValue.lowercased())'s name.", valueName: "name"))
         var name: String
 
         @Option(name: .long, help: ArgumentHelp("The site (its folder).", valueName: "site"))
@@ -56,14 +89,8 @@ struct ListenerCommand: ParsableCommand {
         @OptionGroup var target: ScaffoldTarget
 
         func run() throws {
-            try target.perform(summary: "delete Listener/\(name) at \(site)") { try $0.delete(ResourceID(kind: .listener, name: name), site: site) }
+            let id = ResourceID(kind: End.kind, name: name)
+            try target.perform(summary: "delete \(id) at \(site)") { try $0.delete(id, site: site) }
         }
-    }
-}
-
-/// Checks every create shares.
-enum ScaffoldArguments {
-    static func check(port: Int) throws {
-        guard (1...65_535).contains(port) else { throw ValidationError("port \(port) is not from 1 to 65535") }
     }
 }

@@ -45,7 +45,7 @@ struct CreateOptions: ParsableArguments {
     var output: PrintFormat?
 
     @Option(name: .long, help: ArgumentHelp(
-        "Where written files point editors for JSON Schemas (their yaml-language-server line): a URL, or a folder inside --path; 'none' writes no such line. Default: \(Scaffold.defaultSchemaFolder), where skiff writes them when missing (skiff schema --write publishes them anywhere).",
+        "Where written files point editors for JSON Schemas (their yaml-language-server line): a URL, or a folder inside --path, where skiff writes them when missing; 'none' writes no such line (skiff schema --write publishes them anywhere).",
         valueName: "base"))
     var schemaBase: String = Scaffold.defaultSchemaFolder
 

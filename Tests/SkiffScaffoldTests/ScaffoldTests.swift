@@ -17,7 +17,7 @@ struct ScaffoldTests {
     @Test("a new listener goes to its own file, with Skupper's defaults and the schema line; it validates")
     func createListener() throws {
         let changes = try scaffold(["west/site.yaml": Self.site])
-            .create([try .listener("backend", port: 8080, routingKey: nil, host: "0.0.0.0", type: "tcp")], site: "west", force: false)
+            .create([try .service(.listener, "backend", port: 8080, routingKey: nil, host: "0.0.0.0", type: "tcp")], site: "west", force: false)
         #expect(changes.map(\.path) == ["west/listener-backend.yaml"])
         let written = try #require(text(changes.first))
         #expect(written.hasPrefix("# yaml-language-server: $schema=../.skiff/schemas/listener.schema.json\n"))
@@ -30,7 +30,7 @@ struct ScaffoldTests {
 
     @Test("strings that would read as numbers or booleans are quoted")
     func quoting() throws {
-        let draft = try ResourceDraft.listener("web", port: 80, routingKey: "8080", host: "yes", type: "tcp")
+        let draft = try ResourceDraft.service(.listener, "web", port: 80, routingKey: "8080", host: "yes", type: "tcp")
         let yaml = try draft.yaml(schemaLocation: nil)
         #expect(yaml.contains("routingKey: '8080'") && yaml.contains("host: 'yes'"), "\(yaml)")
     }
@@ -39,7 +39,7 @@ struct ScaffoldTests {
     func existing() throws {
         let shared = Fixtures.file(Fixtures.site("west"), "# the API\n" + Fixtures.listener("api", port: 9000), Fixtures.listener("web", port: 8080))
         let plan = scaffold(["west/all.yaml": shared])
-        let draft = try ResourceDraft.listener("api", port: 9100, routingKey: nil, host: "127.0.0.1", type: "tcp")
+        let draft = try ResourceDraft.service(.listener, "api", port: 9100, routingKey: nil, host: "127.0.0.1", type: "tcp")
         #expect(throws: ScaffoldError.exists(ResourceID(kind: .listener, name: "api"), site: "west", at: SourceLocation(file: "west/all.yaml", line: 8, column: 1))) {
             try plan.create([draft], site: "west", force: false)
         }
@@ -53,7 +53,7 @@ struct ScaffoldTests {
     @Test("a change that would not validate writes nothing and says why")
     func wouldNotValidate() throws {
         let plan = scaffold(["west/site.yaml": Fixtures.file(Fixtures.site("west"), Fixtures.listener("web", port: 8080))])
-        let clash = try ResourceDraft.listener("other", port: 8080, routingKey: nil, host: "127.0.0.1", type: "tcp")
+        let clash = try ResourceDraft.service(.listener, "other", port: 8080, routingKey: nil, host: "127.0.0.1", type: "tcp")
         #expect { try plan.create([clash], site: "west", force: false) } throws: { error in
             "\(error)".contains("would not validate") && "\(error)".contains("127.0.0.1:8080 is already used by Listener/")
         }
@@ -61,9 +61,9 @@ struct ScaffoldTests {
 
     @Test("a resource for a site that has no folder is refused, saying how to make one")
     func noSite() throws {
-        let draft = try ResourceDraft.connector("db", port: 5432, routingKey: nil, host: "127.0.0.1", type: "tcp")
+        let draft = try ResourceDraft.service(.connector, "db", port: 5432, routingKey: nil, host: "127.0.0.1", type: "tcp")
         #expect(throws: ScaffoldError.noSite("east", networkPath: ".")) { try scaffold([:]).create([draft], site: "east", force: false) }
-        #expect(throws: ScaffoldError.self) { try ResourceDraft.connector("DB_1", port: 1, routingKey: nil, host: "h", type: "tcp") }
+        #expect(throws: ScaffoldError.self) { try ResourceDraft.service(.connector, "DB_1", port: 1, routingKey: nil, host: "h", type: "tcp") }
     }
 
     @Test("delete cuts one document out of a shared file, keeps the rest as written, and removes a file left empty")
