@@ -43,10 +43,7 @@ public enum TokenRedemption {
     /// Writes the link's credentials, then checks them as the router will use them.
     static func store(_ response: RedemptionResponse, link: String, stateDirectory: String, now: Date) throws {
         let pki = SitePKI(stateDirectory: stateDirectory)
-        let folder = pki.linkFolder(link)
-        try PEMFiles.write(response.key, to: folder + "/tls.key", permissions: 0o600)
-        try PEMFiles.write(response.certificate, to: folder + "/tls.crt", permissions: 0o644)
-        try PEMFiles.write(response.ca, to: folder + "/ca.crt", permissions: 0o644)
+        try pki.writeLinkCredentials(link, pem: ["tls.key": response.key, "tls.crt": response.certificate, "ca.crt": response.ca])
         let report = pki.inspectLink(link, now: now)
         guard report.problems.isEmpty else {
             throw AccessError.unreachable(url: "", message: "the credentials received do not check out: "

@@ -20,7 +20,7 @@ struct Skiff: AsyncParsableCommand {
         version: version,
         subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DaemonCommand.self, StatusCommand.self, StopCommand.self, RouterCommand.self,
                       RevokeAccessCommand.self, TokenCommand.self, SchemaCommand.self,
-                      SiteCommand.self, ListenerCommand.self, ConnectorCommand.self, GrantCommand.self]
+                      SiteCommand.self, ListenerCommand.self, ConnectorCommand.self, GrantCommand.self, LinkCommand.self]
     )
 
     /// `apply --wait` alone means `--wait 5m` (ArgumentParser options always take a value).

@@ -5,6 +5,8 @@ public struct DesiredSite: Sendable, Hashable {
     public var resources: [Resource]
     /// The folder has a Site document that did not validate (so "no Site resource" is not said).
     public var hasInvalidSite = false
+    /// `v1` Secrets in the folder: link credentials committed to git (`NetworkChecks` warns).
+    public var secrets: [CredentialSecret] = []
 
     public init(name: String, resources: [Resource]) {
         self.name = name
@@ -14,6 +16,12 @@ public struct DesiredSite: Sendable, Hashable {
     public var site: Resource? { resources.first { $0.kind == .site } }
 
     public var siteSpec: SiteSpec { SiteSpec(site?.spec ?? .object([:])) }
+
+    /// The Secret in git that holds the credentials of `link` (its `spec.tlsCredentials`), if any.
+    public func secret(for link: Resource) -> CredentialSecret? {
+        let name = LinkSpec(link.spec).tlsCredentials ?? link.name
+        return secrets.first { $0.name == name }
+    }
 
     public func resources(of kind: ResourceKind) -> [Resource] {
         resources.filter { $0.kind == kind }

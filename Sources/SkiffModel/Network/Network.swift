@@ -24,34 +24,48 @@ public struct Network: Sendable, Hashable {
         var diagnostics: [Diagnostic] = []
         var resourcesBySite: [String: [Resource]] = [:]
         var invalidSites: Set<String> = []
+        var secretsBySite: [String: [CredentialSecret]] = [:]
         for result in results.values {
             diagnostics += result.diagnostics
             // A folder that holds no Skupper document at all (application manifests only) is not a site.
             if let site = result.site, result.skupperDocuments > 0 { resourcesBySite[site, default: []] += result.resources }
+            if let site = result.site { secretsBySite[site, default: []] += result.secrets }
             if let site = result.site, result.invalidSite { invalidSites.insert(site) }
         }
         var network = Network()
         for (folder, resources) in resourcesBySite {
             var site = DesiredSite(name: folder, resources: resources)
             site.hasInvalidSite = invalidSites.contains(folder)
+            site.secrets = secretsBySite[folder] ?? []
             network.sites[folder] = site
         }
         diagnostics += NetworkChecks.check(network)
         return (network, diagnostics.sortedForDisplay())
     }
 
-    /// Reads and validates one file on its own, as if it sat in `site`'s folder (a token handed
-    /// over by hand); diagnostics name `file.path` as given.
-    public static func loadStandalone(_ file: NetworkFile, site: String, limits: YAMLLimits = .defaults) -> ([Resource], [Diagnostic]) {
+    /// Reads and validates one file on its own, as if it sat in `site`'s folder (a token or a link
+    /// handed over by hand); diagnostics name `file.path` as given.
+    public static func loadStandalone(_ file: NetworkFile, site: String, limits: YAMLLimits = .defaults)
+        -> (resources: [Resource], secrets: [CredentialSecret], diagnostics: [Diagnostic])
+    {
         let (documents, yamlDiagnostics) = YAMLDocumentLoader.load(file.bytes, file: file.path, limits: limits)
         var validator = SchemaValidator(file: file.path, nodeBudget: limits.maxNodes)
-        let resources = documents.compactMap { ResourceDecoder.decode($0, site: site, validator: &validator).resource }
-        return (resources, (yamlDiagnostics + validator.diagnostics).sortedForDisplay())
+        var resources: [Resource] = []
+        var secrets: [CredentialSecret] = []
+        for document in documents {
+            switch ResourceDecoder.decode(document, site: site, validator: &validator) {
+            case .resource(let resource): resources.append(resource)
+            case .secret(let secret): secrets.append(secret)
+            case .invalid, .skipped: break
+            }
+        }
+        return (resources, secrets, (yamlDiagnostics + validator.diagnostics).sortedForDisplay())
     }
 
     private struct FileResult: Sendable {
         var site: String?
         var resources: [Resource] = []
+        var secrets: [CredentialSecret] = []
         var diagnostics: [Diagnostic] = []
         /// Documents that are Skupper resources, valid or not (a file that does not parse counts).
         var skupperDocuments = 0
@@ -78,6 +92,8 @@ public struct Network: Sendable, Hashable {
             case .invalid(let kind):
                 result.skupperDocuments += 1
                 if kind == .site { result.invalidSite = true }
+            case .secret(let secret):
+                result.secrets.append(secret)
             case .skipped:
                 break
             }

@@ -11,10 +11,24 @@ public enum NetworkChecks {
             diagnostics += checkListenerAddresses(site)
             diagnostics += checkEdge(site)
             diagnostics += checkSelfLinks(site)
+            diagnostics += checkSecrets(site)
         }
         diagnostics += checkLinkEndpoints(network)
         diagnostics += checkRoutingKeys(network)
         return diagnostics
+    }
+
+    /// A Secret in git is a private key anyone who reads the repository can use: loud, every time.
+    /// One that no Link names is not read at all.
+    static func checkSecrets(_ site: DesiredSite) -> [Diagnostic] {
+        site.secrets.map { secret in
+            let links = site.resources(of: .link).filter { site.secret(for: $0) == secret }.map(\.name)
+            guard let link = links.first else {
+                return .warning(at: secret.location, "Secret/\(secret.name) is not named by any Link's spec.tlsCredentials; skipped (Skiff reads a Secret only as link credentials)")
+            }
+            return .warning(at: secret.location, path: "data.tls.key",
+                            "KEY MATERIAL IN GIT: Secret/\(secret.name) commits the private key Link/\(link) dials with; anyone who can read this repository can link as site \(site.name). Keep it out of git: skiff link apply FILE --site \(site.name)")
+        }
     }
 
     /// A token issued by this very site would link the site to itself.

@@ -11,6 +11,8 @@ enum ResourceDecoder {
         /// Not a Skupper resource (a Deployment beside the network's files), or a Kubernetes-only
         /// Skupper kind: skipped with a warning, as Skupper's system-mode loader skips them.
         case skipped
+        /// A `v1` Secret: a link's credentials (only when a Link names it; see `NetworkChecks`).
+        case secret(CredentialSecret)
 
         var resource: Resource? {
             if case .resource(let resource) = self { return resource }
@@ -22,6 +24,7 @@ enum ResourceDecoder {
     static let kubernetesOnlyKinds: [String: String] = [
         "AttachedConnector": "it binds pods in another namespace; outside Kubernetes use a Connector with spec.host",
         "AttachedConnectorBinding": "it exposes an AttachedConnector from another namespace; outside Kubernetes use a Connector with spec.host",
+        "SecuredAccess": "it exposes pods through a Kubernetes Service, Route or Ingress; outside Kubernetes a RouterAccess says where links arrive",
     ]
 
     static func decode(_ document: YAMLDocument, site: String, validator: inout SchemaValidator) -> Decoded {
@@ -31,6 +34,11 @@ enum ResourceDecoder {
             return .invalid(nil)
         }
         let kindName = document.node["kind"]?.scalar?.string
+        if CredentialSecret.isSecret(document) {
+            let (secret, diagnostics) = CredentialSecret.decode(document, site: site)
+            diagnostics.forEach { validator.appendDiagnostic($0) }
+            return secret.map(Decoded.secret) ?? .skipped
+        }
         if let apiVersion = document.node["apiVersion"], let api = apiVersion.scalar?.string, !api.hasPrefix("skupper.io/") {
             let what = kindName.map { "a \($0) (\(api))" } ?? "apiVersion \(api)"
             validator.appendDiagnostic(.warning(at: at(apiVersion, document), path: "apiVersion",

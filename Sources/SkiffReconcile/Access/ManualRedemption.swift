@@ -31,7 +31,7 @@ public enum ManualRedemption {
 
     /// Reads the token in `bytes` (the contents of `path`) as `site` would redeem it; touches nothing.
     public static func token(in bytes: [UInt8], path: String, site: String) throws -> TokenFile {
-        let (resources, diagnostics) = Network.loadStandalone(NetworkFile(path: path, bytes: bytes), site: site)
+        let (resources, _, diagnostics) = Network.loadStandalone(NetworkFile(path: path, bytes: bytes), site: site)
         if let error = diagnostics.errors.first { throw AccessError.badToken(path: path, message: "\(error)".dropPrefix(path + ": ")) }
         let tokens = resources.filter { $0.kind == .accessToken }
         guard tokens.count == 1, let token = tokens.first else {

@@ -29,6 +29,11 @@ public enum Executor {
         let pki = SitePKI(stateDirectory: report.stateDirectory.path)
         for action in plan.actions {
             do {
+                if case .linkCredentials(let name) = action.target {
+                    guard let secret = site.secrets.first(where: { $0.name == name }) else { continue }
+                    try pki.writeLinkCredentials(name, pem: secret.pem)
+                    continue
+                }
                 if case .redemption(let name) = action.target {
                     try redeem(name, site: site, stateDirectory: report.stateDirectory, now: now)
                     continue
@@ -69,7 +74,7 @@ public enum Executor {
             // Listeners, connectors and links take effect through the router's configuration,
             // which a router action pushes; the rest is recorded.
             break
-        case (.router, _), (.redemption, _):
+        case (.router, _), (.redemption, _), (.linkCredentials, _):
             break
         }
     }

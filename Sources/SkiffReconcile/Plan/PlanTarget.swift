@@ -4,6 +4,8 @@ import SkiffModel
 public enum PlanTarget: Sendable, Hashable, Comparable, CustomStringConvertible {
     case certificate(CertificateRole)
     case resource(ResourceID)
+    /// Link credentials of this name written from a Secret in git (`pki/links/<name>/`).
+    case linkCredentials(String)
     /// Redeeming the AccessToken of this name for link credentials.
     case redemption(String)
     /// The site's router process and its configuration.
@@ -14,6 +16,7 @@ public enum PlanTarget: Sendable, Hashable, Comparable, CustomStringConvertible 
         switch self {
         case .certificate: "Certificate"
         case .resource(let id): id.kind.rawValue
+        case .linkCredentials: "LinkCredentials"
         case .redemption: "Redemption"
         case .router: "Router"
         }
@@ -23,6 +26,7 @@ public enum PlanTarget: Sendable, Hashable, Comparable, CustomStringConvertible 
         switch self {
         case .certificate(let role): role.rawValue
         case .resource(let id): id.name
+        case .linkCredentials(let name): name
         case .redemption(let name): name
         case .router(let site): site
         }
@@ -38,11 +42,13 @@ public enum PlanTarget: Sendable, Hashable, Comparable, CustomStringConvertible 
     public var description: String { "\(kind)/\(name)" }
 
     /// Certificates come first (the CA before what it signs), then resources in their order, then
-    /// token redemptions (which create links), then the router, which serves them all.
+    /// link credentials from git and token redemptions (which create links), then the router,
+    /// which serves them all.
     public static func < (lhs: PlanTarget, rhs: PlanTarget) -> Bool {
         switch (lhs, rhs) {
         case (.certificate(let a), .certificate(let b)): a.order < b.order
         case (.resource(let a), .resource(let b)): a < b
+        case (.linkCredentials(let a), .linkCredentials(let b)): a < b
         case (.redemption(let a), .redemption(let b)): a < b
         default: lhs.rank < rhs.rank
         }
@@ -52,8 +58,9 @@ public enum PlanTarget: Sendable, Hashable, Comparable, CustomStringConvertible 
         switch self {
         case .certificate: 0
         case .resource: 1
-        case .redemption: 2
-        case .router: 3
+        case .linkCredentials: 2
+        case .redemption: 3
+        case .router: 4
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SkiffModel
+import SkiffPKI
 import SkiffRouterAPI
 
 /// Computes plans. A pure function of (desired, baseline): no files, no sockets, no clock.
@@ -24,6 +25,7 @@ public enum Planner {
             certificateOutcome = CertificatePlanner.plan(certificates, live: liveCertificates, trust: live.trust, now: now)
         }
         let resourceActions = resourceActions(desired: desired, live: live, baseline: baseline)
+            + (desired.flatMap { site in live.linkCredentials.map { linkCredentialActions(site: site, onDisk: $0) } } ?? [])
             + (desired.flatMap { site in live.tokens.map { TokenPlanning.actions(site: site, ledger: $0) } } ?? [])
         let (removals, others) = (certificateOutcome.actions.filter { $0.verb == .delete }, certificateOutcome.actions.filter { $0.verb != .delete })
         let routerActions = router.flatMap { routerAction(site: site, desired: $0, live: live.router, otherActions: others + resourceActions) }
@@ -62,12 +64,28 @@ public enum Planner {
             let fromGit = otherActions.contains { [.listener, .connector, .link, .routerAccess, .site].contains($0.target.resourceKind) }
             let bySkiff = otherActions.contains { action in
                 switch action.target {
-                case .certificate, .redemption: true
+                case .certificate, .redemption, .linkCredentials: true
                 default: false
                 }
             }
             let kind: PlanReason.Kind = fromGit ? .changedInGit : bySkiff ? .changed : .drift
             return PlanAction(verb: .update, target: .router(site: site), reason: PlanReason(kind, differences.joined(separator: ", ")))
+        }
+    }
+
+    /// Link credentials a Secret in git holds, written where the router reads them when what is
+    /// on disk differs (compared by digest: the key is never copied anywhere else).
+    static func linkCredentialActions(site: DesiredSite, onDisk: [String: String]) -> [PlanAction] {
+        let named = Set(site.resources(of: .link).compactMap { site.secret(for: $0)?.name })
+        return site.secrets.filter { named.contains($0.name) }.sorted { $0.name < $1.name }.compactMap { secret in
+            switch onDisk[secret.name] {
+            case nil:
+                return PlanAction(verb: .create, target: .linkCredentials(secret.name), reason: PlanReason(.addedInGit, "Secret/\(secret.name)"))
+            case let digest? where digest != SitePKI.linkDigest(pem: secret.pem):
+                return PlanAction(verb: .update, target: .linkCredentials(secret.name), reason: .changedInGit("Secret/\(secret.name)"))
+            default:
+                return nil
+            }
         }
     }
 

@@ -27,6 +27,7 @@ public enum SitePlanning {
         live.certificates = certificates(stateDirectory, now: now)
         live.trust = SitePKI(stateDirectory: stateDirectory.path).inspectTrust(now: now)
         live.tokens = try TokenLedger.load(stateDirectory: stateDirectory.path)
+        live.linkCredentials = SitePKI(stateDirectory: stateDirectory.path).linkDigests()
         if router { live.router = RouterSupervisor(stateDirectory: stateDirectory).live() }
         return (live, applied)
     }

@@ -26,6 +26,9 @@ public struct LiveSite: Sendable, Hashable {
     public var router: RouterLive?
     /// What became of the site's tokens; nil when tokens are not part of the comparison (CI).
     public var tokens: TokenLedger?
+    /// Digests of the link credentials on disk (`pki/links/<name>/`); nil when they are not part of
+    /// the comparison (CI).
+    public var linkCredentials: [String: String]?
 
     public init(resources: [ResourceID: JSONValue] = [:], certificates: [CertificateRole: CredentialReport]? = nil) {
         self.resources = resources
