@@ -73,7 +73,11 @@ extension Router {
 
     /// A client connected to a listener: send its flow to the best destination for the key.
     private func acceptFlow(_ child: Channel, listener: ListenerState) {
-        let key = listener.config.routingKey
+        guard let key = routingKey(for: listener) else {
+            logger.debug("no routing key of the listener's strategy is reachable; closing the flow", metadata: ["listener": "\(listener.config.name)"])
+            child.close(promise: nil)
+            return
+        }
         switch route(for: key) {
         case .local(let connector)?:
             splice(child, to: connector, counters: listener.counters)
@@ -92,6 +96,14 @@ extension Router {
             logger.debug("no route for a flow; closing it", metadata: ["routingKey": "\(key)"])
             child.close(promise: nil)
         }
+    }
+
+    /// The listener's routing key, or for a MultiKeyListener the one its strategy picks among the
+    /// keys the network serves now (nil when it serves none of them).
+    func routingKey(for listener: ListenerState) -> String? {
+        guard let strategy = listener.config.strategy else { return listener.config.routingKey }
+        let served = networkKeys
+        return listener.chooser.choose(strategy) { served.contains($0) }
     }
 
     // MARK: Connectors

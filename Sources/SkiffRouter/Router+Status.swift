@@ -68,7 +68,8 @@ extension Router {
                     name: state.config.name, routingKey: state.config.routingKey, address: HostPort.format(state.config.host, state.config.port),
                     bound: state.channel != nil, error: state.error, openFlows: state.counters.open, totalFlows: state.counters.total,
                     bytesIn: state.counters.bytesIn, bytesOut: state.counters.bytesOut,
-                    hasMatchingConnector: reachableKeys.contains(state.config.routingKey))
+                    hasMatchingConnector: (state.config.strategy?.routingKeys ?? [state.config.routingKey]).contains(where: reachableKeys.contains),
+                    routingKeysReachable: state.config.strategy.map { $0.routingKeys.filter(reachableKeys.contains) })
             },
             connectors: connectors.values.sorted { $0.config.name < $1.config.name }.map { state in
                 RouterStatus.Connector(

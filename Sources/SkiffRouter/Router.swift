@@ -137,6 +137,8 @@ final class ListenerState: @unchecked Sendable {
     /// The next bind after a failure (a port another process holds may be let go).
     var retry: Scheduled<Void>?
     var backoff = Backoff()
+    /// A MultiKeyListener's choice of key, connection after connection.
+    var chooser = KeyChooser()
 
     init(config: RouterConfig.Listener) {
         self.config = config

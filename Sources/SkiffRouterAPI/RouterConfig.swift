@@ -52,12 +52,15 @@ public struct RouterConfig: Codable, Sendable, Hashable {
         public var routingKey: String
         public var host: String
         public var port: Int
+        /// A listener's choice among several routing keys (a MultiKeyListener); nil: `routingKey` alone.
+        public var strategy: KeyStrategy?
 
-        public init(name: String, routingKey: String, host: String, port: Int) {
+        public init(name: String, routingKey: String, host: String, port: Int, strategy: KeyStrategy? = nil) {
             self.name = name
             self.routingKey = routingKey
             self.host = host
             self.port = port
+            self.strategy = strategy
         }
     }
 

@@ -45,10 +45,15 @@ public struct RouterStatus: Codable, Sendable, Hashable {
         public var totalFlows: Int
         public var bytesIn: Int
         public var bytesOut: Int
-        /// Whether any connector anywhere the router knows serves the key.
+        /// Whether any connector anywhere the router knows serves the key (any of a strategy's keys).
         public var hasMatchingConnector: Bool
+        /// A MultiKeyListener's keys that some connector serves now, in its strategy's order
+        /// (Skupper's `routingKeysReachable`); nil for a listener with one key.
+        public var routingKeysReachable: [String]?
 
-        public init(name: String, routingKey: String, address: String, bound: Bool, error: String? = nil, openFlows: Int, totalFlows: Int, bytesIn: Int, bytesOut: Int, hasMatchingConnector: Bool) {
+        public init(name: String, routingKey: String, address: String, bound: Bool, error: String? = nil, openFlows: Int, totalFlows: Int, bytesIn: Int, bytesOut: Int,
+                    hasMatchingConnector: Bool, routingKeysReachable: [String]? = nil) {
+            self.routingKeysReachable = routingKeysReachable
             self.name = name
             self.routingKey = routingKey
             self.address = address

@@ -25,6 +25,7 @@ public struct Scaffold: Sendable {
         let stem: String = switch id.kind {
         case .site: "site"
         case .listener: "listener-\(id.name)"
+        case .multiKeyListener: "multikeylistener-\(id.name)"
         case .connector: "connector-\(id.name)"
         case .link: "link-\(id.name)"
         case .accessGrant: "grant-\(id.name)"

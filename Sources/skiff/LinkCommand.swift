@@ -58,10 +58,7 @@ struct LinkCommand: ParsableCommand {
                 print(yaml, terminator: "")
                 return
             }
-            guard FileManager.default.createFile(atPath: output, contents: Data(yaml.utf8), attributes: [.posixPermissions: 0o600]) else {
-                throw ValidationError("cannot write \(output)")
-            }
-            chmod(output, 0o600)
+            try SecretFile.write(yaml, to: output)
             FileHandle.standardError.write(Data("""
                 Wrote a link from \(dialler) to \(siteOptions.site) to \(output) (mode 0600; it holds a private key).
                 Next, at \(dialler): skiff link apply \(output) --site \(dialler)

@@ -52,10 +52,7 @@ struct TokenCommand: ParsableCommand {
                 print(yaml, terminator: "")
                 return
             }
-            guard FileManager.default.createFile(atPath: output, contents: Data(yaml.utf8), attributes: [.posixPermissions: 0o600]) else {
-                throw ValidationError("cannot write \(output)")
-            }
-            chmod(output, 0o600)
+            try SecretFile.write(yaml, to: output)
             let site = siteOptions.site
             FileHandle.standardError.write(Data("""
                 Wrote the AccessToken for grant \(grant) of site \(site) to \(output) (mode 0600).

@@ -137,6 +137,49 @@ struct ApplyRouterTests {
         #expect(!after.stdout.contains("Router/west"), "\(after.stdout)")
     }
 
+    @Test("a MultiKeyListener from git (Skupper's priority strategy): apply configures it, status names the reachable keys, a commit that drops the first key's connector fails over")
+    func multiKeyListener() throws {
+        let sites = try AppliedSites()
+        let second = try BackgroundProcess("/usr/bin/env", ["python3", TwoSitesPaths.root + "/Tests/Tools/echo_server.py"])
+        defer { second.kill() }
+        let secondPort = try #require(second.firstLine().flatMap { Int($0) })
+        let port = try FreePort.next()
+        let listener = """
+            apiVersion: skupper.io/v2alpha1
+            kind: MultiKeyListener
+            metadata:
+              name: backend-priority
+            spec:
+              host: 127.0.0.1
+              port: \(port)
+              strategy:
+                priority:
+                  routingKeys:
+                    - backend-primary
+                    - backend-secondary
+            """
+        try sites.repo.write("west/multikey.yaml", Fixtures.file(listener, Fixtures.connector("backend-primary", port: sites.echoPort),
+                                                                 Fixtures.connector("backend-secondary", port: secondPort)))
+        try sites.repo.commit("west: a priority listener")
+        let plan = try sites.skiff(["plan", "--site", "west", "--state-dir", sites.path("west")])
+        #expect(plan.stdout.contains("+ create MultiKeyListener/backend-priority (added in git)"), "\(plan.stdout)")
+        #expect(try sites.apply("west").status == 0)
+        let status = { try sites.skiff(["status", "--site", "west", "--state-dir", sites.path("west")]).stdout }
+        #expect(try eventually { try status().contains("MultiKeyListener/backend-priority: Ready — listening on 127.0.0.1:\(port), routing keys reachable: backend-primary, backend-secondary") },
+                "\((try? status()) ?? "")")
+        let flows = { (name: String) in (try? sites.client("west").status().connectors.first { $0.name == name }?.totalFlows) ?? -1 }
+        let flow = { try Command.check("python3", [TwoSitesPaths.root + "/Tests/Tools/flow_client.py", "halfclose", "\(port)"]).stdout }
+        #expect(try flow().contains("\"intact\": true"))
+        #expect(flows("backend-primary") == 1 && flows("backend-secondary") == 0)
+
+        try sites.repo.write("west/multikey.yaml", Fixtures.file(listener, Fixtures.connector("backend-secondary", port: secondPort)))
+        try sites.repo.commit("west: the primary backend is gone")
+        #expect(try sites.apply("west").status == 0)
+        #expect(try eventually { try status().contains("routing keys reachable: backend-secondary,") }, "\((try? status()) ?? "")")
+        #expect(try flow().contains("\"intact\": true"))
+        #expect(flows("backend-secondary") == 1, "failed over to the second key")
+    }
+
     @Test("status tells the truth about connectors before any flow: a refused backend and a host that does not resolve are Errors, in words")
     func connectorTruth() throws {
         let sites = try AppliedSites()

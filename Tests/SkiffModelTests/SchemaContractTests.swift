@@ -57,6 +57,8 @@ enum ContractCorpus {
                 "spec": ["endpoints": [["name": "inter-router", "host": "west.example.com", "port": "55671"]], "cost": 2, "tlsCredentials": "to-west"]],
         .listener: ["apiVersion": "skupper.io/v2alpha1", "kind": "Listener", "metadata": ["name": "backend"],
                     "spec": ["routingKey": "backend", "host": "0.0.0.0", "port": 8080, "type": "tcp"]],
+        .multiKeyListener: ["apiVersion": "skupper.io/v2alpha1", "kind": "MultiKeyListener", "metadata": ["name": "backend"],
+                            "spec": ["host": "0.0.0.0", "port": 8080, "strategy": ["weighted": ["routingKeys": ["light": 1, "heavy": 3]]]]],
         .connector: ["apiVersion": "skupper.io/v2alpha1", "kind": "Connector", "metadata": ["name": "backend"],
                      "spec": ["routingKey": "backend", "host": "127.0.0.1", "port": 9090, "useClientCert": false]],
         .accessGrant: ["apiVersion": "skupper.io/v2alpha1", "kind": "AccessGrant", "metadata": ["name": "g"],

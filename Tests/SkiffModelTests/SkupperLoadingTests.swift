@@ -1,5 +1,6 @@
 import Foundation
 import SkiffModel
+import SkiffTestSupport
 import Testing
 
 /// What Skupper users' repositories hold beside their network resources, loaded as Skupper's
@@ -59,5 +60,21 @@ struct SkupperLoadingTests {
         let (_, diagnostics) = load([("west/site.yaml", Self.site + "spec:\n  edge: sometimes\n")])
         #expect(diagnostics.errors.count == 1, "\(lines(diagnostics))")
         #expect(!lines(diagnostics).contains { $0.contains("no Site resource") })
+    }
+
+    @Test("a MultiKeyListener needs exactly one strategy, weights are whole numbers from 0, and its port counts against the site's listeners")
+    func multiKeyListenerRules() {
+        func multiKey(_ strategy: String, port: Int = 8080) -> String {
+            "apiVersion: skupper.io/v2alpha1\nkind: MultiKeyListener\nmetadata:\n  name: mk\nspec:\n  host: 127.0.0.1\n  port: \(port)\n  strategy:\n" + strategy
+        }
+        let both = "    priority:\n      routingKeys: [a]\n    weighted:\n      routingKeys: {a: 1}\n"
+        let (_, twoStrategies) = load([("west/site.yaml", Fixtures.file(Fixtures.site("west"), multiKey(both)))])
+        #expect(twoStrategies.errors.contains { $0.path == "spec.strategy" && $0.message == "exactly one of priority and weighted must be set" }, "\(twoStrategies)")
+        let (_, negative) = load([("west/site.yaml", Fixtures.file(Fixtures.site("west"), multiKey("    weighted:\n      routingKeys: {a: -1}\n")))])
+        #expect(negative.errors.contains { $0.path == "spec.strategy.weighted.routingKeys.a" }, "\(negative)")
+        let (network, clash) = load([("west/site.yaml", Fixtures.file(Fixtures.site("west"), Fixtures.listener("web", port: 8080),
+                                                                         multiKey("    priority:\n      routingKeys: [a, b]\n"), Fixtures.connector("a", port: 9000)))])
+        #expect(clash.errors.contains { $0.message.contains("127.0.0.1:8080 is already used by") }, "\(clash)")
+        #expect(MultiKeyListenerSpec(network.sites["west"]!.resources(of: .multiKeyListener).first!.spec).strategy == .priority(["a", "b"]))
     }
 }

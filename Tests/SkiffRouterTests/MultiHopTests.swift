@@ -243,4 +243,53 @@ struct MultiHopTests {
         #expect(try network.flows(["halfclose", "\(toC)"])["intact"] as? Bool == true)
         #expect(try network.flows(["halfclose", "\(toD)"])["intact"] as? Bool == true)
     }
+
+    @Test("MultiKeyListener, priority: every flow to the first key with a connector; with its connector gone, to the next; back when it returns")
+    func priorityStrategy() throws {
+        let network = try RouterNetwork(["A", "B", "C"])
+        network.link("A", "B")
+        network.link("A", "C")
+        try network.connector("B", key: "primary")
+        try network.connector("C", key: "secondary")
+        let port = try network.listener("A", named: "backend", strategy: .priority(["primary", "secondary"]))
+        try network.start()
+        let reachable = { network.status("A")?.listeners.first?.routingKeysReachable ?? [] }
+        #expect(eventually(timeout: 20) { reachable() == ["primary", "secondary"] }, "\(reachable())")
+        let flows = { (site: String) in network.status(site)?.connectors.first?.totalFlows ?? -1 }
+        #expect(try network.flows(["many", "\(port)", "20", "1000"])["completed"] as? Int == 20)
+        #expect(flows("B") == 20 && flows("C") == 0, "B \(flows("B")), C \(flows("C"))")
+
+        let primary = try #require(network.configs["B"]?.connectors.first)
+        try network.reconfigure("B") { $0.connectors = [] }
+        #expect(eventually(timeout: 10) { reachable() == ["secondary"] }, "\(reachable())")
+        #expect(try network.flows(["many", "\(port)", "20", "1000"])["completed"] as? Int == 20)
+        #expect(flows("C") == 20, "failed over to secondary: C \(flows("C"))")
+
+        try network.reconfigure("B") { $0.connectors = [primary] }
+        #expect(eventually(timeout: 10) { reachable() == ["primary", "secondary"] })
+        #expect(try network.flows(["many", "\(port)", "10", "1000"])["completed"] as? Int == 10)
+        #expect(flows("B") == 10 && flows("C") == 20, "back to primary: B \(flows("B")), C \(flows("C"))")
+    }
+
+    @Test("MultiKeyListener, weighted 1:3: 200 concurrent flows split 50/150; with the heavy key gone, the light one takes all")
+    func weightedStrategy() throws {
+        let network = try RouterNetwork(["A", "B", "C"])
+        network.link("A", "B")
+        network.link("A", "C")
+        try network.connector("B", key: "light")
+        try network.connector("C", key: "heavy")
+        let port = try network.listener("A", named: "backend", strategy: .weighted([.init(routingKey: "heavy", weight: 3), .init(routingKey: "light", weight: 1)]))
+        try network.start()
+        #expect(eventually(timeout: 20) { network.status("A")?.listeners.first?.routingKeysReachable == ["heavy", "light"] })
+        let flows = { (site: String) in network.status(site)?.connectors.first?.totalFlows ?? -1 }
+        let burst = try network.flows(["many", "\(port)", "200", "1000"])
+        #expect(burst["completed"] as? Int == 200, "\(burst)")
+        #expect(flows("B") == 50 && flows("C") == 150, "light \(flows("B")), heavy \(flows("C"))")
+        print("weighted 1:3 over 200 flows: light \(flows("B")), heavy \(flows("C"))")
+
+        try network.reconfigure("C") { $0.connectors = [] }
+        #expect(eventually(timeout: 10) { network.status("A")?.listeners.first?.routingKeysReachable == ["light"] })
+        #expect(try network.flows(["many", "\(port)", "20", "1000"])["completed"] as? Int == 20)
+        #expect(flows("B") == 70)
+    }
 }

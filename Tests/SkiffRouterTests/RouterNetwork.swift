@@ -49,6 +49,14 @@ final class RouterNetwork: @unchecked Sendable {
         return port
     }
 
+    /// A MultiKeyListener at `name` whose `strategy` picks the key of each connection; returns its port.
+    @discardableResult
+    func listener(_ name: String, named listenerName: String, strategy: KeyStrategy) throws -> Int {
+        let port = try FreePort.next()
+        configs[name]?.listeners.append(.init(name: listenerName, routingKey: strategy.routingKeys[0], host: "127.0.0.1", port: port, strategy: strategy))
+        return port
+    }
+
     /// A connector for `key` at `name` to a new echo server; returns the echo server's port.
     @discardableResult
     func connector(_ name: String, key: String, named connectorName: String? = nil) throws -> Int {

@@ -12,10 +12,20 @@ public enum NetworkChecks {
             diagnostics += checkEdge(site)
             diagnostics += checkSelfLinks(site)
             diagnostics += checkSecrets(site)
+            diagnostics += checkStrategies(site)
         }
         diagnostics += checkLinkEndpoints(network)
         diagnostics += checkRoutingKeys(network)
         return diagnostics
+    }
+
+    /// A MultiKeyListener names exactly one strategy (Skupper's CRD rule, which JSON Schema alone
+    /// does not state here).
+    static func checkStrategies(_ site: DesiredSite) -> [Diagnostic] {
+        site.resources(of: .multiKeyListener).compactMap { listener in
+            guard MultiKeyListenerSpec(listener.spec).strategy == nil else { return nil }
+            return .error(at: listener.location(of: "spec.strategy"), path: "spec.strategy", "exactly one of priority and weighted must be set")
+        }
     }
 
     /// A Secret in git is a private key anyone who reads the repository can use: loud, every time.
@@ -82,12 +92,12 @@ public enum NetworkChecks {
     static func checkListenerAddresses(_ site: DesiredSite) -> [Diagnostic] {
         var seen: [String: Resource] = [:]
         var diagnostics: [Diagnostic] = []
-        for listener in site.resources(of: .listener) {
+        for listener in site.resources(of: .listener) + site.resources(of: .multiKeyListener) {
             let spec = ListenerSpec(listener.spec)
             let address = HostPort.format(spec.host, spec.port)
             if let first = seen[address] {
                 diagnostics.append(.error(at: listener.location(of: "spec.port"), path: "spec.port",
-                                          "\(address) is already used by Listener/\(first.name) at \(first.location)"))
+                                          "\(address) is already used by \(first.id) at \(first.location)"))
             } else {
                 seen[address] = listener
             }
@@ -139,6 +149,13 @@ public enum NetworkChecks {
                 if !served.contains(key) {
                     diagnostics.append(.warning(at: listener.location(of: "spec.routingKey"), path: "spec.routingKey",
                                                 "no connector in this repository serves routing key \"\(key)\""))
+                }
+            }
+            for listener in site.resources(of: .multiKeyListener) {
+                let keys = MultiKeyListenerSpec(listener.spec).routingKeys
+                if !keys.isEmpty, !keys.contains(where: served.contains) {
+                    diagnostics.append(.warning(at: listener.location(of: "spec.strategy"), path: "spec.strategy",
+                                                "no connector in this repository serves any of its routing keys (\(keys.joined(separator: ", ")))"))
                 }
             }
         }

@@ -8,6 +8,7 @@ public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Com
     case link = "Link"
     case connector = "Connector"
     case listener = "Listener"
+    case multiKeyListener = "MultiKeyListener"
 
     /// `apiVersion` of every Skiff (and Skupper v2) resource.
     public static let apiVersion = "skupper.io/v2alpha1"

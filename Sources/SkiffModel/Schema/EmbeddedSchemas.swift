@@ -597,6 +597,161 @@ enum EmbeddedSchemas {
   }
 }
 """#,
+        "multikeylistener.schema.json": #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "MultiKeyListener",
+  "description": "A local TCP port at this site whose connections go to one of several routing keys, by a strategy: the first reachable key (priority), or reachable keys in proportion to their weights (weighted).",
+  "type": "object",
+  "required": [
+    "apiVersion",
+    "kind",
+    "metadata",
+    "spec"
+  ],
+  "properties": {
+    "apiVersion": {
+      "const": "skupper.io/v2alpha1",
+      "description": "Always skupper.io/v2alpha1."
+    },
+    "kind": {
+      "const": "MultiKeyListener"
+    },
+    "metadata": {
+      "$ref": "#/$defs/metadata"
+    },
+    "spec": {
+      "type": "object",
+      "required": [
+        "host",
+        "port",
+        "strategy"
+      ],
+      "properties": {
+        "host": {
+          "type": "string",
+          "description": "Address to bind the local port on (for example 127.0.0.1 or 0.0.0.0).",
+          "minLength": 1
+        },
+        "port": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 65535,
+          "description": "Local TCP port that applications connect to."
+        },
+        "strategy": {
+          "type": "object",
+          "description": "How a connection picks its routing key: exactly one of priority and weighted.",
+          "properties": {
+            "priority": {
+              "type": "object",
+              "description": "Every connection goes to the first routing key that some connector serves now; when its connectors vanish, to the next.",
+              "required": [
+                "routingKeys"
+              ],
+              "properties": {
+                "routingKeys": {
+                  "type": "array",
+                  "minItems": 1,
+                  "maxItems": 256,
+                  "items": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "description": "Routing keys, highest priority first."
+                }
+              },
+              "additionalProperties": false
+            },
+            "weighted": {
+              "type": "object",
+              "description": "Connections are spread over the routing keys that some connector serves now, in proportion to their weights.",
+              "required": [
+                "routingKeys"
+              ],
+              "properties": {
+                "routingKeys": {
+                  "type": "object",
+                  "additionalProperties": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": 1000000
+                  },
+                  "description": "Routing key → weight (0: never chosen)."
+                }
+              },
+              "additionalProperties": false
+            }
+          },
+          "additionalProperties": false
+        },
+        "tlsCredentials": {
+          "type": "string",
+          "description": "Accepted for Skupper compatibility; not used by Skiff yet.",
+          "x-skiff-no-effect": "TLS termination at the listener is not implemented yet; it accepts plain TCP"
+        },
+        "observer": {
+          "type": "string",
+          "description": "Accepted for Skupper compatibility.",
+          "x-skiff-no-effect": "Skiff has no protocol observers; flows are carried as TCP"
+        },
+        "settings": {
+          "$ref": "#/$defs/stringMap",
+          "description": "Free-form options as strings; Skiff-only options live here."
+        },
+        "requireClientCert": {
+          "type": "boolean",
+          "description": "Accepted for Skupper compatibility.",
+          "x-skiff-no-effect": "TLS termination at the listener is not implemented yet, so there is no client certificate to require"
+        }
+      },
+      "additionalProperties": false
+    },
+    "status": {
+      "type": "object",
+      "description": "Written by controllers; ignored by Skiff when read from git."
+    }
+  },
+  "additionalProperties": false,
+  "$defs": {
+    "name": {
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 253,
+      "pattern": "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
+      "x-skiff-expected": "a lowercase name (letters, digits, '-' and '.'; starting and ending with a letter or digit)"
+    },
+    "metadata": {
+      "type": "object",
+      "description": "Kubernetes-style object metadata; Skiff reads name, labels and annotations and keeps other fields as they are.",
+      "required": [
+        "name"
+      ],
+      "properties": {
+        "name": {
+          "$ref": "#/$defs/name"
+        },
+        "namespace": {
+          "type": "string"
+        },
+        "labels": {
+          "$ref": "#/$defs/stringMap"
+        },
+        "annotations": {
+          "$ref": "#/$defs/stringMap"
+        }
+      },
+      "additionalProperties": true
+    },
+    "stringMap": {
+      "type": "object",
+      "additionalProperties": {
+        "type": "string"
+      }
+    }
+  }
+}
+"""#,
         "routeraccess.schema.json": #"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -96,6 +96,12 @@ public struct SiteStatusReport: Sendable {
             if let error = listener.error { return make(.error, error) }
             if !listener.hasMatchingConnector { return make(.pending, "No matching connectors (listening on \(listener.address))") }
             return make(.ready, "listening on \(listener.address), \(listener.openFlows) open flows")
+        case .multiKeyListener:
+            guard let listener = router.listeners.first(where: { $0.name == resource.name }) else { return make(.pending, "not configured in the router") }
+            if let error = listener.error { return make(.error, error) }
+            let reachable = listener.routingKeysReachable ?? []
+            if reachable.isEmpty { return make(.pending, "none of its routing keys is reachable (listening on \(listener.address))") }
+            return make(.ready, "listening on \(listener.address), routing keys reachable: \(reachable.joined(separator: ", ")), \(listener.openFlows) open flows")
         case .connector:
             guard let connector = router.connectors.first(where: { $0.name == resource.name }) else { return make(.pending, "not configured in the router") }
             return connector.reachable

@@ -26,10 +26,23 @@ public enum RouterConfigBuilder {
         }
         var config = RouterConfig(
             site: site.name, edge: site.siteSpec.edge, linkAccess: access, links: links + TokenPlanning.links(site: site, ledger: tokens),
-            listeners: site.resources(of: .listener).map { binding($0) },
+            listeners: site.resources(of: .listener).map { binding($0) } + site.resources(of: .multiKeyListener).compactMap(multiKeyBinding),
             connectors: site.resources(of: .connector).map { binding($0) })
         config.grantServer = GrantServerPlanning.config(for: site, linkAccess: access, hostname: hostname)
         return config
+    }
+
+    /// A MultiKeyListener is a listener whose key its strategy picks; `routingKey` names the first.
+    private static func multiKeyBinding(_ resource: Resource) -> RouterConfig.Binding? {
+        let spec = MultiKeyListenerSpec(resource.spec)
+        let strategy: KeyStrategy
+        switch spec.strategy {
+        case .priority(let keys)?: strategy = .priority(keys)
+        case .weighted(let weights)?: strategy = .weighted(weights.map { KeyStrategy.WeightedKey(routingKey: $0.routingKey, weight: $0.weight) })
+        case nil: return nil
+        }
+        return RouterConfig.Binding(name: resource.name, routingKey: strategy.routingKeys.first ?? "", host: spec.host, port: spec.port,
+                                    strategy: strategy)
     }
 
     private static func binding(_ resource: Resource) -> RouterConfig.Binding {
