@@ -59,8 +59,11 @@ public enum ManualLink {
     /// The credentials must check out as the router will use them (certificate, key, CA agree and
     /// are in date) before they replace anything.
     static func check(_ secret: CredentialSecret, name: String, pki: SitePKI, now: Date, path: String) throws {
-        let scratch = SitePKI(stateDirectory: NSTemporaryDirectory() + "skiff-link-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(atPath: scratch.root) }
+        // Checked in a scratch folder inside the site's own pki/ (never /tmp: the key stays where
+        // keys live), then removed.
+        let scratchRoot = pki.root + "/.incoming-\(UUID().uuidString)"
+        let scratch = SitePKI(stateDirectory: scratchRoot)
+        defer { try? FileManager.default.removeItem(atPath: scratchRoot) }
         try scratch.writeLinkCredentials(name, pem: secret.pem)
         let report = scratch.inspectLink(name, now: now)
         guard report.problems.isEmpty else {
