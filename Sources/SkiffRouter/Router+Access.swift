@@ -10,13 +10,21 @@ import SkiffSupport
 extension Router {
     /// Binds the link-access ports (TLS 1.3, client certificates required) that changed.
     /// With `reloadCertificates`, every port is bound again with the certificates now on disk;
-    /// links already up keep their connections.
+    /// links already up keep their connections. A port that could not be bound (another process
+    /// holds it) is retried by itself with backoff, and at once when a configuration arrives.
     func reconcileAccess(old: [RouterConfig.LinkAccess], new: [RouterConfig.LinkAccess], reloadCertificates: Bool) -> [EventLoopFuture<Void>] {
         for access in accessServers.keys where !new.contains(access) || reloadCertificates {
-            accessServers.removeValue(forKey: access)?.channel?.close(promise: nil)
+            let server = accessServers.removeValue(forKey: access)
+            server?.retry?.cancel()
+            server?.channel?.close(promise: nil)
         }
         if reloadCertificates { closeUntrustedLinks() }
-        return new.filter { accessServers[$0] == nil }.map(bindAccess)
+        let waiting = new.filter { accessServers[$0]?.retry != nil }
+        for access in waiting {
+            accessServers[access]?.retry?.cancel()
+            accessServers[access]?.retry = nil
+        }
+        return new.filter { accessServers[$0] == nil || waiting.contains($0) }.map(bindAccess)
     }
 
     /// Closes every inbound link whose peer certificate the trust bundle now on disk no longer
@@ -41,7 +49,9 @@ extension Router {
             logger.error("cannot accept links", metadata: ["role": "\(access.role)", "error": "\(error)"])
             return loop.makeSucceededVoidFuture()
         }
-        accessServers[access] = BoundServer(channel: nil, error: "binding")
+        var binding = accessServers[access] ?? BoundServer()
+        binding.error = "binding"
+        accessServers[access] = binding
         let tuning = config.tuning
         let bootstrap = ServerBootstrap(group: loop)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -57,12 +67,24 @@ extension Router {
                     self.incoming[ObjectIdentifier(session)] = session
                 }
             }
+        let address = HostPort.format(access.host, access.port)
         return bootstrap.bind(host: access.host, port: access.port).map { channel in
+            guard self.accessServers[access] != nil else { return channel.close(promise: nil) }  // removed meanwhile
             self.accessServers[access] = BoundServer(channel: channel, error: nil)
-            self.logger.info("accepting links", metadata: ["role": "\(access.role)", "address": "\(HostPort.format(access.host, access.port))"])
+            self.logger.info("accepting links", metadata: ["role": "\(access.role)", "address": "\(address)"])
         }.recover { error in
-            self.accessServers[access] = BoundServer(channel: nil, error: SocketErrorText.bind(error, address: HostPort.format(access.host, access.port)))
-            self.logger.error("cannot accept links", metadata: ["address": "\(HostPort.format(access.host, access.port))", "error": "\(error)"])
+            guard var server = self.accessServers[access] else { return }  // removed meanwhile
+            server.error = SocketErrorText.bind(error, address: address)
+            let delay = server.backoff.next()
+            server.retry = self.loop.scheduleTask(in: delay) { [weak self] in
+                guard let self, let waiting = self.accessServers[access], waiting.channel == nil, waiting.retry != nil else { return }
+                self.accessServers[access]?.retry = nil
+                _ = self.bindAccess(access)
+            }
+            self.accessServers[access] = server
+            self.logger.error("cannot accept links; retrying", metadata: [
+                "address": "\(address)", "error": "\(error)", "retryIn": "\(Double(delay.nanoseconds) / 1e9) s",
+            ])
         }
     }
 }

@@ -99,7 +99,10 @@ public final class Router: @unchecked Sendable {
             }
             for dialer in self.dialers.values { closing += dialer.stop() }
             self.dialers = [:]
-            for server in self.accessServers.values { if let channel = server.channel { closing.append(channel.close()) } }
+            for server in self.accessServers.values {
+                server.retry?.cancel()
+                if let channel = server.channel { closing.append(channel.close()) }
+            }
             for listener in self.listeners.values {
                 listener.retry?.cancel()
                 if let channel = listener.channel { closing.append(channel.close()) }
@@ -126,6 +129,9 @@ public final class Router: @unchecked Sendable {
 struct BoundServer {
     var channel: Channel?
     var error: String?
+    /// After a failed bind: the next try, and how long the ones after it wait.
+    var retry: Scheduled<Void>?
+    var backoff = Backoff()
 }
 
 /// A listener and its flows.

@@ -31,12 +31,10 @@ struct StopCommand: ParsableCommand {
         let stopped = supervisor.stop()
         print(stopped ? "Stopped the router of site \(siteOptions.site)." : "No router of site \(siteOptions.site) was running.")
         guard purge else { return }
-        guard FileManager.default.fileExists(atPath: directory.path) else {
+        guard let contents = try directory.purge() else {
             print("Nothing to purge: \(directory.path) does not exist.")
             return
         }
-        let contents = (try? FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()) ?? []
-        try FileManager.default.removeItem(atPath: directory.path)
         print("Deleted \(directory.path) (\(contents.joined(separator: ", "))).")
     }
 }

@@ -122,7 +122,8 @@ struct PlanCommandTests {
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 
-    @Test("every command has --help", arguments: [[], ["validate"], ["plan"], ["apply"], ["daemon"], ["status"], ["stop"], ["router"], ["revoke-access"], ["schema"], ["token"], ["token", "issue"], ["token", "redeem"]])
+    @Test("every command has --help", arguments: [[], ["validate"], ["plan"], ["apply"], ["daemon"], ["status"], ["stop"], ["router"], ["revoke-access"], ["schema"], ["token"], ["token", "issue"], ["token", "redeem"],
+                                                 ["link"], ["link", "generate"], ["link", "apply"], ["site"], ["listener"], ["connector"], ["grant"]])
     func help(command: [String]) throws {
         let result = try SkiffBinary.run(command + ["--help"])
         #expect(result.status == 0)

@@ -162,6 +162,32 @@ struct RouterTrafficTests {
         #expect(try sites.flows(["halfclose", "\(port)"])["intact"] as? Bool == true)
     }
 
+    @Test("a link-access port held by another process is retried with backoff and binds by itself once let go; east then links")
+    func accessBindRetry() throws {
+        let sites = try TwoSites()
+        let port = try FreePort.next()
+        let holder = try BackgroundProcess("/usr/bin/env", ["python3", TwoSites.root + "/Tests/Tools/echo_server.py", "\(port)"])
+        _ = holder.firstLine()
+        var west = sites.westConfig()
+        west.linkAccess = [.init(role: "inter-router", host: "127.0.0.1", port: port)]
+        try sites.put(west, site: "west")
+        let access = { try sites.status("west").linkAccess.first }
+        #expect(try eventually(timeout: 5) { try access()?.error == "cannot bind 127.0.0.1:\(port): address already in use (another process holds it)" },
+                "\(String(describing: try? access()))")
+        #expect(try access()?.bound == false)
+        usleep(1_500_000)
+        holder.kill()
+        let released = Date()
+        #expect(try eventually(timeout: 35) { try access()?.bound == true }, "\(sites.log("west").suffix(1000))")
+        print("link access bound \(Date().timeIntervalSince(released)) s after its port was let go")
+        #expect(sites.log("west").contains("cannot accept links; retrying"))
+        var east = sites.eastConfig()
+        east.links = [.init(name: "to-west", host: "127.0.0.1", port: port)]
+        try sites.put(east, site: "east")
+        #expect(try eventually(timeout: 10) { try sites.status("east").links.first?.state == .up })
+        #expect(try sites.flows(["halfclose", "\(sites.listenerPort)"])["intact"] as? Bool == true)
+    }
+
     @Test("kill -9 east: west declares the link dead within about 3 s and resets its flows; a restarted east links again")
     func linkFailure() throws {
         let sites = try TwoSites()

@@ -21,6 +21,16 @@ public struct StateDirectory: Sendable, Hashable {
 
     public var exists: Bool { FileManager.default.fileExists(atPath: path) }
 
+    /// Deletes the whole state directory (CA, credentials, records: gone for good); returns what
+    /// it held, or nil when there was nothing to delete. The caller has stopped the daemon and the
+    /// router and holds the site's lock.
+    public func purge() throws -> [String]? {
+        guard exists else { return nil }
+        let contents = (try? FileManager.default.contentsOfDirectory(atPath: path).sorted()) ?? []
+        try FileManager.default.removeItem(atPath: path)
+        return contents
+    }
+
     /// `daemon.pid`: the site's running daemon, so `skiff stop` can stop it before the router.
     public var daemonPIDPath: String { path + "/daemon.pid" }
 }
