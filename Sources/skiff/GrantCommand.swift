@@ -45,19 +45,10 @@ struct GrantCommand: ParsableCommand {
         }
     }
 
-    struct Delete: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove the AccessGrant NAME from SITE's folder (tokens not yet redeemed stop working once applied).")
+    typealias Delete = DeleteCommand<GrantKind>
+}
 
-        @Argument(help: ArgumentHelp("The grant's name.", valueName: "name"))
-        var name: String
-
-        @Option(name: .long, help: ArgumentHelp("The site (its folder).", valueName: "site"))
-        var site: String
-
-        @OptionGroup var target: ScaffoldTarget
-
-        func run() throws {
-            try target.perform(summary: "delete AccessGrant/\(name) at \(site)") { try $0.delete(ResourceID(kind: .accessGrant, name: name), site: site) }
-        }
-    }
+enum GrantKind: ScaffoldedKind {
+    static let kind = ResourceKind.accessGrant
+    static let deleteNote = " (tokens not yet redeemed stop working once applied)"
 }

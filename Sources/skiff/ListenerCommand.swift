@@ -3,8 +3,7 @@ import SkiffModel
 import SkiffScaffold
 
 /// What differs between `skiff listener` and `skiff connector`: the two ends of a routing key.
-protocol ServiceEnd {
-    static var kind: ResourceKind { get }
+protocol ServiceEnd: ScaffoldedKind {
     static var abstract: String { get }
     static var example: String { get }
     static var portHelp: String { get }
@@ -75,22 +74,5 @@ struct ServiceCommand<End: ServiceEnd>: ParsableCommand {
         }
     }
 
-    struct Delete: ParsableCommand {
-        static var configuration: CommandConfiguration {
-            CommandConfiguration(commandName: "delete", abstract: "Remove the \(End.kind.rawValue) NAME from SITE's folder.")
-        }
-
-        @Argument(help: ArgumentHelp("The \(End.kind.rawValue.lowercased())'s name.", valueName: "name"))
-        var name: String
-
-        @Option(name: .long, help: ArgumentHelp("The site (its folder).", valueName: "site"))
-        var site: String
-
-        @OptionGroup var target: ScaffoldTarget
-
-        func run() throws {
-            let id = ResourceID(kind: End.kind, name: name)
-            try target.perform(summary: "delete \(id) at \(site)") { try $0.delete(id, site: site) }
-        }
-    }
+    typealias Delete = DeleteCommand<End>
 }
