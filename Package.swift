@@ -79,11 +79,21 @@ let package = Package(
         ),
         // glibc's mallopt, which Swift's Glibc module does not export (see RouterHost).
         .target(name: "CMallocTuning"),
+        // The link layer: wire format, the multiplexer's state machine (link and streams as values),
+        // and the handlers that move a flow's bytes. NIOCore only (and the standard library's JSON).
+        .target(
+            name: "SkiffLink",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "SkiffRouter",
             dependencies: [
-                "SkiffRouterAPI", "SkiffNetSupport", "SkiffPKI", "SkiffSupport",
+                "SkiffLink", "SkiffRouterAPI", "SkiffNetSupport", "SkiffPKI", "SkiffSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -128,7 +138,7 @@ let package = Package(
         // Fuzz targets (Tests/Fuzz): what a peer or a user controls, fed to the code that reads it.
         // `skiff-fuzz` is a libFuzzer binary when built by `make fuzz`, a replayer otherwise.
         .target(name: "SkiffFuzzTargets", dependencies: [
-            "SkiffRouter", "SkiffRouterAPI", "SkiffAccess", "SkiffModel", "SkiffReconcile",
+            "SkiffLink", "SkiffRouter", "SkiffRouterAPI", "SkiffAccess", "SkiffModel", "SkiffReconcile",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -140,8 +150,13 @@ let package = Package(
         .testTarget(name: "SkiffModelTests", dependencies: ["SkiffModel", "SkiffTestSupport"]),
         .testTarget(name: "SkiffSourceTests", dependencies: ["SkiffSource", "SkiffTestSupport"]),
         .testTarget(name: "SkiffPKITests", dependencies: ["SkiffPKI", "SkiffTestSupport"]),
+        .testTarget(name: "SkiffLinkTests", dependencies: [
+            "SkiffLink",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+        ]),
         .testTarget(name: "SkiffRouterTests", dependencies: [
-            "SkiffRouter", "SkiffRouterAPI", "SkiffNetSupport", "SkiffPKI", "SkiffTestSupport",
+            "SkiffLink", "SkiffRouter", "SkiffRouterAPI", "SkiffNetSupport", "SkiffPKI", "SkiffTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),

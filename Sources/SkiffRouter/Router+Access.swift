@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import SkiffLink
 import NIOPosix
 import NIOSSL
 import SkiffNetSupport
@@ -52,7 +53,7 @@ extension Router {
         var binding = accessServers[access] ?? BoundServer()
         binding.error = "binding"
         accessServers[access] = binding
-        let tuning = config.tuning
+        let configuration = LinkConfiguration(config.tuning)
         let bootstrap = ServerBootstrap(group: loop)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
@@ -60,10 +61,11 @@ extension Router {
             .childChannelOption(ChannelOptions.writeBufferWaterMark, value: .init(low: 1 << 20, high: 4 << 20))
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let session = LinkSession(direction: .incoming, localSite: self.config.site, tuning: tuning, delegate: self,
+                    let session = LinkSession(direction: .incoming, localSite: self.config.site, configuration: configuration, delegate: self,
                                               logger: self.logger, budget: self.budget)
                     let tls = NIOSSLServerHandler(context: context)
-                    try channel.pipeline.syncOperations.addHandlers([tls] + session.frameHandlers)
+                    try channel.pipeline.syncOperations.addHandlers([tls, LinkTLSHandler(direction: .incoming, logger: self.logger)]
+                        + session.frameHandlers)
                     self.incoming[ObjectIdentifier(session)] = session
                 }
             }

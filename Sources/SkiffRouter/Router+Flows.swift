@@ -1,4 +1,5 @@
 import NIOCore
+import SkiffLink
 import NIOPosix
 import SkiffNetSupport
 import SkiffRouterAPI

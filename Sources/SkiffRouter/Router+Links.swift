@@ -1,4 +1,5 @@
 import NIOCore
+import SkiffLink
 import SkiffRouterAPI
 
 extension Router: LinkSessionDelegate {
@@ -38,14 +39,14 @@ extension Router: LinkSessionDelegate {
         }
     }
 
-    func sessionUp(_ session: LinkSession) {
+    package func sessionUp(_ session: LinkSession) {
         if case .outgoing(let name) = session.direction { dialers[name]?.connected() }
         synchronise(session)
         originateAdvert()
         if session.peerIsEdge { session.advertise() }
     }
 
-    func sessionDown(_ session: LinkSession, reason: String) {
+    package func sessionDown(_ session: LinkSession, reason: String) {
         incoming[ObjectIdentifier(session)] = nil
         if case .outgoing(let name) = session.direction { dialers[name]?.dropped(session) }
         if session.peerSite != nil {
@@ -56,7 +57,7 @@ extension Router: LinkSessionDelegate {
     }
 
     /// An edge peer's keys are served here; an interior peer's ADVERT only matters to an edge router.
-    func sessionKeysChanged(_ session: LinkSession) {
+    package func sessionKeysChanged(_ session: LinkSession) {
         if session.peerIsEdge { originateAdvert() }
         recomputeRoutes()
     }
@@ -64,7 +65,7 @@ extension Router: LinkSessionDelegate {
     /// The peer opened a stream: for this router, dial a local connector (or hand it to an attached
     /// edge site); for another router, pass it on toward it; with no destination (from an edge
     /// router), choose as for a local listener.
-    func acceptStream(_ stream: FlowStream) -> Bool {
+    package func acceptStream(_ stream: FlowStream) -> Bool {
         let key = stream.routingKey
         switch stream.destination?.site {
         case let destination? where destination != site:

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import SkiffLink
 import NIOPosix
 import SkiffSupport
 
@@ -14,7 +15,7 @@ enum FlowRoute {
 extension Router {
     // MARK: Link state
 
-    var isEdgeRouter: Bool { config.edge }
+    package var isEdgeRouter: Bool { config.edge }
     var site: String { config.site }
     var interiorSessions: [LinkSession] { upSessions.filter { !$0.peerIsEdge && $0.peerSite != nil } }
     var edgeSessions: [LinkSession] { upSessions.filter { $0.peerIsEdge && $0.peerSite != nil } }
@@ -34,7 +35,7 @@ extension Router {
     }
 
     /// What a direct peer hears in ADVERT: an edge peer every key in the network; others the keys served here.
-    func advertisedKeys(for session: LinkSession) -> [String] {
+    package func advertisedKeys(for session: LinkSession) -> [String] {
         Array(session.peerIsEdge ? networkKeys : servedKeys.union(isEdgeRouter ? [] : Set(edgeSessions.flatMap(\.peerKeys))))
     }
 
@@ -89,7 +90,7 @@ extension Router {
         }
     }
 
-    func sessionReceivedLinkState(_ session: LinkSession, _ advert: LinkStateAdvert) {
+    package func sessionReceivedLinkState(_ session: LinkSession, _ advert: LinkStateAdvert) {
         linkStateReceived += 1
         guard !isEdgeRouter, !session.peerIsEdge else { return }
         if advert.origin == site {

@@ -1,4 +1,5 @@
 import NIOCore
+import SkiffLink
 import SkiffRouterAPI
 import SkiffSupport
 

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import SkiffLink
 import NIOPosix
 import NIOSSL
 import SkiffRouterAPI

@@ -1,4 +1,5 @@
 import NIOCore
+import SkiffLink
 import SkiffRouterAPI
 
 /// A service that runs in the router process beside the router and follows its configuration:

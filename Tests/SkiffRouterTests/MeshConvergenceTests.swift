@@ -1,3 +1,4 @@
+import SkiffLink
 import Foundation
 import Logging
 import NIOCore

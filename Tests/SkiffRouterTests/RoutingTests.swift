@@ -1,3 +1,4 @@
+import SkiffLink
 import Foundation
 import SkiffRouter
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import SkiffLink
 import NIOPosix
 import NIOSSL
 import SkiffNetSupport
@@ -77,9 +78,10 @@ final class LinkDialer: @unchecked Sendable {
             failed("credentials in pki/links/\(config.credentials) unusable: \(error)")
             return
         }
-        let tuning = router.config.tuning
-        let session = LinkSession(direction: .outgoing(link: config.name), localSite: router.config.site, tuning: tuning,
+        let direction = LinkSession.Direction.outgoing(link: config.name)
+        let session = LinkSession(direction: direction, localSite: router.config.site, configuration: LinkConfiguration(router.config.tuning),
                                   delegate: router, logger: router.logger, cost: config.cost, budget: router.budget)
+        let logger = router.logger
         let hostname = TLSContexts.serverHostname(config.host)
         let pending = ClientBootstrap(group: router.loop)
             .connectTimeout(.seconds(5))
@@ -89,6 +91,7 @@ final class LinkDialer: @unchecked Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
                         try NIOSSLClientHandler(context: context, serverHostname: hostname),
+                        LinkTLSHandler(direction: direction, logger: logger),
                     ] + session.frameHandlers)
                 }
             }

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import SkiffLink
 import NIOHTTP1
 import NIOPosix
 import SkiffNetSupport

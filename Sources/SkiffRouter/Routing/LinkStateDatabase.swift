@@ -1,4 +1,5 @@
 import Foundation
+import SkiffLink
 
 /// Every interior router's latest advert, as this router knows them. A value type with the clock
 /// passed in: accepting, replacing and ageing adverts are pure decisions.

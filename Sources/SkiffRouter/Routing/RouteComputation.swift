@@ -1,3 +1,4 @@
+import SkiffLink
 import SkiffRouterAPI
 /// Shortest paths over the link-state database (Dijkstra; cost = sum of link costs). Pure: adverts
 /// in, routes out.

@@ -1,3 +1,4 @@
+import SkiffLink
 import SkiffRouterAPI
 
 /// The outcome of a route computation: one route per reachable router (not this one).

@@ -1,8 +1,7 @@
 import Logging
 import NIOCore
 import NIOEmbedded
-@testable import SkiffRouter
-import SkiffRouterAPI
+@testable import SkiffLink
 
 /// A whole link session in an `EmbeddedChannel`, fed what a hostile peer could send after TLS.
 ///
@@ -10,25 +9,28 @@ import SkiffRouterAPI
 /// a valid HELLO every time: bit 0 sends a valid HELLO from site "east" first, bit 1 makes the
 /// router accept the streams the peer opens (as a connector dial in flight would), bit 2 lets the
 /// keepalive run out at the end. The rest is the byte stream, delivered in chunks whose sizes come
-/// from the stream itself, so frames split across reads are covered too.
+/// from the stream itself, so frames split across reads are covered too. The peer's certificate
+/// names site "east", as TLS tells a router's session.
 enum LinkSessionFuzzer {
     static func run(_ input: [UInt8]) -> FuzzOutcome {
         guard let mode = input.first else { return FuzzOutcome(accepted: false, detail: "empty") }
         let delegate = Delegate(accept: mode & 2 != 0)
-        var tuning = RouterTuning.defaults
-        tuning.maxStreamsPerLink = 16
-        tuning.maxBufferedBytes = 1 << 20
         // The smallest window and frame the protocol allows, so short inputs can overrun them.
-        tuning.initialStreamWindow = WireFormat.minimumWindow
-        tuning.streamWindow = WireFormat.minimumWindow * 4
-        tuning.maxFramePayload = WireFormat.minimumWindow
-        let session = LinkSession(direction: .incoming, localSite: "west", tuning: tuning, delegate: delegate,
-                                  logger: Logger(label: "fuzz", factory: { _ in SwiftLogNoOpLogHandler() }))
+        var configuration = LinkConfiguration.defaults
+        configuration.maxStreams = 16
+        configuration.initialWindow = WireFormat.minimumWindow
+        configuration.maxWindow = WireFormat.minimumWindow * 4
+        configuration.maxFramePayload = WireFormat.minimumWindow
+        let session = LinkSession(direction: .incoming, localSite: "west", configuration: configuration, delegate: delegate,
+                                  logger: Logger(label: "fuzz", factory: { _ in SwiftLogNoOpLogHandler() }),
+                                  budget: BufferBudget(limit: 1 << 20))
         let channel = EmbeddedChannel()
         defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
         do {
             try channel.pipeline.syncOperations.addHandlers(session.frameHandlers)
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+            // As TLS tells a router's session: the peer's certificate is for site "east".
+            channel.pipeline.fireUserInboundEventTriggered(LinkPeerIdentified(identity: .certified(site: "east"), certificate: nil))
             if mode & 1 != 0 {
                 try feed(channel, hello())
             }

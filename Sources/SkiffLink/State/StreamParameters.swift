@@ -1,26 +1,25 @@
-import SkiffRouterAPI
 /// What the streams of one link use, negotiated in HELLO: each side announces the initial window it
 /// grants a stream and the largest DATA payload it accepts, and both sides use the smaller of the
 /// two, so routers with different tuning link without either overrunning the other.
-struct StreamParameters: Sendable, Hashable {
+package struct StreamParameters: Sendable, Hashable {
     /// Credit each direction of a new stream starts with.
-    var initialWindow: Int
+    package var initialWindow: Int
     /// The largest a stream's receive window may grow to here (local policy, not negotiated).
-    var maxWindow: Int
+    package var maxWindow: Int
     /// Largest DATA payload sent on the link.
-    var maxFramePayload: Int
+    package var maxFramePayload: Int
 
     /// Before the peer's HELLO: this side's own values.
-    init(local tuning: RouterTuning) {
-        initialWindow = tuning.initialStreamWindow
-        maxWindow = tuning.streamWindow
-        maxFramePayload = tuning.maxFramePayload
+    init(local configuration: LinkConfiguration) {
+        initialWindow = configuration.initialWindow
+        maxWindow = configuration.maxWindow
+        maxFramePayload = configuration.maxFramePayload
     }
 
     /// After the peer's HELLO: the smaller of each announced value (a peer that announces none
     /// takes ours).
-    init(local tuning: RouterTuning, peer hello: LinkHello) {
-        self.init(local: tuning)
+    init(local configuration: LinkConfiguration, peer hello: LinkHello) {
+        self.init(local: configuration)
         if let window = hello.window { initialWindow = min(initialWindow, window) }
         if let frame = hello.maxFrame { maxFramePayload = min(maxFramePayload, frame) }
     }
@@ -28,7 +27,7 @@ struct StreamParameters: Sendable, Hashable {
 
 extension LinkHello {
     /// What makes a peer's HELLO unusable, if anything: every number is range-checked.
-    static func problem(_ hello: LinkHello) -> String? {
+    package static func problem(_ hello: LinkHello) -> String? {
         if hello.site.isEmpty || hello.site.utf8.count > WireFormat.maxRoutingKeyBytes { return "site name empty or over 255 bytes" }
         if hello.protocolVersion != Int(WireFormat.version) { return "protocol version \(hello.protocolVersion) is not \(WireFormat.version)" }
         if let cost = hello.cost, !(1...LinkHello.maxCost).contains(cost) { return "cost \(cost) outside 1-\(LinkHello.maxCost)" }
@@ -42,5 +41,5 @@ extension LinkHello {
     }
 
     /// Highest link cost a HELLO may carry, as in a link-state advert.
-    static let maxCost = LinkStateAdvert.maxCost
+    package static let maxCost = LinkStateAdvert.maxCost
 }

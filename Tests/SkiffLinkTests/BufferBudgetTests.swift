@@ -1,4 +1,4 @@
-@testable import SkiffRouter
+@testable import SkiffLink
 import Testing
 
 @Suite("Router-wide buffer cap (credit budget)")

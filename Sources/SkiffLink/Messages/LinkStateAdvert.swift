@@ -52,7 +52,7 @@ public struct LinkStateAdvert: Codable, Sendable, Hashable {
     }
 
     /// Same content, whatever the sequence: no need to flood a new one.
-    func sameContent(as other: LinkStateAdvert) -> Bool {
+    package func sameContent(as other: LinkStateAdvert) -> Bool {
         origin == other.origin && neighbours == other.neighbours && keys == other.keys
     }
 }

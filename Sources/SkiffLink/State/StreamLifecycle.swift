@@ -5,7 +5,7 @@
 ///
 /// A stream ends cleanly when this side's FIN is sent, the peer's FIN arrived and the TCP output
 /// has been half-closed after the last byte (in transit, the other stream's output instead).
-struct StreamLifecycle: Sendable, Hashable {
+package struct StreamLifecycle: Sendable, Hashable {
     /// Our TCP input ended: a FIN goes once the bytes before it have been sent.
     private(set) var finPending = false
     private(set) var finSent = false

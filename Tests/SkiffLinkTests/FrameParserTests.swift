@@ -1,5 +1,5 @@
 import NIOCore
-@testable import SkiffRouter
+@testable import SkiffLink
 import Testing
 
 @Suite("Wire format: constants, encoding, hostile bytes")

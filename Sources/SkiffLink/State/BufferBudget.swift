@@ -12,15 +12,15 @@ import NIOCore
 /// one initial window per open stream; idle streams cost the budget nothing.
 ///
 /// Used only on the router's event loop.
-final class BufferBudget: @unchecked Sendable {
+package final class BufferBudget: @unchecked Sendable {
     /// The cap; a tuning change sets it on the live budget, so existing links are capped at once.
-    var limit: Int {
+    package var limit: Int {
         didSet { wakeWaiters() }
     }
     /// Bytes reserved: credit granted to peers plus bytes held.
-    private(set) var reserved = 0
+    package private(set) var reserved = 0
     /// The most reserved at once since start (status, tests).
-    private(set) var peak = 0
+    package private(set) var peak = 0
     private var waiting = CircularBuffer<Waiter>()
 
     /// A stream waiting for room; weak, so a stream that ends while waiting is simply skipped.
@@ -28,21 +28,21 @@ final class BufferBudget: @unchecked Sendable {
         weak var stream: FlowStream?
     }
 
-    init(limit: Int) {
+    package init(limit: Int) {
         self.limit = limit
     }
 
     /// Room left under the limit.
-    var available: Int { max(0, limit - reserved) }
+    package var available: Int { max(0, limit - reserved) }
 
     /// Reserves `count` bytes a stream's grant draws (`ReceiveWindow.grant(budgetRoom:)` keeps
     /// it within `available`).
-    func reserve(_ count: Int) {
+    package func reserve(_ count: Int) {
         add(count)
     }
 
     /// Returns `count` reserved bytes (consumed, or credit the stream will never use).
-    func release(_ count: Int) {
+    package func release(_ count: Int) {
         reserved = max(0, reserved - count)
         wakeWaiters()
     }
@@ -52,7 +52,7 @@ final class BufferBudget: @unchecked Sendable {
         waiting.append(Waiter(stream: stream))
     }
 
-    var waitingCount: Int { waiting.count }
+    package var waitingCount: Int { waiting.count }
 
     private func add(_ count: Int) {
         reserved += count

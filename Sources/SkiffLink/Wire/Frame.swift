@@ -19,7 +19,7 @@ public enum Frame: Sendable, Equatable {
 }
 
 /// Protocol violations by the peer: each closes the link with GO_AWAY(protocol error).
-public enum FrameError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum FrameError: Error, Sendable, Hashable, CustomStringConvertible {
     case unsupportedVersion(UInt8)
     case unknownType(UInt8)
     case payloadTooLarge(length: UInt32, limit: Int)

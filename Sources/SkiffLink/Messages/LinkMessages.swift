@@ -1,15 +1,24 @@
 /// The JSON payload of a HELLO frame: who is on the other end.
-struct LinkHello: Codable, Sendable {
-    var site: String
-    var protocolVersion: Int
+package struct LinkHello: Codable, Sendable {
+    package var site: String
+    package var protocolVersion: Int
     /// The sender is an edge router: it takes no part in link-state routing.
-    var edge: Bool?
+    package var edge: Bool?
     /// The link's cost, as configured at the dialling side (the accepting side learns it here).
-    var cost: Int?
+    package var cost: Int?
     /// The initial window the sender grants each stream; the smaller of the two sides' is used.
-    var window: Int?
+    package var window: Int?
     /// The largest DATA payload the sender accepts; neither side sends more than the smaller.
-    var maxFrame: Int?
+    package var maxFrame: Int?
+
+    package init(site: String, protocolVersion: Int, edge: Bool? = nil, cost: Int? = nil, window: Int? = nil, maxFrame: Int? = nil) {
+        self.site = site
+        self.protocolVersion = protocolVersion
+        self.edge = edge
+        self.cost = cost
+        self.window = window
+        self.maxFrame = maxFrame
+    }
 }
 
 /// The JSON payload of an ADVERT frame: the routing keys reachable through the sender — its own

@@ -3,10 +3,10 @@ import NIOCore
 /// Joins two local TCP connections (a listener's client and a connector at the same router):
 /// bytes pass straight through, half-close travels across, and a side that cannot write stops
 /// the other from reading.
-final class SpliceHandler: ChannelDuplexHandler, @unchecked Sendable {
-    typealias InboundIn = ByteBuffer
-    typealias OutboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
+package final class SpliceHandler: ChannelDuplexHandler, @unchecked Sendable {
+    package typealias InboundIn = ByteBuffer
+    package typealias OutboundIn = ByteBuffer
+    package typealias OutboundOut = ByteBuffer
 
     private var partner: SpliceHandler?
     private var context: ChannelHandlerContext?
@@ -26,21 +26,21 @@ final class SpliceHandler: ChannelDuplexHandler, @unchecked Sendable {
     }
 
     /// A connected pair; `counters` count bytes from the first side (the client) as bytes in.
-    static func pair(counters: FlowCounters) -> (SpliceHandler, SpliceHandler) {
+    package static func pair(counters: FlowCounters) -> (SpliceHandler, SpliceHandler) {
         let client = SpliceHandler(counters: counters, ready: false), server = SpliceHandler(counters: nil, ready: true)
         client.partner = server
         server.partner = client
         return (client, server)
     }
 
-    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    package func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
-    func handlerRemoved(context: ChannelHandlerContext) {
+    package func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
         partner = nil
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         guard ready else {
             held.append(buffer)
@@ -58,11 +58,11 @@ final class SpliceHandler: ChannelDuplexHandler, @unchecked Sendable {
         partnerContext.write(wrapOutboundOut(buffer), promise: promise)
     }
 
-    func channelReadComplete(context: ChannelHandlerContext) {
+    package func channelReadComplete(context: ChannelHandlerContext) {
         partner?.context?.flush()
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    package func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         guard case ChannelEvent.inputClosed = event else { return }
         if ready { halfClosePartner() } else { heldInputClosed = true }
     }
@@ -78,7 +78,7 @@ final class SpliceHandler: ChannelDuplexHandler, @unchecked Sendable {
         }
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    package func channelInactive(context: ChannelHandlerContext) {
         counters?.closed()
         // Deliver what this side sent before it went away, then close the other side.
         guard let partner, let partnerContext = partner.context else { return }
@@ -89,17 +89,17 @@ final class SpliceHandler: ChannelDuplexHandler, @unchecked Sendable {
         }
     }
 
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
+    package func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable { partner?.context?.read() }
     }
 
-    func read(context: ChannelHandlerContext) {
+    package func read(context: ChannelHandlerContext) {
         // Read only once the connector answered, and while the partner can take what we read.
         if ready, partner?.context?.channel.isWritable ?? true { context.read() }
     }
 
     /// The connector answered: pass on what was held, and start reading from the client.
-    func becomeReady() {
+    package func becomeReady() {
         ready = true
         let early = held
         held = []
@@ -108,7 +108,7 @@ final class SpliceHandler: ChannelDuplexHandler, @unchecked Sendable {
         if heldInputClosed { halfClosePartner() } else { context?.read() }
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
+    package func errorCaught(context: ChannelHandlerContext, error: Error) {
         context.close(promise: nil)
     }
 }

@@ -2,33 +2,33 @@ import Logging
 import NIOCore
 
 /// Sits on a flow's TCP connection and hands everything to its `FlowStream`.
-final class FlowTCPHandler: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = ByteBuffer
+package final class FlowTCPHandler: ChannelInboundHandler, @unchecked Sendable {
+    package typealias InboundIn = ByteBuffer
 
     let stream: FlowStream
     private let logger: Logger
     private var failed = false
 
-    init(stream: FlowStream, logger: Logger) {
+    package init(stream: FlowStream, logger: Logger) {
         self.stream = stream
         self.logger = logger
     }
 
-    func channelActive(context: ChannelHandlerContext) {
+    package func channelActive(context: ChannelHandlerContext) {
         // A listener's client is attached before its channel registers; start reading now.
         stream.updateReading(force: true)
         context.fireChannelActive()
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         stream.readFromTCP(unwrapInboundIn(data))
     }
 
-    func channelReadComplete(context: ChannelHandlerContext) {
+    package func channelReadComplete(context: ChannelHandlerContext) {
         stream.flushLink()
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    package func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case ChannelEvent.inputClosed = event {
             stream.tcpInputClosed()
             stream.flushLink()
@@ -37,7 +37,7 @@ final class FlowTCPHandler: ChannelInboundHandler, @unchecked Sendable {
         }
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    package func channelInactive(context: ChannelHandlerContext) {
         guard !stream.isClosed else { return }
         // NIO closes a half-closed connection outright when its input ends too (no inputClosed
         // event), so a clean close after the peer's FIN is a FIN; an error or an early close aborts.
@@ -49,7 +49,7 @@ final class FlowTCPHandler: ChannelInboundHandler, @unchecked Sendable {
         }
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
+    package func errorCaught(context: ChannelHandlerContext, error: Error) {
         failed = true
         logger.debug("flow connection failed", metadata: [
             "stream": "\(stream.id)", "routingKey": "\(stream.routingKey)", "error": "\(error)",

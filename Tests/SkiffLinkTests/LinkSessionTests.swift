@@ -2,8 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOEmbedded
-@testable import SkiffRouter
-import SkiffRouterAPI
+@testable import SkiffLink
 import Testing
 
 /// A link session in an `EmbeddedChannel`: frames in, frames out, no sockets.
@@ -37,14 +36,19 @@ final class LinkSessionTests {
         }
     }
 
-    func make(tuning: RouterTuning = .defaults) throws -> (EmbeddedChannel, LinkSession, Delegate) {
+    /// A session accepting a link from site "east"; `identity` is what TLS would say of the peer's
+    /// certificate (nil: nothing, as when no TLS is beneath).
+    func make(configuration: LinkConfiguration = .defaults, identity: PeerIdentity? = .certified(site: "east")) throws
+        -> (EmbeddedChannel, LinkSession, Delegate)
+    {
         let delegate = Delegate()
-        let session = LinkSession(direction: .incoming, localSite: "west", tuning: tuning, delegate: delegate,
-                                  logger: Logger(label: "test"))
+        let session = LinkSession(direction: .incoming, localSite: "west", configuration: configuration, delegate: delegate,
+                                  logger: Logger(label: "test"), budget: BufferBudget(limit: 256 << 20))
         let channel = EmbeddedChannel()
         channels.append(channel)
-        try channel.pipeline.syncOperations.addHandlers([ByteToMessageHandler(FrameDecoderHandler(maxPayload: 1 << 20)), session])
+        try channel.pipeline.syncOperations.addHandlers(session.frameHandlers)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        if let identity { channel.pipeline.fireUserInboundEventTriggered(LinkPeerIdentified(identity: identity, certificate: [1, 2, 3])) }
         return (channel, session, delegate)
     }
 
@@ -85,8 +89,8 @@ final class LinkSessionTests {
         weak var weakChannel: EmbeddedChannel?
         try {
             let delegate = Delegate()
-            let session = LinkSession(direction: .outgoing(link: "l"), localSite: "west", tuning: .defaults, delegate: delegate,
-                                      logger: Logger(label: "test"))
+            let session = LinkSession(direction: .outgoing(link: "l"), localSite: "west", configuration: .defaults, delegate: delegate,
+                                      logger: Logger(label: "test"), budget: BufferBudget(limit: 1 << 20))
             let channel = EmbeddedChannel()
             try channel.pipeline.syncOperations.addHandlers(session.frameHandlers)
             weakSession = session
@@ -163,8 +167,8 @@ final class LinkSessionTests {
     }
 
     /// A session that has said hello both ways, with its first output read.
-    func up(tuning: RouterTuning = .defaults, hello fields: String = "") throws -> (EmbeddedChannel, LinkSession, Delegate) {
-        let (channel, session, delegate) = try make(tuning: tuning)
+    func up(configuration: LinkConfiguration = .defaults, hello fields: String = "") throws -> (EmbeddedChannel, LinkSession, Delegate) {
+        let (channel, session, delegate) = try make(configuration: configuration)
         _ = try Self.outbound(channel)
         try Self.feed(channel, Self.hello(fields))
         #expect(session.isUp)
@@ -183,7 +187,7 @@ final class LinkSessionTests {
         let (channel, _, _) = try make()
         guard case .hello(let payload)? = try Self.outbound(channel).first else { Issue.record("no hello"); return }
         let hello = try JSONDecoder().decode(LinkHello.self, from: Data(payload.readableBytesView))
-        #expect(hello.window == RouterTuning.defaults.initialStreamWindow && hello.maxFrame == RouterTuning.defaults.maxFramePayload)
+        #expect(hello.window == LinkConfiguration.defaults.initialWindow && hello.maxFrame == LinkConfiguration.defaults.maxFramePayload)
     }
 
     @Test("the smaller window wins: a peer announcing 32 KiB may send 32 KiB on a stream and not a byte more")
@@ -297,7 +301,7 @@ final class LinkSessionTests {
         let (bulk, bulkTCP) = try attachedStream(1, on: channel, delegate)
         let (quiet, quietTCP) = try attachedStream(3, on: channel, delegate)
         try Self.feed(channel, .windowUpdate(stream: 1, delta: 1 << 20))
-        bulk.readFromTCP(ByteBuffer(repeating: 7, count: LinkSession.drainQuantum + 1))
+        bulk.readFromTCP(ByteBuffer(repeating: 7, count: LinkStateMachine.drainQuantum + 1))
         _ = try Self.outbound(channel)
         channel.isWritable = false
         channel.pipeline.fireChannelWritabilityChanged()
@@ -335,7 +339,7 @@ final class LinkSessionTests {
         let (channel, _, delegate) = try up()
         channel.isWritable = false
         channel.pipeline.fireChannelWritabilityChanged()
-        let frames = LinkSession.maxControlBacklog / WireFormat.headerSize + 10
+        let frames = LinkConfiguration.defaults.maxControlBacklog / WireFormat.headerSize + 10
         var id: UInt32 = 1
         for _ in 0..<frames where channel.isActive {
             try Self.feed(channel, .data(stream: id, flags: [], payload: ByteBuffer(bytes: [1])))

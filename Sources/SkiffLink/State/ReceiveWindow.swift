@@ -8,7 +8,7 @@
 /// initial size and doubles (up to `maxWindow`) each time a batch falls due while nothing is held,
 /// that is while the local reader keeps up and the window is what limits the flow; a stalled reader
 /// never grows its window.
-struct ReceiveWindow: Sendable, Hashable {
+package struct ReceiveWindow: Sendable, Hashable {
     /// The window the receiver currently allows.
     private(set) var window: Int
     /// The negotiated initial window: the stream's own share, outside the shared budget.

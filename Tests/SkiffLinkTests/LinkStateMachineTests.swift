@@ -1,5 +1,5 @@
 import NIOCore
-@testable import SkiffRouter
+@testable import SkiffLink
 import Testing
 
 /// The link's pure state: stream ids, keepalive deadlines, the send order of a link that drains.

@@ -1,0 +1,404 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Logging
+import NIOCore
+
+/// One link, after TLS: the channel handler of the link's multiplexer. Every decision — hello,
+/// stream ids, windows, FIN and RST, keepalive, output owed — is the `LinkStateMachine`'s; this
+/// handler feeds it frames and channel events and does the I/O it answers with: frames out,
+/// streams' handlers called, the router told.
+///
+/// Either side opens streams (the dialler odd ids, the acceptor even ones, as in yamux). Runs on its
+/// channel's event loop: the router's entry points check it.
+package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
+    package typealias InboundIn = Frame
+    package typealias OutboundOut = ByteBuffer
+
+    package enum Direction: Sendable, Equatable {
+        case outgoing(link: String)
+        case incoming
+    }
+
+    package let direction: Direction
+    package let localSite: String
+    package weak var delegate: LinkSessionDelegate?
+    let logger: Logger
+    /// The router-wide cap on bytes links may make the router hold (shared by every link).
+    package let budget: BufferBudget
+    /// The link's state and every open stream's; `FlowStream` changes its own stream's here too.
+    var machine: LinkStateMachine
+    /// The handler moving each open stream's bytes (the same ids as `machine.streams`).
+    private var flows: [UInt32: FlowStream] = [:]
+    /// The certificate the peer presented (DER), kept so its trust can be checked again later.
+    package private(set) var peerCertificate: [UInt8]?
+    package private(set) var peerKeys: Set<String> = []
+    private var context: ChannelHandlerContext?
+    private var needsFlush = false
+    private var keepaliveTimer: RepeatedTask?
+    package private(set) var bytesIn = 0
+    package private(set) var bytesOut = 0
+
+    package init(direction: Direction, localSite: String, configuration: LinkConfiguration, delegate: LinkSessionDelegate,
+                 logger: Logger, cost: Int = 1, budget: BufferBudget)
+    {
+        self.direction = direction
+        self.localSite = localSite
+        self.delegate = delegate
+        self.logger = logger
+        self.budget = budget
+        machine = LinkStateMachine(configuration: configuration, dialler: direction != .incoming, cost: cost, now: .now())
+    }
+
+    /// What goes above TLS on a link's pipeline: the frame decoder, then this session. (The fuzzer
+    /// feeds the same pair, so what it finds is what a peer can reach.)
+    package var frameHandlers: [ChannelHandler] {
+        [ByteToMessageHandler(FrameDecoderHandler(maxPayload: machine.configuration.maxFramePayload)), self]
+    }
+
+    // MARK: What the router reads
+
+    package var isUp: Bool { machine.isUp }
+    package var peerSite: String? { machine.peer?.site }
+    package var peerIsEdge: Bool { machine.peer?.isEdge ?? false }
+    package var cost: Int { machine.cost }
+    package var rtt: TimeAmount? { machine.rtt }
+    package var closeReason: String? { machine.closeReason }
+    package var openFlows: Int { machine.streams.count }
+    package var streamParameters: StreamParameters { machine.parameters }
+    /// This side has no stream id left: the link takes no new flow and closes once its last one ends.
+    package var idsExhausted: Bool { machine.idsExhausted }
+    /// Completes when the link's connection has closed and let go of its handlers.
+    package var closeFuture: EventLoopFuture<Void>? { context?.channel.closeFuture }
+    package var isWritable: Bool { context?.channel.isWritable ?? false }
+    /// The peer's `IP:PORT` (`[IPv6]:PORT`), as an operator would type it.
+    package var remoteAddress: String { context?.channel.remoteAddress?.hostPortText ?? "?" }
+
+    /// The loop's clock (virtual in an `EmbeddedChannel`, so keepalive is tested without sleeping).
+    private var now: NIODeadline { context?.eventLoop.now ?? .now() }
+
+    /// The router's calls come from its loop, which is this channel's: checked, not assumed.
+    private func onLoop() {
+        context?.eventLoop.preconditionInEventLoop()
+    }
+
+    // MARK: Lifecycle
+
+    package func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if context.channel.isActive { start(context) }
+    }
+
+    /// The pipeline let go of this session (the connection closed, or a dial never connected):
+    /// no timer and no context outlive it, whichever way the channel ended.
+    package func handlerRemoved(context: ChannelHandlerContext) {
+        keepaliveTimer?.cancel()
+        keepaliveTimer = nil
+        self.context = nil
+    }
+
+    package func channelActive(context: ChannelHandlerContext) {
+        start(context)
+        context.fireChannelActive()
+    }
+
+    private func start(_ context: ChannelHandlerContext) {
+        guard keepaliveTimer == nil else { return }
+        machine.started(at: context.eventLoop.now)
+        let configuration = machine.configuration
+        sendJSON(LinkHello(site: localSite, protocolVersion: Int(WireFormat.version), edge: delegate?.isEdgeRouter ?? false,
+                           cost: machine.isDialler ? machine.cost : nil, window: configuration.initialWindow,
+                           maxFrame: configuration.maxFramePayload), as: Frame.hello)
+        advertise()
+        let every = machine.tickInterval
+        keepaliveTimer = context.eventLoop.scheduleRepeatedTask(initialDelay: every, delay: every) { [weak self] _ in
+            self?.tick()
+        }
+    }
+
+    private func tick() {
+        switch machine.tick(at: now, linkWritable: isWritable) {
+        case .none:
+            break
+        case .ping:
+            send(.ping(ack: false, opaque: 0))
+            flush()
+        case .dead(let reason):
+            logger.warning("link dead", metadata: ["peer": "\(remoteAddress)", "peerSite": "\(peerSite ?? "?")", "reason": "\(reason)"])
+            _ = machine.close(reason: reason)
+            // Routing must stop using the link now, not when TLS has finished saying goodbye to a
+            // peer that is not listening.
+            tearDown()
+            context?.close(promise: nil)
+        }
+    }
+
+    /// Ends every stream and reports the link down; runs once, whichever comes first.
+    private func tearDown() {
+        guard let torn = machine.tearDown() else { return }
+        keepaliveTimer?.cancel()
+        keepaliveTimer = nil
+        budget.release(torn.released)
+        let ended = flows
+        flows = [:]
+        for flow in ended.values { flow.abort() }
+        delegate?.sessionDown(self, reason: torn.reason)
+    }
+
+    package func channelInactive(context: ChannelHandlerContext) {
+        tearDown()
+        self.context = nil
+        context.fireChannelInactive()
+    }
+
+    package func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let identified = event as? LinkPeerIdentified {
+            peerCertificate = identified.certificate
+            machine.identified(identified.identity)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    package func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if let frameError = error as? FrameError {
+            protocolViolation(.frame(frameError))
+        } else {
+            // A transport failure comes in words from the layer beneath (`LinkTransportFailure`).
+            _ = machine.close(reason: "\(error)")
+            context.close(promise: nil)
+        }
+    }
+
+    /// Closes the link: GO_AWAY with `code`, then the connection (once; later calls do nothing).
+    package func close(reason: String, code: LinkErrorCode) {
+        onLoop()
+        guard let context, machine.close(reason: reason) else { return }
+        send(.goAway(code))
+        flush()
+        context.close(promise: nil)
+    }
+
+    private func protocolViolation(_ violation: LinkViolation) {
+        logger.warning("link protocol error; closing", metadata: ["peer": "\(remoteAddress)", "error": "\(violation)"])
+        close(reason: "protocol error: \(violation)", code: .protocolError)
+    }
+
+    package func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            let writable = machine.becameWritable()
+            if let opaque = writable.pingAck {
+                send(.ping(ack: true, opaque: opaque))
+                flush()
+            }
+            // Readers first: resuming one only asks for a read, so it takes nothing from the
+            // link now, and what it reads joins the queue as a fresh (small) sender.
+            for id in writable.resumeReading { flows[id]?.updateReading() }
+            drainWaiting()
+        } else {
+            // Bulk flows stop reading now, not at their next read: otherwise each one reads one
+            // more window that the link cannot take, and a thousand flows hold a thousand windows.
+            // Small senders read on, a quantum at most.
+            for flow in flows.values { flow.updateReading() }
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    /// The link can write again: waiting streams send, a quantum each per visit, in the order the
+    /// machine gives (small messages before bulk), until the link is full again or nothing waits.
+    private func drainWaiting() {
+        while isWritable, let id = machine.nextToSend() {
+            flows[id]?.drainOut(quantum: LinkStateMachine.drainQuantum)
+        }
+        flush()
+    }
+
+    // MARK: Frames in
+
+    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard machine.frameArrived(at: context.eventLoop.now) else { return }
+        let frame = unwrapInboundIn(data)
+        logger.trace("frame in", metadata: ["frame": "\(frame)"])
+        switch frame {
+        case .data(let id, let flags, let payload):
+            bytesIn += payload.readableBytes
+            receivedData(id, flags: flags, payload: payload)
+        case .windowUpdate(let id, let delta):
+            switch machine.receivedWindowUpdate(stream: id, delta: delta) {
+            case .send: flows[id]?.drainOut()
+            case .ignore: break
+            case .violation(let violation): protocolViolation(violation)
+            }
+        case .open(let id, let key, let destination):
+            receivedOpen(id, routingKey: key, destination: destination)
+        case .ping(let ack, let opaque):
+            if case .answer(let opaque) = machine.receivedPing(ack: ack, opaque: opaque, at: context.eventLoop.now, linkWritable: isWritable) {
+                send(.ping(ack: true, opaque: opaque))
+            }
+        case .goAway(let code):
+            _ = machine.close(reason: "peer closed the link (\(code))")
+            context.close(promise: nil)
+        case .hello(let payload):
+            guard let hello = decode(LinkHello.self, payload) else { return protocolViolation(.unreadable("hello")) }
+            switch machine.receivedHello(hello) {
+            case .violation(let violation):
+                protocolViolation(violation)
+            case .up(let peer):
+                logger.info("link up", metadata: ["peer": "\(remoteAddress)", "peerSite": "\(peer.site)"])
+                delegate?.sessionUp(self)
+            }
+        case .advert(let payload):
+            guard let advert = decode(RouteAdvert.self, payload) else { return protocolViolation(.unreadable("advert")) }
+            peerKeys = Set(advert.keys)
+            delegate?.sessionKeysChanged(self)
+        case .linkState(let payload):
+            guard let advert = decode(LinkStateAdvert.self, payload) else { return protocolViolation(.unreadable("link-state advert")) }
+            guard advert.isWellFormed else { return protocolViolation(.linkStateBeyondLimits) }
+            delegate?.sessionReceivedLinkState(self, advert)
+        }
+    }
+
+    package func channelReadComplete(context: ChannelHandlerContext) {
+        for flow in flows.values { flow.flushTCP() }
+        flush()
+        context.fireChannelReadComplete()
+    }
+
+    private func receivedData(_ id: UInt32, flags: FrameFlags, payload: ByteBuffer) {
+        switch machine.receivedData(stream: id, flags: flags, count: payload.readableBytes) {
+        case .deliver(let fin):
+            flows[id]?.receive(payload, fin: fin)
+        case .abort(let end):
+            // Out of the table first: ending the stream may close the link (its ids used up).
+            let flow = flows.removeValue(forKey: id)
+            streamEnded(id, end)
+            flow?.abort()
+        case .reset:
+            sendControl(.reset(id))
+        case .ignore:
+            break
+        case .violation(let violation):
+            protocolViolation(violation)
+        }
+    }
+
+    private func receivedOpen(_ id: UInt32, routingKey: String, destination: FlowDestination?) {
+        switch machine.receivedOpen(stream: id) {
+        case .violation(let violation):
+            protocolViolation(violation)
+        case .refuse:
+            sendControl(.reset(id))
+        case .accept:
+            guard let context, let delegate else { return refuse(id) }
+            let flow = FlowStream(id: id, routingKey: routingKey, session: self, loop: context.eventLoop, counters: nil,
+                                  destination: destination)
+            flows[id] = flow
+            if !delegate.acceptStream(flow) {
+                flows[id] = nil
+                flow.abort()
+                refuse(id)
+            }
+        }
+    }
+
+    /// Resets a stream the peer opened and the router would not take.
+    private func refuse(_ id: UInt32) {
+        machine.endStream(id).map { streamEnded(id, $0) }
+        sendControl(.reset(id))
+    }
+
+    // MARK: Streams
+
+    /// Opens a stream to the peer for a flow arriving at a listener; data may follow at once.
+    /// `destination` names the router the flow is for when it may cross further links.
+    package func openStream(routingKey: String, destination: FlowDestination? = nil, counters: FlowCounters) -> FlowStream? {
+        onLoop()
+        guard let context, let id = machine.openStream() else { return nil }
+        let flow = FlowStream(id: id, routingKey: routingKey, session: self, loop: context.eventLoop, counters: counters,
+                              destination: destination)
+        flows[id] = flow
+        send(.open(stream: id, routingKey: routingKey, destination: destination))
+        if machine.idsExhausted {
+            logger.notice("link used up its stream ids; it closes when its flows end and is dialled again",
+                          metadata: ["peerSite": "\(peerSite ?? "?")"])
+        }
+        return flow
+    }
+
+    /// The next stream id (tests start a link near the end of the id space).
+    package func skipStreamIDs(to id: UInt32) {
+        machine.skipStreamIDs(to: id)
+    }
+
+    /// The stream `id` ended (its handler says so): what it held of the budget goes back, and a
+    /// link with no id left closes once its last stream is gone.
+    func endStream(_ id: UInt32) {
+        flows[id] = nil
+        machine.endStream(id).map { streamEnded(id, $0) }
+    }
+
+    private func streamEnded(_ id: UInt32, _ end: LinkStateMachine.StreamEnd) {
+        budget.release(end.released)
+        if end.closeLink { close(reason: "stream ids used up", code: .normal) }
+    }
+
+    // MARK: Frames out
+
+    /// Advertises the routing keys reachable through this router (on start and whenever they change).
+    package func advertise() {
+        sendJSON(RouteAdvert(keys: (delegate?.advertisedKeys(for: self) ?? []).sorted()), as: Frame.advert)
+        flush()
+    }
+
+    /// Sends a link-state advert (this router's or one being flooded on).
+    package func sendLinkState(_ advert: LinkStateAdvert) {
+        sendJSON(advert, as: Frame.linkState)
+        flush()
+    }
+
+    /// Sends a frame the peer's own frames call for (RST), within the control backlog.
+    private func sendControl(_ frame: Frame) {
+        if let violation = machine.controlQueued(WireFormat.headerSize, linkWritable: isWritable) {
+            return protocolViolation(violation)
+        }
+        send(frame)
+    }
+
+    package func send(_ frame: Frame) {
+        guard let context else { return }
+        // Sessions and their streams are confined to their channel's loop; checked in debug
+        // builds (and so in every test run), free in release on this per-frame path.
+        context.eventLoop.assertInEventLoop()
+        logger.trace("frame out", metadata: ["frame": "\(frame)"])
+        let (header, payload) = FrameEncoder.encode(frame, allocator: context.channel.allocator)
+        context.write(wrapOutboundOut(header), promise: nil)
+        if let payload {
+            bytesOut += payload.readableBytes
+            context.write(wrapOutboundOut(payload), promise: nil)
+        }
+        needsFlush = true
+    }
+
+    package func flush() {
+        guard needsFlush, let context else { return }
+        needsFlush = false
+        context.flush()
+    }
+
+    private func sendJSON<T: Encodable>(_ value: T, as make: (ByteBuffer) -> Frame) {
+        onLoop()
+        guard let context, let data = try? JSONEncoder().encode(value) else { return }
+        if let violation = machine.controlQueued(WireFormat.headerSize + data.count, linkWritable: isWritable) {
+            return protocolViolation(violation)
+        }
+        var buffer = context.channel.allocator.buffer(capacity: data.count)
+        buffer.writeBytes(data)
+        send(make(buffer))
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ payload: ByteBuffer) -> T? {
+        try? JSONDecoder().decode(type, from: Data(payload.readableBytesView))
+    }
+}

@@ -1,0 +1,13 @@
+/// What a link session needs from its router. Called on the link's event loop.
+package protocol LinkSessionDelegate: AnyObject, Sendable {
+    /// The routing keys to advertise to `session`'s peer (ADVERT).
+    func advertisedKeys(for session: LinkSession) -> [String]
+    /// This router is an edge router.
+    var isEdgeRouter: Bool { get }
+    func sessionReceivedLinkState(_ session: LinkSession, _ advert: LinkStateAdvert)
+    func sessionUp(_ session: LinkSession)
+    func sessionDown(_ session: LinkSession, reason: String)
+    func sessionKeysChanged(_ session: LinkSession)
+    /// A stream the peer opened: attach it to a local connector, or return false to reset it.
+    func acceptStream(_ stream: FlowStream) -> Bool
+}
