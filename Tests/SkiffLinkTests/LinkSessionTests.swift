@@ -280,6 +280,78 @@ final class LinkSessionTests {
         #expect(!channel.isActive)
     }
 
+    // MARK: Identity, keepalive, the end of a link
+
+    @Test("a HELLO is refused unless it names the site the peer's certificate names (as TLS tells the session)", arguments: [
+        (PeerIdentity?.some(.certified(site: "north")), "certificate is for site north, but its hello says east"),
+        (.some(.uncertified), "certificate names no site"),
+        (nil, "presented no certificate"),
+    ])
+    func identity(identity: PeerIdentity?, problem: String) throws {
+        let (channel, session, delegate) = try make(identity: identity)
+        _ = try Self.outbound(channel)
+        try Self.feed(channel, Self.hello())
+        try Self.expectProtocolError(channel, delegate, containing: problem)
+        #expect(!session.isUp && delegate.ups == 0)
+    }
+
+    @Test("the certificate TLS reported is kept for later trust checks")
+    func certificateKept() throws {
+        let (_, session, _) = try up()
+        #expect(session.peerCertificate == [1, 2, 3])
+    }
+
+    @Test("by the loop's clock: a ping each interval while the peer answers; silence past the timeout tears the link down")
+    func keepalive() throws {
+        let (channel, session, delegate) = try up()
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(1_100))
+        #expect(try Self.outbound(channel).contains(.ping(ack: false, opaque: 0)))
+        try Self.feed(channel, .ping(ack: true, opaque: 0))
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(2_900))
+        #expect(channel.isActive && delegate.downs.isEmpty, "an answer 1.1 s in keeps it alive until 4.1 s")
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(400))
+        #expect(!channel.isActive && !session.isUp)
+        #expect(delegate.downs == ["no frame from the peer for 3.0 s (keepalive)"])
+    }
+
+    @Test("DATA after the peer's FIN on a stream closes the link")
+    func dataAfterFin() throws {
+        let (channel, _, delegate) = try up()
+        delegate.accept = true
+        try Self.feed(channel, .open(stream: 1, routingKey: "backend"))
+        try Self.feed(channel, .data(stream: 1, flags: .fin, payload: ByteBuffer(string: "last")))
+        #expect(channel.isActive)
+        try Self.feed(channel, .data(stream: 1, flags: [], payload: ByteBuffer(string: "more")))
+        try Self.expectProtocolError(channel, delegate, containing: "after its FIN")
+    }
+
+    /// Holds the connection open when closed, as TLS does while it says goodbye to the peer.
+    final class HoldClose: ChannelOutboundHandler, @unchecked Sendable {
+        typealias OutboundIn = Any
+        var closes = 0
+        func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+            closes += 1
+            promise?.succeed()
+        }
+    }
+
+    @Test("once this side has closed the link, the peer's frames are not acted on")
+    func framesAfterClose() throws {
+        let (channel, session, delegate) = try up()
+        let hold = HoldClose()
+        try channel.pipeline.syncOperations.addHandler(hold, position: .first)
+        delegate.accept = true
+        session.close(reason: "link removed from the configuration", code: .normal)
+        #expect(hold.closes == 1 && channel.isActive, "closing: the connection is still there")
+        session.close(reason: "again", code: .protocolError)
+        #expect(hold.closes == 1, "closed once")
+        try Self.feed(channel, .open(stream: 1, routingKey: "backend"))
+        try Self.feed(channel, .ping(ack: false, opaque: 7))
+        #expect(delegate.accepted.isEmpty)
+        #expect(try Self.outbound(channel) == [.goAway(.normal)], "no ping answer, no RST")
+        #expect(session.closeReason == "link removed from the configuration")
+    }
+
     // MARK: Bounded output
 
     @Test("while the link cannot write, pings are answered once it can (only the latest), not queued")

@@ -7,7 +7,7 @@ package enum PeerIdentity: Sendable, Hashable {
     /// The certificate names no site.
     case uncertified
     /// The peer presented no certificate.
-    case none
+    case noCertificate
 
     /// Why a peer with this identity may not speak for `claimed`, if it may not.
     func problem(claiming claimed: String) -> String? {
@@ -18,7 +18,7 @@ package enum PeerIdentity: Sendable, Hashable {
             "the peer's certificate is for site \(site), but its hello says \(claimed)"
         case .uncertified:
             "the peer's certificate names no site (issued before Skiff checked site identities: grant a new token)"
-        case .none:
+        case .noCertificate:
             "the peer presented no certificate"
         }
     }

@@ -41,7 +41,7 @@ final class LinkTLSHandler: ChannelInboundHandler {
     private static func identify(_ context: ChannelHandlerContext) -> LinkPeerIdentified {
         guard let tls = try? context.pipeline.syncOperations.handler(type: NIOSSLHandler.self),
               let der = try? tls.peerCertificate?.toDERBytes()
-        else { return LinkPeerIdentified(identity: .none, certificate: nil) }
+        else { return LinkPeerIdentified(identity: .noCertificate, certificate: nil) }
         let identity: PeerIdentity = SiteIdentity.site(ofDER: der).map { .certified(site: $0) } ?? .uncertified
         return LinkPeerIdentified(identity: identity, certificate: der)
     }
