@@ -59,10 +59,20 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // Access grants and tokens as data and rules: grant records and the grant book, the token
+        // ledger, token files, redemption messages and refusals. No network, no NIO.
         .target(
             name: "SkiffAccess",
             dependencies: [
-                "SkiffPKI", "SkiffRouterAPI", "SkiffNetSupport", "SkiffSupport",
+                "SkiffPKI", "SkiffRouterAPI", "SkiffSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Access over HTTPS: the grant server a router hosts and the client that redeems a token.
+        .target(
+            name: "SkiffAccessHTTPS",
+            dependencies: [
+                "SkiffAccess", "SkiffPKI", "SkiffRouterAPI", "SkiffNetSupport", "SkiffSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -105,16 +115,27 @@ let package = Package(
         .target(
             name: "SkiffRouterHost",
             dependencies: [
-                "SkiffRouter", "SkiffRouterAPI", "SkiffAccess", "SkiffSupport", "CMallocTuning",
+                "SkiffRouter", "SkiffRouterAPI", "SkiffAccess", "SkiffAccessHTTPS", "SkiffSupport", "CMallocTuning",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The planner and what it reads and writes, pure of any network stack (no NIO, no TLS):
+        // desired state, live state as values, the plan, certificate and router-config planning,
+        // saved plans, the reports that render a plan.
+        .target(
+            name: "SkiffPlan",
+            dependencies: [
+                "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffAccess", "SkiffRouterAPI", "SkiffSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "SkiffReconcile",
             dependencies: [
-                "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffAccess", "SkiffRouterAPI", "SkiffNetSupport", "SkiffSupport",
+                "SkiffPlan", "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffAccess", "SkiffAccessHTTPS", "SkiffRouterAPI", "SkiffNetSupport",
+                "SkiffSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -126,7 +147,8 @@ let package = Package(
         .executableTarget(
             name: "skiff",
             dependencies: [
-                "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffAccess", "SkiffRouterAPI", "SkiffRouterHost", "SkiffReconcile", "SkiffScaffold", "SkiffSupport",
+                "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffAccess", "SkiffAccessHTTPS", "SkiffRouterAPI", "SkiffRouterHost", "SkiffPlan",
+                "SkiffReconcile", "SkiffScaffold", "SkiffSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -138,7 +160,7 @@ let package = Package(
         // Fuzz targets (Tests/Fuzz): what a peer or a user controls, fed to the code that reads it.
         // `skiff-fuzz` is a libFuzzer binary when built by `make fuzz`, a replayer otherwise.
         .target(name: "SkiffFuzzTargets", dependencies: [
-            "SkiffLink", "SkiffRouter", "SkiffRouterAPI", "SkiffAccess", "SkiffModel", "SkiffReconcile",
+            "SkiffLink", "SkiffRouter", "SkiffRouterAPI", "SkiffAccess", "SkiffAccessHTTPS", "SkiffModel", "SkiffPlan", "SkiffReconcile",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -160,12 +182,16 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
-        .testTarget(name: "SkiffAccessTests", dependencies: ["SkiffAccess", "SkiffRouterAPI", "SkiffPKI", "SkiffTestSupport", .product(name: "NIOPosix", package: "swift-nio")]),
-        .testTarget(name: "SkiffReconcileTests", dependencies: ["SkiffReconcile", "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffRouterAPI", "SkiffTestSupport"]),
+        .testTarget(name: "SkiffAccessTests", dependencies: ["SkiffAccess", "SkiffAccessHTTPS", "SkiffRouterAPI", "SkiffPKI", "SkiffTestSupport", .product(name: "NIOPosix", package: "swift-nio")]),
+        // The planner's tests link no network stack, as the planner does not.
+        .testTarget(name: "SkiffPlanTests", dependencies: ["SkiffPlan", "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffRouterAPI", "SkiffTestSupport"]),
+        .testTarget(name: "SkiffReconcileTests", dependencies: [
+            "SkiffReconcile", "SkiffPlan", "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffRouterAPI", "SkiffSupport", "SkiffTestSupport",
+        ]),
         .testTarget(name: "SkiffScaffoldTests", dependencies: ["SkiffScaffold", "SkiffModel", "SkiffTestSupport"]),
         .testTarget(name: "SkiffFuzzTests", dependencies: ["SkiffFuzzTargets"]),
         .testTarget(name: "SkiffCLITests", dependencies: [
-            "skiff", "SkiffPKI", "SkiffAccess", "SkiffRouterAPI", "SkiffReconcile", "SkiffSupport", "SkiffTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            "skiff", "SkiffPKI", "SkiffAccess", "SkiffAccessHTTPS", "SkiffRouterAPI", "SkiffPlan", "SkiffReconcile", "SkiffSupport", "SkiffTestSupport", .product(name: "Crypto", package: "swift-crypto"),
         ]),
     ]
 )

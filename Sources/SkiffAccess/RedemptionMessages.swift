@@ -42,4 +42,9 @@ public struct RedemptionResponse: Codable, Sendable, Hashable {
 public struct RedemptionErrorBody: Codable, Sendable, Hashable {
     public var error: RedemptionRefusal
     public var message: String
+
+    public init(error: RedemptionRefusal, message: String) {
+        self.error = error
+        self.message = message
+    }
 }

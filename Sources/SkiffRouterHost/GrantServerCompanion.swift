@@ -1,5 +1,5 @@
 import NIOCore
-import SkiffAccess
+import SkiffAccessHTTPS
 import SkiffRouter
 import SkiffRouterAPI
 

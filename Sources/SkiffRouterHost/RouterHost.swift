@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
-import SkiffAccess
+import SkiffAccessHTTPS
 import SkiffRouter
 import SkiffRouterAPI
 import SkiffSupport

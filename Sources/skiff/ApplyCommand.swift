@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SkiffModel
+import SkiffPlan
 import SkiffReconcile
 
 struct ApplyCommand: ParsableCommand {

@@ -1,14 +1,15 @@
 import ArgumentParser
 import Foundation
-import SkiffSupport
 import Logging
 import Metrics
 import NIOPosix
 import Prometheus
 import ServiceLifecycle
 import SkiffModel
+import SkiffPlan
 import SkiffReconcile
 import SkiffSource
+import SkiffSupport
 
 struct DaemonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SkiffModel
+import SkiffPlan
 import SkiffReconcile
 
 /// `skiff link`: links without tokens, as `skupper link generate` makes them.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import SkiffModel
+import SkiffPlan
 import SkiffReconcile
 
 /// `--lock-timeout`, for the commands that change a site: they hold its lock while they run.

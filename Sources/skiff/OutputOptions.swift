@@ -1,6 +1,7 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import Logging
+import SkiffPlan
 import SkiffReconcile
 import SkiffSupport
 

@@ -1,5 +1,7 @@
 import ArgumentParser
+import SkiffPlan
 import SkiffReconcile
+import SkiffSupport
 
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

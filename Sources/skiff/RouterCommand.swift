@@ -3,7 +3,6 @@ import Foundation
 import Logging
 import SkiffReconcile
 import SkiffRouterHost
-import SkiffRouterAPI
 
 struct RouterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

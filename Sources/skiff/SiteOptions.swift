@@ -1,5 +1,7 @@
 import ArgumentParser
+import SkiffPlan
 import SkiffReconcile
+import SkiffSupport
 
 /// The site a command acts on, and where its state lives.
 struct SiteOptions: ParsableArguments {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SkiffReconcile
+import SkiffRouterAPI
 
 struct StopCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SkiffModel
+import SkiffPlan
 import SkiffReconcile
 
 /// `skiff token`: hand tokens over between sites.

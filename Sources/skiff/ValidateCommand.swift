@@ -1,4 +1,5 @@
 import ArgumentParser
+import SkiffPlan
 import SkiffReconcile
 
 struct ValidateCommand: ParsableCommand {

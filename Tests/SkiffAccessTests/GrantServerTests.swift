@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 @testable import SkiffAccess
+@testable import SkiffAccessHTTPS
 import SkiffPKI
 import SkiffRouterAPI
 import SkiffTestSupport

@@ -1,7 +1,9 @@
 import Foundation
 import SkiffPKI
+import SkiffPlan
 import SkiffReconcile
 import SkiffRouterAPI
+import SkiffSupport
 import SkiffTestSupport
 import Testing
 

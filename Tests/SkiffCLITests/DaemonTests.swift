@@ -1,6 +1,9 @@
 import Crypto
 import Foundation
+import SkiffPlan
 import SkiffReconcile
+import SkiffRouterAPI
+import SkiffSupport
 import SkiffTestSupport
 import Testing
 

@@ -1,6 +1,8 @@
 import Foundation
+import SkiffPlan
 import SkiffReconcile
 import SkiffRouterAPI
+import SkiffSupport
 import SkiffTestSupport
 import Testing
 

@@ -1,7 +1,6 @@
 import Foundation
-import SkiffAccess
+import SkiffPlan
 import SkiffReconcile
-import SkiffRouterAPI
 import SkiffTestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import SkiffPlan
 import SkiffReconcile
 import SkiffRouterAPI
 import SkiffTestSupport

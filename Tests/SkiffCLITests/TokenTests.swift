@@ -1,5 +1,6 @@
 import Foundation
 import SkiffAccess
+import SkiffPlan
 import SkiffReconcile
 import SkiffRouterAPI
 import SkiffSupport

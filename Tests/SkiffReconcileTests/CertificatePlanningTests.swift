@@ -1,8 +1,10 @@
 import Foundation
 import SkiffModel
 import SkiffPKI
-@testable import SkiffReconcile
+@testable import SkiffPlan
+import SkiffReconcile
 import SkiffSource
+import SkiffSupport
 import SkiffTestSupport
 import Testing
 

@@ -1,6 +1,9 @@
 import Foundation
 import SkiffAccess
 import SkiffPKI
+import SkiffPlan
+import SkiffRouterAPI
+import SkiffSupport
 
 /// `skiff revoke-access`: the site's CA is replaced, so every token and link credential it issued
 /// stops working — on the links already up too, not only on the next ones. The running router is

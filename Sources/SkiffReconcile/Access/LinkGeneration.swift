@@ -1,7 +1,8 @@
 import Foundation
-import SkiffAccess
 import SkiffModel
 import SkiffPKI
+import SkiffPlan
+import SkiffSupport
 
 /// `skiff link generate`: a Link to this site and its credentials, in the format `skupper link
 /// generate` prints (a Link, then a `v1` Secret with `ca.crt`, `tls.crt` and `tls.key`). Unlike a

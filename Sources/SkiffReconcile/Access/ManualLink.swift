@@ -2,6 +2,7 @@ import Foundation
 import SkiffAccess
 import SkiffModel
 import SkiffPKI
+import SkiffPlan
 import SkiffRouterAPI
 import SkiffSupport
 

@@ -1,6 +1,10 @@
 import Foundation
 import SkiffAccess
+import SkiffAccessHTTPS
 import SkiffModel
+import SkiffPlan
+import SkiffRouterAPI
+import SkiffSupport
 
 /// `skiff token redeem FILE`: a token redeemed by hand, for sites not driven from git. The link it
 /// creates is kept (records/tokens.json marks it manual) and pushed to the router if it runs.

@@ -2,6 +2,8 @@ import Foundation
 import SkiffAccess
 import SkiffModel
 import SkiffPKI
+import SkiffPlan
+import SkiffSupport
 
 /// `skiff token issue`: the AccessToken for one of a site's grants, from what its router serves.
 public enum TokenIssue {

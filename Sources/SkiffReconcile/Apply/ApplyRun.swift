@@ -1,4 +1,5 @@
 import Foundation
+import SkiffPlan
 
 /// The one apply workflow, run by `skiff apply` and by the daemon alike: plan, carry the plan
 /// out, plan again to see that the site converged, and read what the router now serves. Only the

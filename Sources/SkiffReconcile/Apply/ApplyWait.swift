@@ -1,4 +1,6 @@
 import Foundation
+import SkiffPlan
+import SkiffSupport
 
 /// `skiff apply --wait`: after an apply, waits until the site does what git asks of it — links up,
 /// tokens redeemed with their links up, every listener with a connector somewhere — saying what it

@@ -1,8 +1,11 @@
 import Foundation
 import SkiffAccess
+import SkiffAccessHTTPS
 import SkiffModel
 import SkiffPKI
+import SkiffPlan
 import SkiffRouterAPI
+import SkiffSupport
 
 /// Carries out a site plan, in order, then records what was applied.
 public enum Executor {

@@ -1,8 +1,9 @@
 import Foundation
 import Logging
 import Metrics
-import SkiffAccess
 import SkiffModel
+import SkiffPlan
+import SkiffRouterAPI
 import SkiffSource
 
 /// The GitOps loop of one site: fetch → validate → plan → apply, on an interval and whenever the

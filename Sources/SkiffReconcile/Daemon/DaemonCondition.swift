@@ -1,3 +1,4 @@
+import SkiffPlan
 /// One Flux-style condition of the daemon: `Ready` (the head commit is live), `Reconciling` (a
 /// failure is being retried) or `Stalled` (waiting for a new commit or a person), each with a
 /// machine-readable reason and a message for people.

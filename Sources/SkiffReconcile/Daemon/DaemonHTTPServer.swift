@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import SkiffNetSupport
+import SkiffPlan
 
 /// The daemon's HTTP endpoints, on loopback by default:
 ///

@@ -1,4 +1,6 @@
+import SkiffPlan
 import SkiffSource
+import SkiffSupport
 
 /// How a site's daemon runs.
 public struct DaemonOptions: Sendable {

@@ -1,3 +1,4 @@
+import SkiffPlan
 /// What one daemon cycle came to, classed by what happens next.
 public enum DaemonResult: String, Sendable, Codable, Hashable {
     /// The head commit was applied (something changed).

@@ -1,4 +1,5 @@
 import Foundation
+import SkiffPlan
 import SkiffSupport
 
 /// What the daemon knows about its last cycles, for `/readyz`, `skiff status` and metrics. Written

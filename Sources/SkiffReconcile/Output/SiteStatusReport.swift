@@ -2,7 +2,9 @@ import Foundation
 import SkiffAccess
 import SkiffModel
 import SkiffPKI
+import SkiffPlan
 import SkiffRouterAPI
+import SkiffSupport
 
 /// `skiff status`: what was applied, each resource's state (Ready / Pending / Error), the links,
 /// and the network as this router sees it.

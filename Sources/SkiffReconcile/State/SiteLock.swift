@@ -1,4 +1,6 @@
 import Foundation
+import SkiffPlan
+import SkiffSupport
 
 /// One writer per site: an exclusive `flock` on `<state>/lock`, held by every command that changes
 /// the site (`apply`, `daemon`, `token redeem`, `revoke-access`, `stop`) for as long as it runs.

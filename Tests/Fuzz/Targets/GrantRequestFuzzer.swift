@@ -1,7 +1,7 @@
 import Logging
 import NIOCore
 import NIOEmbedded
-@testable import SkiffAccess
+@testable import SkiffAccessHTTPS
 
 /// What a client of the grant server sends after TLS, through the server's own HTTP/1 handlers and
 /// request handler, up to the point where a well-formed request would touch the grant records.

@@ -1,4 +1,4 @@
-@testable import SkiffAccess
+@testable import SkiffAccessHTTPS
 import SkiffReconcile
 
 /// A token file as `skiff token redeem FILE` reads it, up to the point where it would dial: the

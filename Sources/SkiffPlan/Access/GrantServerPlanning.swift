@@ -1,4 +1,3 @@
-import SkiffAccess
 import SkiffModel
 import SkiffRouterAPI
 import SkiffSupport
@@ -34,7 +33,7 @@ public enum GrantServerPlanning {
         return publicHost(site, bindHost: address(site)?.host ?? defaultBindHost(site), hostname: hostname)
     }
 
-    static func publicHost(_ site: DesiredSite, bindHost: String, hostname: String) -> String {
+    package static func publicHost(_ site: DesiredSite, bindHost: String, hostname: String) -> String {
         if let host = site.siteSpec.settings[hostSetting], !host.isEmpty { return host }
         if let name = site.resources(of: .routerAccess).lazy.flatMap({ RouterAccessSpec($0.spec).subjectAlternativeNames }).first {
             return name
@@ -42,7 +41,7 @@ public enum GrantServerPlanning {
         return CertificateRequirements.isWildcard(bindHost) ? hostname : bindHost
     }
 
-    static func defaultBindHost(_ site: DesiredSite) -> String {
+    package static func defaultBindHost(_ site: DesiredSite) -> String {
         site.resources(of: .routerAccess).map { RouterAccessSpec($0.spec).bindHost }.first { !$0.isEmpty } ?? "0.0.0.0"
     }
 

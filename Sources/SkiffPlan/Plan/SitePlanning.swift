@@ -4,6 +4,7 @@ import SkiffModel
 import SkiffPKI
 import SkiffRouterAPI
 import SkiffSource
+import SkiffSupport
 
 /// Planning one site end to end: read the desired state, read the live state, plan.
 public enum SitePlanning {
@@ -51,7 +52,7 @@ public enum SitePlanning {
     }
 
     /// The site's certificates as found on disk now.
-    static func certificates(_ stateDirectory: StateDirectory, now: Date) -> [CertificateRole: CredentialReport] {
+    package static func certificates(_ stateDirectory: StateDirectory, now: Date) -> [CertificateRole: CredentialReport] {
         let pki = SitePKI(stateDirectory: stateDirectory.path)
         return [.siteCA: pki.inspectCA(now: now), .routerServer: pki.inspectServer(now: now)]
     }

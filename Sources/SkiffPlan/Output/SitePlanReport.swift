@@ -1,5 +1,6 @@
 import Foundation
 import SkiffModel
+import SkiffSupport
 
 /// The result of `skiff plan --site`: desired state at a revision against the site's live state.
 public struct SitePlanReport: Sendable {

@@ -1,5 +1,5 @@
 import SkiffModel
-@testable import SkiffReconcile
+@testable import SkiffPlan
 import SkiffTestSupport
 import Testing
 

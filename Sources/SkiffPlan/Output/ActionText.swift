@@ -1,6 +1,6 @@
 /// Plan actions as people read them, Terraform-style.
-enum ActionText {
-    static func symbol(_ verb: PlanAction.Verb) -> String {
+package enum ActionText {
+    package static func symbol(_ verb: PlanAction.Verb) -> String {
         switch verb {
         case .create: "+"
         case .update: "~"
@@ -9,7 +9,7 @@ enum ActionText {
     }
 
     /// `  + create Listener/backend (missing)` and, for creates and updates, one line per field.
-    static func lines(_ action: PlanAction, indent: String = "  ") -> [String] {
+    package static func lines(_ action: PlanAction, indent: String = "  ") -> [String] {
         var lines = ["\(indent)\(symbol(action.verb)) \(action)"]
         if action.verb != .delete {
             lines += action.changes.map { change in

@@ -3,17 +3,6 @@ import SkiffModel
 import SkiffPKI
 import SkiffRouterAPI
 
-/// The router as found: running with a configuration, not running (and why), or there but not
-/// answering, which is never taken for "not running": starting a second router would take over
-/// the first one's socket while it still holds the site's ports.
-public enum RouterLive: Sendable, Hashable {
-    /// Running `config`; `unbound` names what it could not bind (`listener backend: cannot bind …`),
-    /// which it retries by itself and a push of its configuration retries at once.
-    case running(RouterConfig, unbound: [String] = [])
-    case notRunning(String)
-    case unresponsive(String)
-}
-
 /// What exists at a site, as the planner sees it: each resource's spec by kind and name, and the
 /// site's certificates as found on disk.
 public struct LiveSite: Sendable, Hashable {

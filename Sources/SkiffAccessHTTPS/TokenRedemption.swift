@@ -1,4 +1,5 @@
 import Foundation
+import SkiffAccess
 import SkiffPKI
 
 /// Redeems a token for a site and keeps what it yields: credentials under `pki/links/<name>/`,

@@ -1,6 +1,6 @@
 import Foundation
-import SkiffSupport
 import SkiffModel
+import SkiffSupport
 
 /// What was last applied at a site (`records/applied.json`): the commit and every resource's spec.
 /// Until the router and PKI report live state, this record *is* the live state the planner sees.

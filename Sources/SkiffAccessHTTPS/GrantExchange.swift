@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import SkiffAccess
 import SkiffNetSupport
 
 /// One HTTP exchange with the grant server: `POST /grants/<name>` with a JSON body of at most

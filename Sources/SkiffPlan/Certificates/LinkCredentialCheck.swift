@@ -30,7 +30,7 @@ public enum LinkCredentialCheck {
 }
 
 extension String {
-    func dropPrefix(_ prefix: String) -> String {
+    package func dropPrefix(_ prefix: String) -> String {
         hasPrefix(prefix) ? String(dropFirst(prefix.count)) : self
     }
 }

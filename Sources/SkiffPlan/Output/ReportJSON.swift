@@ -4,15 +4,15 @@ import SkiffSource
 
 /// The JSON shapes of every report, versioned by `format_version`. Additive changes keep the version;
 /// anything that breaks a reader bumps it.
-enum ReportJSON {
-    static let formatVersion = "1.0"
+package enum ReportJSON {
+    package static let formatVersion = "1.0"
 
-    struct Source: Encodable {
+    package struct Source: Encodable {
         var repository: String?
         var folder: String?
         var commit: Commit?
 
-        init(_ snapshot: Snapshot) {
+        package init(_ snapshot: Snapshot) {
             switch snapshot.origin {
             case .commit(let info, let repository):
                 self.repository = repository
@@ -23,13 +23,13 @@ enum ReportJSON {
         }
     }
 
-    struct Commit: Encodable {
+    package struct Commit: Encodable {
         var id: String
         var author: String
         var time: Date
         var subject: String
 
-        init(_ info: CommitInfo) {
+        package init(_ info: CommitInfo) {
             id = info.id
             author = info.author
             time = info.time
@@ -37,7 +37,7 @@ enum ReportJSON {
         }
     }
 
-    struct DiagnosticEntry: Encodable {
+    package struct DiagnosticEntry: Encodable {
         var severity: String
         var file: String
         var line: Int
@@ -46,7 +46,7 @@ enum ReportJSON {
         var message: String
         var text: String
 
-        init(_ diagnostic: Diagnostic) {
+        package init(_ diagnostic: Diagnostic) {
             severity = diagnostic.severity.rawValue
             file = diagnostic.location.file
             line = diagnostic.location.line
@@ -57,20 +57,20 @@ enum ReportJSON {
         }
     }
 
-    struct Summary: Encodable {
+    package struct Summary: Encodable {
         var create: Int
         var update: Int
         var delete: Int
     }
 
-    struct Action: Encodable {
+    package struct Action: Encodable {
         var action: String
         var kind: String
         var name: String
         var reason: String
         var changes: [Change]
 
-        init(_ action: PlanAction) {
+        package init(_ action: PlanAction) {
             self.action = action.verb.rawValue
             kind = action.target.kind
             name = action.target.name
@@ -79,13 +79,13 @@ enum ReportJSON {
         }
     }
 
-    struct Change: Encodable {
+    package struct Change: Encodable {
         var field: String
         var before: JSONValue?
         var after: JSONValue?
         var sensitive: Bool
 
-        init(_ change: FieldChange) {
+        package init(_ change: FieldChange) {
             field = change.field
             sensitive = change.sensitive
             // Secrets never leave the process; the reader still learns that the field changed.
@@ -93,7 +93,7 @@ enum ReportJSON {
             after = change.sensitive ? change.after.map { _ in .string("(sensitive)") } : change.after
         }
 
-        func encode(to encoder: Encoder) throws {
+        package func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(field, forKey: .field)
             try container.encode(before ?? .null, forKey: .before)
@@ -104,11 +104,11 @@ enum ReportJSON {
         enum CodingKeys: String, CodingKey { case field, before, after, sensitive }
     }
 
-    static func summary(_ plan: Plan) -> Summary {
+    package static func summary(_ plan: Plan) -> Summary {
         Summary(create: plan.count(.create), update: plan.count(.update), delete: plan.count(.delete))
     }
 
-    static func encode(_ value: some Encodable) -> String {
+    package static func encode(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601

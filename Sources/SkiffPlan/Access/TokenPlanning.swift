@@ -46,7 +46,7 @@ public enum TokenPlanning {
 
     /// The link a redeemed token creates: to the endpoint for this site's role (Skupper lists
     /// inter-router and edge endpoints), at `cost` or the cost recorded at redemption.
-    static func link(for record: TokenLedger.Record, edge: Bool, cost: Int? = nil) -> RouterConfig.Link? {
+    package static func link(for record: TokenLedger.Record, edge: Bool, cost: Int? = nil) -> RouterConfig.Link? {
         let role = edge ? "edge" : "inter-router"
         guard let endpoint = record.endpoints.first(where: { $0.name == role }) ?? record.endpoints.first else { return nil }
         return RouterConfig.Link(name: record.name, host: endpoint.host, port: endpoint.port, cost: cost ?? record.cost, credentials: record.name)

@@ -1,6 +1,7 @@
 import Foundation
 import SkiffModel
-import SkiffReconcile
+import SkiffPlan
+import SkiffSupport
 import SkiffTestSupport
 import Testing
 

@@ -1,5 +1,5 @@
 import Foundation
-import SkiffRouterAPI
+import SkiffSupport
 
 /// Finds, starts and stops a site's router process. The router runs detached (its own session),
 /// so it outlives the `skiff` that started it and keeps traffic flowing while skiff restarts.

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
-import SkiffSupport
 import SkiffModel
+import SkiffSupport
 
 /// A plan written by `skiff plan --out` for a later `skiff apply --plan`: the reviewed plan is
 /// applied only if nothing it was computed from has changed since — the commit, and the live state
