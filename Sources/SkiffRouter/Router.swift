@@ -46,7 +46,7 @@ public final class Router: @unchecked Sendable {
     var lastOwnFlood = NIODeadline.distantPast
     /// The router-wide cap on bytes links may make this router hold; one for the router's life, so
     /// a tuning change caps existing links too.
-    let budget = BufferBudget(limit: RouterTuning.defaults.maxBufferedBytes)
+    let budget: BufferBudget
 
     /// A router for the site whose state directory is `stateDirectory` (certificates under `pki/`),
     /// with `companions` configured, asked for status and stopped along with it.
@@ -57,6 +57,7 @@ public final class Router: @unchecked Sendable {
         self.logger = logger
         self.config = RouterConfig(site: "")
         self.companions = companions
+        budget = BufferBudget(limit: RouterTuning.defaults.maxBufferedBytes, loop: loop)
         startRoutingTimer()
     }
 

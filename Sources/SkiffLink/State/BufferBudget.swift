@@ -11,12 +11,18 @@ import NIOCore
 /// granted in the order they asked. In all, links can make the router hold at most the limit plus
 /// one initial window per open stream; idle streams cost the budget nothing.
 ///
-/// Used only on the router's event loop.
+/// Used only on the router's event loop: every change checks it (in debug builds, so in every
+/// test and sanitizer run; free in release on these per-grant paths).
 package final class BufferBudget: @unchecked Sendable {
     /// The cap; a tuning change sets it on the live budget, so existing links are capped at once.
     package var limit: Int {
-        didSet { wakeWaiters() }
+        didSet {
+            loop?.assertInEventLoop()
+            wakeWaiters()
+        }
     }
+    /// The loop the budget is confined to (nil: a budget of a test, touched from one thread).
+    private let loop: EventLoop?
     /// Bytes reserved: credit granted to peers plus bytes held.
     package private(set) var reserved = 0
     /// The most reserved at once since start (status, tests).
@@ -28,8 +34,9 @@ package final class BufferBudget: @unchecked Sendable {
         weak var stream: FlowStream?
     }
 
-    package init(limit: Int) {
+    package init(limit: Int, loop: EventLoop? = nil) {
         self.limit = limit
+        self.loop = loop
     }
 
     /// Room left under the limit.
@@ -38,17 +45,20 @@ package final class BufferBudget: @unchecked Sendable {
     /// Reserves `count` bytes a stream's grant draws (`ReceiveWindow.grant(budgetRoom:)` keeps
     /// it within `available`).
     package func reserve(_ count: Int) {
+        loop?.assertInEventLoop()
         add(count)
     }
 
     /// Returns `count` reserved bytes (consumed, or credit the stream will never use).
     package func release(_ count: Int) {
+        loop?.assertInEventLoop()
         reserved = max(0, reserved - count)
         wakeWaiters()
     }
 
     /// `stream` wants to grant credit and found no room: it is called back when there is.
     func wait(_ stream: FlowStream) {
+        loop?.assertInEventLoop()
         waiting.append(Waiter(stream: stream))
     }
 
