@@ -29,7 +29,7 @@ extension Router {
                     work.append(bind(state))
                 }
             } else {
-                let state = ListenerState(config: listener)
+                let state = ListenerState(config: listener, loop: loop)
                 listeners[name] = state
                 work.append(bind(state))
             }
@@ -120,7 +120,7 @@ extension Router {
                 state.lastError = nil
                 probe(state)
             } else {
-                let state = ConnectorState(config: connector)
+                let state = ConnectorState(config: connector, loop: loop)
                 connectors[name] = state
                 probe(state)
             }

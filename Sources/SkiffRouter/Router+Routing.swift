@@ -211,7 +211,7 @@ extension Router {
     /// Counts a flow sent toward `destination`, for balancing.
     func counters(toward destination: String) -> FlowCounters {
         if let counters = flowsTo[destination] { return counters }
-        let counters = FlowCounters()
+        let counters = FlowCounters(loop: loop)
         flowsTo[destination] = counters
         return counters
     }

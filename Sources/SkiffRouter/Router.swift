@@ -37,7 +37,7 @@ public final class Router: @unchecked Sendable {
     /// The keys last advertised to edge peers.
     var lastNetworkKeys: Set<String> = []
     /// Flows passing through this router between two links.
-    let transitCounters = FlowCounters()
+    let transitCounters: FlowCounters
     var routingTimer: RepeatedTask?
     /// Seconds since this router last refreshed its own advert (counted by the routing timer).
     var secondsSinceRefresh = 0.0
@@ -58,6 +58,7 @@ public final class Router: @unchecked Sendable {
         self.config = RouterConfig(site: "")
         self.companions = companions
         budget = BufferBudget(limit: RouterTuning.defaults.maxBufferedBytes, loop: loop)
+        transitCounters = FlowCounters(loop: loop)
         startRoutingTimer()
     }
 
@@ -141,15 +142,16 @@ final class ListenerState: @unchecked Sendable {
     var config: RouterConfig.Listener
     var channel: Channel?
     var error: String?
-    let counters = FlowCounters()
+    let counters: FlowCounters
     /// The next bind after a failure (a port another process holds may be let go).
     var retry: Scheduled<Void>?
     var backoff = Backoff()
     /// A MultiKeyListener's choice of key, connection after connection.
     var chooser = KeyChooser()
 
-    init(config: RouterConfig.Listener) {
+    init(config: RouterConfig.Listener, loop: EventLoop) {
         self.config = config
+        counters = FlowCounters(loop: loop)
     }
 }
 
@@ -158,9 +160,10 @@ final class ConnectorState: @unchecked Sendable {
     var config: RouterConfig.Connector
     var reachable = true
     var lastError: String?
-    let counters = FlowCounters()
+    let counters: FlowCounters
 
-    init(config: RouterConfig.Connector) {
+    init(config: RouterConfig.Connector, loop: EventLoop) {
         self.config = config
+        counters = FlowCounters(loop: loop)
     }
 }

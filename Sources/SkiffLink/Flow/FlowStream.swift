@@ -61,7 +61,7 @@ package final class FlowStream: @unchecked Sendable {
         self.session = session
         self.loop = loop
         budget = session.budget
-        self.counters = counters ?? FlowCounters()
+        self.counters = counters ?? FlowCounters(loop: loop)
         counters?.opened()
     }
 
@@ -102,7 +102,7 @@ package final class FlowStream: @unchecked Sendable {
     func readFromTCP(_ buffer: ByteBuffer) {
         loop.assertInEventLoop()
         guard buffer.readableBytes > 0, !isClosed, let session, session.machine.queue(buffer.readableBytes, on: id) else { return }
-        counters.bytesIn += buffer.readableBytes
+        counters.received(buffer.readableBytes)
         pendingOut.append(buffer)
         drainOut()
     }
@@ -189,7 +189,7 @@ package final class FlowStream: @unchecked Sendable {
     private func deliver(_ payload: ByteBuffer) {
         guard let tcp else { return }
         let count = payload.readableBytes
-        counters.bytesOut += count
+        counters.sent(count)
         let promise = tcp.eventLoop.makePromise(of: Void.self)
         promise.futureResult.whenComplete { [weak self] _ in self?.written(count) }
         lastWrite = promise.futureResult

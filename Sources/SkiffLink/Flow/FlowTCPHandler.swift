@@ -1,7 +1,8 @@
 import Logging
 import NIOCore
 
-/// Sits on a flow's TCP connection and hands everything to its `FlowStream`.
+/// Sits on a flow's TCP connection and hands everything to its `FlowStream`. Only its pipeline
+/// calls it, on the connection's loop, which is the link's (the stream checks it).
 package final class FlowTCPHandler: ChannelInboundHandler, @unchecked Sendable {
     package typealias InboundIn = ByteBuffer
 

@@ -2,7 +2,8 @@ import NIOCore
 
 /// Joins two local TCP connections (a listener's client and a connector at the same router):
 /// bytes pass straight through, half-close travels across, and a side that cannot write stops
-/// the other from reading.
+/// the other from reading. Its pipeline calls it on the connection's loop; the router's one call,
+/// `becomeReady`, checks it.
 package final class SpliceHandler: ChannelDuplexHandler, @unchecked Sendable {
     package typealias InboundIn = ByteBuffer
     package typealias OutboundIn = ByteBuffer
@@ -50,8 +51,8 @@ package final class SpliceHandler: ChannelDuplexHandler, @unchecked Sendable {
     }
 
     private func forward(_ buffer: ByteBuffer) {
-        counters?.bytesIn += buffer.readableBytes
-        partner?.counters?.bytesOut += buffer.readableBytes
+        counters?.received(buffer.readableBytes)
+        partner?.counters?.sent(buffer.readableBytes)
         guard let partner, let partnerContext = partner.context else { return }
         let promise = partnerContext.eventLoop.makePromise(of: Void.self)
         partner.lastWrite = promise.futureResult
@@ -100,6 +101,7 @@ package final class SpliceHandler: ChannelDuplexHandler, @unchecked Sendable {
 
     /// The connector answered: pass on what was held, and start reading from the client.
     package func becomeReady() {
+        context?.eventLoop.preconditionInEventLoop()
         ready = true
         let early = held
         held = []

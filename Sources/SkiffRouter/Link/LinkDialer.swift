@@ -12,8 +12,10 @@ import SkiffSupport
 /// Keeps one configured link connected: dials, and after every failure or drop dials again with
 /// capped exponential backoff (0.5 s doubling to 30 s). At an edge router with several links, a
 /// failure hands over to the next link instead (`Router.failOver`); this one stands by.
+/// Confined to the router's loop: the router's calls check it.
 final class LinkDialer: @unchecked Sendable {
     let config: RouterConfig.Link
+    private let loop: EventLoop
     /// Weak: a connect or a retry may complete after the router shut down; then it does nothing.
     private weak var router: Router?
     private(set) var session: LinkSession?
@@ -31,9 +33,11 @@ final class LinkDialer: @unchecked Sendable {
     init(config: RouterConfig.Link, router: Router) {
         self.config = config
         self.router = router
+        loop = router.loop
     }
 
     func start() {
+        loop.preconditionInEventLoop()
         guard !stopped, !isActive else { return }
         isActive = true
         state = .connecting
@@ -42,6 +46,7 @@ final class LinkDialer: @unchecked Sendable {
 
     /// Stops dialling (an edge router uses another link now); `start` resumes.
     func standBy() {
+        loop.preconditionInEventLoop()
         isActive = false
         state = .standby
         retry?.cancel()
@@ -52,6 +57,7 @@ final class LinkDialer: @unchecked Sendable {
     /// dial in flight) has closed and let go of its handlers.
     @discardableResult
     func stop() -> [EventLoopFuture<Void>] {
+        loop.preconditionInEventLoop()
         stopped = true
         isActive = false
         retry?.cancel()
