@@ -52,7 +52,7 @@ public enum TLSFailure: Sendable, Equatable {
             case "TLSV1_ALERT_UNKNOWN_CA", "SSLV3_ALERT_BAD_CERTIFICATE", "SSLV3_ALERT_CERTIFICATE_UNKNOWN",
                  "SSLV3_ALERT_CERTIFICATE_REVOKED", "TLSV1_ALERT_ACCESS_DENIED", "SSLV3_ALERT_UNSUPPORTED_CERTIFICATE":
                 return .refusedByPeer
-            case "PEER_DID_NOT_RETURN_A_CERTIFICATE", "TLSV13_ALERT_CERTIFICATE_REQUIRED": return .noPeerCertificate
+            case "PEER_DID_NOT_RETURN_A_CERTIFICATE", "TLSV13_ALERT_CERTIFICATE_REQUIRED", "TLSV1_ALERT_CERTIFICATE_REQUIRED": return .noPeerCertificate
             case "WRONG_VERSION_NUMBER", "HTTP_REQUEST", "HTTPS_PROXY_REQUEST", "PACKET_LENGTH_TOO_LONG", "RECORD_TOO_LARGE":
                 return .notTLS
             case "UNSUPPORTED_PROTOCOL", "TLSV1_ALERT_PROTOCOL_VERSION": return .protocolVersion
@@ -92,6 +92,30 @@ public enum TLSFailure: Sendable, Equatable {
             "\(peer): the peer closed the connection during the TLS handshake"
         case .other(let reason):
             "\(peer): TLS handshake failed (\(reason))"
+        }
+    }
+
+    /// What went wrong in a connector's TLS to its backend at `target`, whose credentials are
+    /// `pki/certificates/<credentials>`, and what to do.
+    public func backend(_ target: String, credentials: String) -> String {
+        let folder = "pki/certificates/\(credentials)"
+        return switch self {
+        case .peerNotTrusted:
+            "TLS to \(target): the backend's certificate does not verify against \(folder)/ca.crt"
+        case .peerNameMismatch:
+            "TLS to \(target): the backend's certificate does not name the host dialled (verifyHostname)"
+        case .refusedByPeer, .expiredAtPeer:
+            "TLS to \(target): the backend refused the client certificate \(folder)/tls.crt"
+        case .noPeerCertificate:
+            "TLS to \(target): the backend wants a client certificate (set useClientCert, with client credentials in \(folder))"
+        case .notTLS:
+            "TLS to \(target): the backend does not speak TLS (is it the right port? without tlsCredentials the connector speaks plain TCP)"
+        case .protocolVersion:
+            "TLS to \(target): the backend offers no TLS version this router speaks (1.2 or 1.3)"
+        case .closedDuringHandshake:
+            "TLS to \(target): the backend closed the connection during the handshake"
+        case .other(let reason):
+            "TLS to \(target): handshake failed (\(reason))"
         }
     }
 

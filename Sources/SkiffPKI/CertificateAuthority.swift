@@ -18,10 +18,17 @@ public struct CertificateAuthority: Sendable {
     public static func create(site: String, algorithm: KeyAlgorithm = .ecdsaP256,
                               validity: TimeInterval = CertificateProfile.defaultCAValidity, now: Date = Date()) throws -> CertificateAuthority
     {
+        try create(commonName: "\(site) site CA", algorithm: algorithm, validity: validity, now: now)
+    }
+
+    /// A new self-signed CA named `commonName` (a signing `Certificate`, or a site's CA).
+    public static func create(commonName: String, algorithm: KeyAlgorithm = .ecdsaP256,
+                              validity: TimeInterval = CertificateProfile.defaultCAValidity, now: Date = Date()) throws -> CertificateAuthority
+    {
         let key = try algorithm.generateKey()
         let name = try DistinguishedName {
             OrganizationName("skiff")
-            CommonName("\(site) site CA")
+            CommonName(commonName)
         }
         let certificate = try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: key.publicKey,
@@ -46,7 +53,10 @@ public struct CertificateAuthority: Sendable {
         let extensions = try Certificate.Extensions {
             Critical(BasicConstraints.notCertificateAuthority)
             Critical(KeyUsage(digitalSignature: true, keyEncipherment: true))
-            try ExtendedKeyUsage(Self.usages(profile.purpose))
+            let usages = Self.usages(profile.purpose)
+            if !usages.isEmpty {
+                try ExtendedKeyUsage(usages)
+            }
             SubjectKeyIdentifier(keyIdentifier: Self.keyIdentifier(key.publicKey))
             AuthorityKeyIdentifier(keyIdentifier: Self.keyIdentifier(certificate.publicKey))
             let names = Self.alternativeNames(profile.hosts) + (profile.site.map { [.uniformResourceIdentifier(SiteIdentity.uri($0))] } ?? [])
@@ -66,6 +76,7 @@ public struct CertificateAuthority: Sendable {
         switch purpose {
         case .server: [.serverAuth]
         case .client: [.clientAuth]
+        case .application(_, let server, let client): (server ? [.serverAuth] : []) + (client ? [.clientAuth] : [])
         }
     }
 

@@ -1,12 +1,15 @@
 import Foundation
 
-/// What a certificate is for: the router's server side of links, or one link's client side.
+/// What a certificate is for: the router's server side of links, one link's client side, or an
+/// application's TLS (a `Certificate` resource).
 public struct CertificateProfile: Sendable, Hashable {
     public enum Purpose: Sendable, Hashable {
         /// Presented by the router to dialling sites; `hosts` become DNS or IP SANs.
         case server(hosts: [String])
         /// Presented by a dialling site on the link `link`.
         case client(link: String)
+        /// An application's certificate: for a server, a client or both; `hosts` become SANs.
+        case application(hosts: [String], server: Bool, client: Bool)
     }
 
     public var purpose: Purpose
@@ -41,8 +44,18 @@ public struct CertificateProfile: Sendable, Hashable {
         CertificateProfile(purpose: .client(link: link), commonName: "link \(link) to \(site)", site: dialler, validity: validity)
     }
 
-    /// The hosts a server certificate names (none for a client certificate).
+    /// A `Certificate` resource's certificate, named `subject`.
+    public static func application(subject: String, hosts: [String], server: Bool, client: Bool,
+                                   validity: TimeInterval = defaultServerValidity) -> CertificateProfile
+    {
+        CertificateProfile(purpose: .application(hosts: hosts, server: server, client: client), commonName: subject, validity: validity)
+    }
+
+    /// The hosts a certificate names (none for a link's client certificate).
     var hosts: [String] {
-        if case .server(let hosts) = purpose { hosts } else { [] }
+        switch purpose {
+        case .server(let hosts), .application(let hosts, _, _): hosts
+        case .client: []
+        }
     }
 }

@@ -15,6 +15,18 @@ public struct CredentialReport: Sendable, Hashable {
     public var site: String?
     public var serial: String?
 
+    public init(folder: String, problems: [PKIError] = [], hosts: [String] = [], notBefore: Date? = nil, notAfter: Date? = nil,
+                site: String? = nil, serial: String? = nil)
+    {
+        self.folder = folder
+        self.problems = problems
+        self.hosts = hosts
+        self.notBefore = notBefore
+        self.notAfter = notAfter
+        self.site = site
+        self.serial = serial
+    }
+
     /// Nothing there at all: neither certificate nor key.
     public var isMissing: Bool {
         problems.count == 2 && problems.allSatisfy { if case .missingFile = $0 { true } else { false } }

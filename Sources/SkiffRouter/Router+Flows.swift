@@ -1,7 +1,9 @@
 import NIOCore
-import SkiffLink
 import NIOPosix
+import NIOSSL
+import SkiffLink
 import SkiffNetSupport
+import SkiffPKI
 import SkiffRouterAPI
 import SkiffSupport
 
@@ -11,8 +13,9 @@ extension Router {
     /// Binds new listeners, closes removed ones, rebinds changed ones; flows already accepted go on.
     func reconcileListeners(_ wanted: [RouterConfig.Listener]) -> [EventLoopFuture<Void>] {
         let byName = Dictionary(wanted.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
+        // A listener is bound again when its address or its TLS (credentials, or their renewal) changed.
         for (name, state) in listeners where byName[name] == nil || byName[name]!.port != state.config.port
-            || byName[name]!.host != state.config.host
+            || byName[name]!.host != state.config.host || byName[name]!.tls != state.config.tls
         {
             state.retry?.cancel()
             state.channel?.close(promise: nil)
@@ -39,6 +42,17 @@ extension Router {
 
     private func bind(_ state: ListenerState) -> EventLoopFuture<Void> {
         let listener = state.config
+        var tls: NIOSSLContext?
+        if let credentials = listener.tls {
+            do {
+                tls = try ApplicationTLSContexts.listener(credentials, pki: pkiRoot)
+            } catch {
+                // Credentials do not heal by retrying: a configuration with new ones binds again.
+                state.error = "\(error)"
+                logger.error("cannot serve a listener's TLS", metadata: ["listener": "\(listener.name)", "error": "\(error)"])
+                return loop.makeSucceededVoidFuture()
+            }
+        }
         return ServerBootstrap(group: loop)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(ChannelOptions.backlog, value: 1024)
@@ -48,7 +62,10 @@ extension Router {
             // One read per wakeup keeps NIO's pool at one buffer per flow (it pools one per read).
             .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 1)
             .childChannelInitializer { [self] child in
-                child.eventLoop.makeCompletedFuture { self.acceptFlow(child, listener: state) }
+                child.eventLoop.makeCompletedFuture {
+                    if let tls { try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+                    self.acceptFlow(child, listener: state)
+                }
             }
             .bind(host: listener.host, port: listener.port)
             .map { channel in
@@ -118,23 +135,60 @@ extension Router {
                 state.config = connector
                 state.reachable = true
                 state.lastError = nil
+                loadTLS(state)
                 probe(state)
             } else {
                 let state = ConnectorState(config: connector, loop: loop)
                 connectors[name] = state
+                loadTLS(state)
                 probe(state)
             }
         }
     }
 
-    private func connectorBootstrap(_ initializer: @escaping @Sendable (Channel) -> EventLoopFuture<Void>) -> ClientBootstrap {
+    /// The connector's TLS to its backend, from its credentials as they are now (an error stays on
+    /// the connector until a configuration with other credentials arrives).
+    private func loadTLS(_ connector: ConnectorState) {
+        connector.tls = nil
+        connector.tlsError = nil
+        guard let credentials = connector.config.tls else { return }
+        do {
+            connector.tls = try ApplicationTLSContexts.connector(credentials, pki: pkiRoot)
+        } catch {
+            connector.tlsError = "\(error)"
+        }
+    }
+
+    /// Puts TLS in front of a connection to `connector`'s backend when it speaks TLS. The
+    /// handshake, not the TCP connect, says whether the backend serves: one that completes marks
+    /// the connector reachable, one that fails marks it unreachable with the reason.
+    func addBackendTLS(_ channel: Channel, for connector: ConnectorState, outcome: ((Result<Void, BackendTLSFailure>) -> Void)? = nil) throws {
+        guard let tls = connector.tls, let credentials = connector.config.tls else { return }
+        let target = connector.config
+        let handshake = BackendTLSHandler(target: HostPort.format(target.host, target.port), credentials: credentials.credentials) { [weak self] result in
+            outcome?(result)
+            // The answer is for the target as it was: the connector may have changed or gone since.
+            guard let self, self.connectors[target.name] === connector, connector.config == target else { return }
+            switch result {
+            case .success: self.markReachable(connector)
+            case .failure(let failure): self.markUnreachable(connector, error: failure.description)
+            }
+        }
+        try channel.pipeline.syncOperations.addHandlers([
+            try NIOSSLClientHandler(context: tls, serverHostname: TLSServerName.forHost(target.host)), handshake,
+        ])
+    }
+
+    private func connectorBootstrap(_ connector: ConnectorState, _ initializer: @escaping @Sendable (Channel) -> EventLoopFuture<Void>) -> ClientBootstrap {
         ClientBootstrap(group: loop)
             .connectTimeout(.milliseconds(Int64(config.tuning.connectTimeout * 1000)))
             .channelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .channelOption(ChannelOptions.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64 << 10, initial: 256 << 10, maximum: 1 << 20))
             .channelOption(ChannelOptions.maxMessagesPerRead, value: 1)
-            .channelInitializer(initializer)
+            .channelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture { try self.addBackendTLS(channel, for: connector) }.flatMap { initializer(channel) }
+            }
     }
 
     /// Dials the connector's target for a stream the peer opened; a refusal resets the stream. The
@@ -143,7 +197,11 @@ extension Router {
     func dialConnector(_ connector: ConnectorState, for stream: FlowStream) {
         let target = connector.config
         let logger = logger
-        connectorBootstrap { channel in
+        if let error = connector.tlsError {
+            markUnreachable(connector, error: error)
+            return stream.tcpFailed()
+        }
+        connectorBootstrap(connector) { channel in
             stream.dialling = channel
             return channel.setOption(ChannelOptions.autoRead, value: false).flatMapThrowing {
                 try channel.pipeline.syncOperations.addHandler(FlowTCPHandler(stream: stream, logger: logger))
@@ -157,7 +215,7 @@ extension Router {
                     channel.close(promise: nil)
                     return
                 }
-                self.markReachable(connector)
+                if connector.tls == nil { self.markReachable(connector) }
                 stream.flushLink()
             case .failure(let error):
                 guard !stream.isClosed else { return }
@@ -188,14 +246,14 @@ extension Router {
         // On the client now, so nothing it sends is read before the connector answers.
         try? client.pipeline.syncOperations.addHandler(clientSide)
         let target = connector.config
-        connectorBootstrap { channel in
+        connectorBootstrap(connector) { channel in
             channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(serverSide) }
         }
         .connect(host: target.host, port: target.port)
         .whenComplete { result in
             switch result {
             case .success(let channel):
-                self.markReachable(connector)
+                if connector.tls == nil { self.markReachable(connector) }
                 channel.closeFuture.whenComplete { _ in connector.counters.closed() }
                 // The client left while the connector was dialled: close the backend, never orphan it.
                 guard client.isActive else { return channel.close(promise: nil) }

@@ -1,7 +1,7 @@
 import Foundation
 import NIOCore
-import SkiffLink
 import NIOPosix
+import SkiffLink
 import SkiffSupport
 
 /// Where a new flow goes.
@@ -268,27 +268,42 @@ extension Router {
         for connector in connectors.values where !connector.reachable { probe(connector) }
     }
 
-    /// Tries the connector's target with a bare TCP connect (closed at once) and marks it by the
-    /// answer. A new or changed connector is tried at once, so status says whether its backend
-    /// answers (or its host resolves) before any flow has to find out, and its key is not advertised
-    /// to other sites while nothing answers.
+    /// Tries the connector's target with a bare TCP connect (closed at once; for a connector that
+    /// speaks TLS, once the handshake is through) and marks it by the answer. A new or changed
+    /// connector is tried at once, so status says whether its backend answers (or its host
+    /// resolves, or its certificate verifies) before any flow has to find out, and its key is not
+    /// advertised to other sites while nothing answers.
     func probe(_ connector: ConnectorState) {
         let target = connector.config
-        ClientBootstrap(group: loop).connectTimeout(.seconds(1)).connect(host: target.host, port: target.port).whenComplete { result in
-            // The answer is for the target as it was: the connector may have changed or gone since.
-            guard self.connectors[target.name] === connector, connector.config == target else {
-                if case .success(let channel) = result { channel.close(promise: nil) }
-                return
-            }
-            switch result {
-            case .success(let channel):
-                channel.close(promise: nil)
-                self.markReachable(connector)
-            case .failure(let error):
-                if case .unreachable(let message) = ConnectFailure(error, target: HostPort.format(target.host, target.port)) {
-                    self.markUnreachable(connector, error: message)
+        if let error = connector.tlsError { return markUnreachable(connector, error: error) }
+        ClientBootstrap(group: loop).connectTimeout(.seconds(1))
+            .channelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try self.addBackendTLS(channel, for: connector) { _ in channel.close(promise: nil) }
                 }
             }
-        }
+            .connect(host: target.host, port: target.port).whenComplete { result in
+                // The answer is for the target as it was: the connector may have changed or gone since.
+                guard self.connectors[target.name] === connector, connector.config == target else {
+                    if case .success(let channel) = result { channel.close(promise: nil) }
+                    return
+                }
+                switch result {
+                case .success(let channel):
+                    guard connector.tls != nil else {
+                        channel.close(promise: nil)
+                        return self.markReachable(connector)
+                    }
+                    // A backend that takes the connection and never answers the handshake is not serving TLS.
+                    self.loop.scheduleTask(in: Self.probeHandshakeTimeout) { channel.close(promise: nil) }
+                case .failure(let error):
+                    if case .unreachable(let message) = ConnectFailure(error, target: HostPort.format(target.host, target.port)) {
+                        self.markUnreachable(connector, error: message)
+                    }
+                }
+            }
     }
+
+    /// Longest a probe waits for a backend's TLS handshake.
+    static let probeHandshakeTimeout = TimeAmount.seconds(5)
 }

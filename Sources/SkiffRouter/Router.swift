@@ -1,9 +1,9 @@
 import Foundation
 import Logging
 import NIOCore
-import SkiffLink
 import NIOPosix
 import NIOSSL
+import SkiffLink
 import SkiffRouterAPI
 
 /// A site's data plane: accepts and dials links, binds listeners, dials connectors, routes flows.
@@ -161,6 +161,9 @@ final class ConnectorState: @unchecked Sendable {
     var reachable = true
     var lastError: String?
     let counters: FlowCounters
+    /// TLS to the backend, when the connector speaks it; or why its credentials cannot be used.
+    var tls: NIOSSLContext?
+    var tlsError: String?
 
     init(config: RouterConfig.Connector, loop: EventLoop) {
         self.config = config

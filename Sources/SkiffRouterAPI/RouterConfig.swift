@@ -54,13 +54,37 @@ public struct RouterConfig: Codable, Sendable, Hashable {
         public var port: Int
         /// A listener's choice among several routing keys (a MultiKeyListener); nil: `routingKey` alone.
         public var strategy: KeyStrategy?
+        /// TLS toward the application (a listener terminates it, a connector speaks it to its
+        /// backend); nil: plain TCP.
+        public var tls: ApplicationTLS?
 
-        public init(name: String, routingKey: String, host: String, port: Int, strategy: KeyStrategy? = nil) {
+        public init(name: String, routingKey: String, host: String, port: Int, strategy: KeyStrategy? = nil, tls: ApplicationTLS? = nil) {
             self.name = name
             self.routingKey = routingKey
             self.host = host
             self.port = port
             self.strategy = strategy
+            self.tls = tls
+        }
+    }
+
+    /// How a listener or connector speaks TLS to its application, with credentials from
+    /// `pki/certificates/<credentials>/` (`tls.crt`, `tls.key`, `ca.crt`).
+    public struct ApplicationTLS: Codable, Sendable, Hashable {
+        public var credentials: String
+        /// A listener requires clients to present a certificate that chains to `ca.crt`; a
+        /// connector presents `tls.crt` to its backend.
+        public var clientCertificate: Bool
+        /// A connector checks that the backend's certificate names the host it dials.
+        public var verifyHostname: Bool
+        /// Changes when the credential files change (their serials): the router loads them again.
+        public var revision: String?
+
+        public init(credentials: String, clientCertificate: Bool = false, verifyHostname: Bool = false, revision: String? = nil) {
+            self.credentials = credentials
+            self.clientCertificate = clientCertificate
+            self.verifyHostname = verifyHostname
+            self.revision = revision
         }
     }
 

@@ -31,6 +31,7 @@ public struct Scaffold: Sendable {
         case .accessGrant: "grant-\(id.name)"
         case .accessToken: "token-\(id.name)"
         case .routerAccess: "router-access-\(id.name)"
+        case .certificate: "certificate-\(id.name)"
         }
         return "\(site)/\(stem).yaml"
     }

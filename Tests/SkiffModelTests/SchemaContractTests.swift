@@ -65,6 +65,8 @@ enum ContractCorpus {
                        "spec": ["redemptionsAllowed": 3, "expirationWindow": "1h30m", "code": "s3cret"]],
         .accessToken: ["apiVersion": "skupper.io/v2alpha1", "kind": "AccessToken", "metadata": ["name": "t"],
                        "spec": ["url": "https://10.0.0.1:8443/abc", "code": "s3cret", "ca": "-----BEGIN CERTIFICATE-----", "linkCost": 4]],
+        .certificate: ["apiVersion": "skupper.io/v2alpha1", "kind": "Certificate", "metadata": ["name": "web-tls"],
+                       "spec": ["ca": "skupper-site-ca", "subject": "web", "hosts": ["web.example", "10.0.0.1"], "server": true, "client": false]],
         .routerAccess: ["apiVersion": "skupper.io/v2alpha1", "kind": "RouterAccess", "metadata": ["name": "skupper-router"],
                         "spec": ["roles": [["name": "inter-router", "port": 55671], ["name": "edge"]], "bindHost": "0.0.0.0",
                                  "subjectAlternativeNames": ["west.example.com"]]],

@@ -17,7 +17,8 @@ public enum Fixtures {
             """
     }
 
-    public static func listener(_ name: String, routingKey: String? = nil, host: String = "127.0.0.1", port: Int) -> String {
+    /// `extra`: more spec lines, indented (`tlsCredentials: web-tls`).
+    public static func listener(_ name: String, routingKey: String? = nil, host: String = "127.0.0.1", port: Int, extra: [String] = []) -> String {
         """
         apiVersion: skupper.io/v2alpha1
         kind: Listener
@@ -27,10 +28,11 @@ public enum Fixtures {
           routingKey: \(routingKey ?? name)
           host: \(host)
           port: \(port)
-        """
+        """ + extra.map { "\n  " + $0 }.joined()
     }
 
-    public static func connector(_ name: String, routingKey: String? = nil, host: String = "127.0.0.1", port: Int) -> String {
+    /// `extra`: more spec lines (`tlsCredentials: to-backend`, `useClientCert: true`).
+    public static func connector(_ name: String, routingKey: String? = nil, host: String = "127.0.0.1", port: Int, extra: [String] = []) -> String {
         """
         apiVersion: skupper.io/v2alpha1
         kind: Connector
@@ -40,7 +42,25 @@ public enum Fixtures {
           routingKey: \(routingKey ?? name)
           host: \(host)
           port: \(port)
-        """
+        """ + extra.map { "\n  " + $0 }.joined()
+    }
+
+    /// A Certificate the site issues; `ca` nil: the site's own CA (`skupper-site-ca`).
+    public static func certificate(_ name: String, ca: String? = nil, subject: String? = nil, hosts: [String] = [], client: Bool = false,
+                                   server: Bool = false, signing: Bool = false) -> String
+    {
+        var spec = ["ca: \(ca ?? "skupper-site-ca")", "subject: \(subject ?? name)"]
+        if !hosts.isEmpty { spec.append("hosts: [\(hosts.map { "\"\($0)\"" }.joined(separator: ", "))]") }
+        if client { spec.append("client: true") }
+        if server { spec.append("server: true") }
+        if signing { spec.append("signing: true") }
+        return """
+            apiVersion: skupper.io/v2alpha1
+            kind: Certificate
+            metadata:
+              name: \(name)
+            spec:
+            """ + spec.map { "\n  " + $0 }.joined()
     }
 
     public static func routerAccess(_ name: String = "skupper-router", host: String = "127.0.0.1", port: Int = 55671) -> String {

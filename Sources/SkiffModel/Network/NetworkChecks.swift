@@ -13,6 +13,8 @@ public enum NetworkChecks {
             diagnostics += checkSelfLinks(site)
             diagnostics += checkSecrets(site)
             diagnostics += checkStrategies(site)
+            diagnostics += checkCertificates(site)
+            diagnostics += checkServiceTLS(site)
         }
         diagnostics += checkLinkEndpoints(network)
         diagnostics += checkRoutingKeys(network)

@@ -1,7 +1,9 @@
 /// The kinds of resource Skiff reads, in the order a site's plan creates them: the site first,
-/// then the access others need to reach it, then links, then the services on top.
+/// then the certificates what follows may name, then the access others need to reach it, then
+/// links, then the services on top.
 public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
     case site = "Site"
+    case certificate = "Certificate"
     case routerAccess = "RouterAccess"
     case accessGrant = "AccessGrant"
     case accessToken = "AccessToken"

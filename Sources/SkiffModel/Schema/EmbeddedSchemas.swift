@@ -208,6 +208,119 @@ enum EmbeddedSchemas {
   }
 }
 """#,
+        "certificate.schema.json": #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "Certificate",
+  "description": "A certificate this site issues and keeps: a server or client certificate signed by the site CA (or by a signing Certificate named in ca), or a CA of its own (signing). It is stored in the state directory (pki/certificates/NAME: tls.crt, tls.key, ca.crt), renewed before it expires, and named by tlsCredentials on a Listener, MultiKeyListener, Connector or RouterAccess.",
+  "type": "object",
+  "required": [
+    "apiVersion",
+    "kind",
+    "metadata",
+    "spec"
+  ],
+  "properties": {
+    "apiVersion": {
+      "const": "skupper.io/v2alpha1",
+      "description": "Always skupper.io/v2alpha1."
+    },
+    "kind": {
+      "const": "Certificate"
+    },
+    "metadata": {
+      "$ref": "#/$defs/metadata"
+    },
+    "spec": {
+      "type": "object",
+      "required": [
+        "ca",
+        "subject"
+      ],
+      "properties": {
+        "ca": {
+          "type": "string",
+          "description": "The CA that signs it: skupper-site-ca (or empty) for the site's own CA, or the name of a Certificate with signing: true at this site. A signing Certificate is a self-signed CA, as in Skupper, and ignores it."
+        },
+        "subject": {
+          "type": "string",
+          "description": "The certificate's common name."
+        },
+        "hosts": {
+          "type": "array",
+          "items": {
+            "type": "string",
+            "minLength": 1
+          },
+          "description": "Host names and IP addresses it is valid for (subject alternative names)."
+        },
+        "client": {
+          "type": "boolean",
+          "default": false,
+          "description": "Usable by a client (TLS client authentication)."
+        },
+        "server": {
+          "type": "boolean",
+          "default": false,
+          "description": "Usable by a server (TLS server authentication)."
+        },
+        "signing": {
+          "type": "boolean",
+          "default": false,
+          "description": "A CA that can sign other Certificates of this site (named in their ca)."
+        },
+        "settings": {
+          "$ref": "#/$defs/stringMap",
+          "description": "Free-form options as strings; Skiff-only options live here."
+        }
+      },
+      "additionalProperties": false
+    },
+    "status": {
+      "type": "object",
+      "description": "Written by controllers; ignored by Skiff when read from git."
+    }
+  },
+  "additionalProperties": false,
+  "$defs": {
+    "name": {
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 253,
+      "pattern": "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
+      "x-skiff-expected": "a lowercase name (letters, digits, '-' and '.'; starting and ending with a letter or digit)"
+    },
+    "metadata": {
+      "type": "object",
+      "description": "Kubernetes-style object metadata; Skiff reads name, labels and annotations and keeps other fields as they are.",
+      "required": [
+        "name"
+      ],
+      "properties": {
+        "name": {
+          "$ref": "#/$defs/name"
+        },
+        "namespace": {
+          "type": "string"
+        },
+        "labels": {
+          "$ref": "#/$defs/stringMap"
+        },
+        "annotations": {
+          "$ref": "#/$defs/stringMap"
+        }
+      },
+      "additionalProperties": true
+    },
+    "stringMap": {
+      "type": "object",
+      "additionalProperties": {
+        "type": "string"
+      }
+    }
+  }
+}
+"""#,
         "connector.schema.json": #"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -270,18 +383,15 @@ enum EmbeddedSchemas {
         },
         "tlsCredentials": {
           "type": "string",
-          "description": "Accepted for Skupper compatibility; not used by Skiff yet.",
-          "x-skiff-no-effect": "TLS to the backend is not implemented yet; the connector speaks plain TCP to spec.host"
+          "description": "TLS to the backend: the connector speaks TLS to spec.host and trusts it when its certificate chains to these credentials' ca.crt — a Certificate of this site, or files placed in pki/certificates/NAME of the state directory."
         },
         "useClientCert": {
           "type": "boolean",
-          "description": "Accepted for Skupper compatibility.",
-          "x-skiff-no-effect": "TLS to the backend is not implemented yet"
+          "description": "With tlsCredentials: present the credentials' tls.crt and tls.key to the backend (a Certificate with client: true)."
         },
         "verifyHostname": {
           "type": "boolean",
-          "description": "Accepted for Skupper compatibility.",
-          "x-skiff-no-effect": "TLS to the backend is not implemented yet"
+          "description": "With tlsCredentials: the backend's certificate must name spec.host (default false, as in Skupper)."
         },
         "exposePodsByName": {
           "type": "boolean",
@@ -532,8 +642,7 @@ enum EmbeddedSchemas {
         },
         "tlsCredentials": {
           "type": "string",
-          "description": "Accepted for Skupper compatibility; not used by Skiff yet.",
-          "x-skiff-no-effect": "TLS termination at the listener is not implemented yet; it accepts plain TCP"
+          "description": "TLS toward clients: the listener serves TLS with these credentials' tls.crt and tls.key — a Certificate of this site (server: true), or files placed in pki/certificates/NAME of the state directory."
         },
         "observer": {
           "type": "string",
@@ -687,8 +796,7 @@ enum EmbeddedSchemas {
         },
         "tlsCredentials": {
           "type": "string",
-          "description": "Accepted for Skupper compatibility; not used by Skiff yet.",
-          "x-skiff-no-effect": "TLS termination at the listener is not implemented yet; it accepts plain TCP"
+          "description": "TLS toward clients: the listener serves TLS with these credentials' tls.crt and tls.key — a Certificate of this site (server: true), or files placed in pki/certificates/NAME of the state directory."
         },
         "observer": {
           "type": "string",
@@ -701,8 +809,7 @@ enum EmbeddedSchemas {
         },
         "requireClientCert": {
           "type": "boolean",
-          "description": "Accepted for Skupper compatibility.",
-          "x-skiff-no-effect": "TLS termination at the listener is not implemented yet, so there is no client certificate to require"
+          "description": "With tlsCredentials: clients must present a certificate that chains to the credentials' ca.crt."
         }
       },
       "additionalProperties": false

@@ -3,6 +3,8 @@ import SkiffModel
 /// What a plan action acts on: a resource from git, or a certificate the site needs.
 public enum PlanTarget: Sendable, Hashable, Comparable, CustomStringConvertible {
     case certificate(CertificateRole)
+    /// The credentials a `Certificate` resource of this name issues (`pki/certificates/<name>/`).
+    case credentials(String)
     case resource(ResourceID)
     /// Link credentials of this name written from a Secret in git (`pki/links/<name>/`).
     case linkCredentials(String)
@@ -15,6 +17,7 @@ public enum PlanTarget: Sendable, Hashable, Comparable, CustomStringConvertible 
     public var kind: String {
         switch self {
         case .certificate: "Certificate"
+        case .credentials: "Credentials"
         case .resource(let id): id.kind.rawValue
         case .linkCredentials: "LinkCredentials"
         case .redemption: "Redemption"
@@ -25,6 +28,7 @@ public enum PlanTarget: Sendable, Hashable, Comparable, CustomStringConvertible 
     public var name: String {
         switch self {
         case .certificate(let role): role.rawValue
+        case .credentials(let name): name
         case .resource(let id): id.name
         case .linkCredentials(let name): name
         case .redemption(let name): name
@@ -41,12 +45,14 @@ public enum PlanTarget: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// `Certificate/site-ca`, `Listener/backend`.
     public var description: String { "\(kind)/\(name)" }
 
-    /// Certificates come first (the CA before what it signs), then resources in their order, then
+    /// Certificates come first (the CA before what it signs), then the credentials of Certificate
+    /// resources (in the order planned: CAs before what they sign), then resources in their order, then
     /// link credentials from git and token redemptions (which create links), then the router,
     /// which serves them all.
     public static func < (lhs: PlanTarget, rhs: PlanTarget) -> Bool {
         switch (lhs, rhs) {
         case (.certificate(let a), .certificate(let b)): a.order < b.order
+        case (.credentials, .credentials): false
         case (.resource(let a), .resource(let b)): a < b
         case (.linkCredentials(let a), .linkCredentials(let b)): a < b
         case (.redemption(let a), .redemption(let b)): a < b
@@ -57,10 +63,11 @@ public enum PlanTarget: Sendable, Hashable, Comparable, CustomStringConvertible 
     private var rank: Int {
         switch self {
         case .certificate: 0
-        case .resource: 1
-        case .linkCredentials: 2
-        case .redemption: 3
-        case .router: 4
+        case .credentials: 1
+        case .resource: 2
+        case .linkCredentials: 3
+        case .redemption: 4
+        case .router: 5
         }
     }
 }

@@ -23,6 +23,12 @@ public enum Planner {
         var certificateOutcome = CertificatePlanner.Outcome(actions: [], problems: [])
         if let certificates, let liveCertificates = live.certificates {
             certificateOutcome = CertificatePlanner.plan(certificates, live: liveCertificates, trust: live.trust, now: now)
+            if let desired, let credentials = live.credentials {
+                let ca = liveCertificates[.siteCA].flatMap { $0.isMissing ? nil : $0.serial }
+                let outcome = CredentialsPlanner.plan(site: desired, live: credentials, siteCASerial: ca, now: now)
+                certificateOutcome.actions += outcome.actions
+                certificateOutcome.problems += outcome.problems
+            }
         }
         let resourceActions = resourceActions(desired: desired, live: live, baseline: baseline)
             + (desired.flatMap { site in live.linkCredentials.map { linkCredentialActions(site: site, onDisk: $0) } } ?? [])
@@ -51,6 +57,11 @@ public enum Planner {
             if certificatesChange, !differences.contains(RouterConfigBuilder.certificatesRenewed) {
                 differences.append(RouterConfigBuilder.certificatesRenewed)
             }
+            // So do credentials a listener or connector serves with, once issued again.
+            let served = Set((desired.listeners + desired.connectors).compactMap(\.tls?.credentials))
+            for action in otherActions {
+                if case .credentials(let name) = action.target, served.contains(name) { differences.append("credentials \(name) issued") }
+            }
             // A redemption creates a link the router must dial, once redeemed.
             for action in otherActions { if case .redemption(let name) = action.target { differences.append("link \(name) from token") } }
             // What the router could not bind is not live, whatever its configuration says: pushing
@@ -64,7 +75,7 @@ public enum Planner {
             let fromGit = otherActions.contains { [.listener, .connector, .link, .routerAccess, .site].contains($0.target.resourceKind) }
             let bySkiff = otherActions.contains { action in
                 switch action.target {
-                case .certificate, .redemption, .linkCredentials: true
+                case .certificate, .credentials, .redemption, .linkCredentials: true
                 default: false
                 }
             }

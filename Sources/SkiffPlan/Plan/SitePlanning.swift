@@ -29,15 +29,17 @@ public enum SitePlanning {
         live.trust = SitePKI(stateDirectory: stateDirectory.path).inspectTrust(now: now)
         live.tokens = try TokenLedger.load(stateDirectory: stateDirectory.path)
         live.linkCredentials = SitePKI(stateDirectory: stateDirectory.path).linkDigests()
+        live.credentials = SitePKI(stateDirectory: stateDirectory.path).inspectCertificates(now: now)
         if router { live.router = RouterSupervisor(stateDirectory: stateDirectory).live() }
         return (live, applied)
     }
 
     /// The router configuration for `site`, stamped with the certificates it will serve and trust.
     public static func routerConfig(for site: DesiredSite, certificates: [CertificateRole: CredentialReport], trust: TrustBundleReport?,
-                                    tokens: TokenLedger = TokenLedger(), hostname: String) -> RouterConfig
+                                    tokens: TokenLedger = TokenLedger(), credentials: [String: IssuedCredentials] = [:],
+                                    hostname: String) -> RouterConfig
     {
-        var config = RouterConfigBuilder.build(site, tokens: tokens, hostname: hostname)
+        var config = RouterConfigBuilder.build(site, tokens: tokens, credentials: credentials, hostname: hostname)
         config.tlsRevision = tlsRevision(certificates: certificates, trust: trust)
         return config
     }
@@ -82,10 +84,11 @@ public enum SitePlanning {
         var plan = siteHasErrors
             ? nil : Planner.plan(site: site, desired: desiredSite, live: live, certificates: requirements,
                                  router: routerConfig(for: desiredSite, certificates: live.certificates ?? [:], trust: live.trust, tokens: live.tokens ?? TokenLedger(),
-                                                      hostname: hostname),
+                                                      credentials: live.credentials ?? [:], hostname: hostname),
                                  now: now)
         plan?.problems += LinkCredentialCheck.problems(site: desiredSite, pki: SitePKI(stateDirectory: stateDirectory.path), now: now)
         plan?.problems += TokenPlanning.problems(site: desiredSite, ledger: live.tokens ?? TokenLedger())
+        plan?.problems += ServiceTLSCheck.problems(site: desiredSite, credentials: live.credentials ?? [:])
         var report = SitePlanReport(site: site, desired: desired, plan: plan, applied: applied, stateDirectory: stateDirectory,
                                     requirements: requirements)
         report.liveFingerprint = live.fingerprint

@@ -1,5 +1,6 @@
 import SkiffAccess
 import SkiffModel
+import SkiffPKI
 import SkiffRouterAPI
 
 /// The router configuration a site's desired state calls for.
@@ -10,7 +11,11 @@ public enum RouterConfigBuilder {
 
     /// The configuration for `site`; `tokens` adds the links its redeemed tokens create; `hostname`
     /// is this machine's name, the grant server's public host when nothing better is set.
-    public static func build(_ site: DesiredSite, tokens: TokenLedger = TokenLedger(), hostname: String) -> RouterConfig {
+    /// `credentials` (what is in `pki/certificates/`) stamps each TLS binding with the serials of
+    /// its files, so a renewed certificate reaches the router.
+    public static func build(_ site: DesiredSite, tokens: TokenLedger = TokenLedger(), credentials: [String: IssuedCredentials] = [:],
+                             hostname: String) -> RouterConfig
+    {
         var access = site.resources(of: .routerAccess).flatMap { resource -> [RouterConfig.LinkAccess] in
             let spec = RouterAccessSpec(resource.spec)
             return spec.roles.map { RouterConfig.LinkAccess(role: $0.name, host: spec.bindHost, port: $0.port) }
@@ -26,14 +31,15 @@ public enum RouterConfigBuilder {
         }
         var config = RouterConfig(
             site: site.name, edge: site.siteSpec.edge, linkAccess: access, links: links + TokenPlanning.links(site: site, ledger: tokens),
-            listeners: site.resources(of: .listener).map { binding($0) } + site.resources(of: .multiKeyListener).compactMap(multiKeyBinding),
-            connectors: site.resources(of: .connector).map { binding($0) })
+            listeners: site.resources(of: .listener).map { binding($0, credentials) }
+                + site.resources(of: .multiKeyListener).compactMap { multiKeyBinding($0, credentials) },
+            connectors: site.resources(of: .connector).map { binding($0, credentials) })
         config.grantServer = GrantServerPlanning.config(for: site, linkAccess: access, hostname: hostname)
         return config
     }
 
     /// A MultiKeyListener is a listener whose key its strategy picks; `routingKey` names the first.
-    private static func multiKeyBinding(_ resource: Resource) -> RouterConfig.Binding? {
+    private static func multiKeyBinding(_ resource: Resource, _ credentials: [String: IssuedCredentials]) -> RouterConfig.Binding? {
         let spec = MultiKeyListenerSpec(resource.spec)
         let strategy: KeyStrategy
         switch spec.strategy {
@@ -42,12 +48,22 @@ public enum RouterConfigBuilder {
         case nil: return nil
         }
         return RouterConfig.Binding(name: resource.name, routingKey: strategy.routingKeys.first ?? "", host: spec.host, port: spec.port,
-                                    strategy: strategy)
+                                    strategy: strategy, tls: tls(resource, credentials))
     }
 
-    private static func binding(_ resource: Resource) -> RouterConfig.Binding {
+    private static func binding(_ resource: Resource, _ credentials: [String: IssuedCredentials]) -> RouterConfig.Binding {
         let spec = RoutingKeyAddress(resource.spec)
-        return RouterConfig.Binding(name: resource.name, routingKey: spec.routingKey, host: spec.host, port: spec.port)
+        return RouterConfig.Binding(name: resource.name, routingKey: spec.routingKey, host: spec.host, port: spec.port,
+                                    tls: tls(resource, credentials))
+    }
+
+    /// The binding's TLS, its revision the serials of the credentials' certificate and CA as found.
+    private static func tls(_ resource: Resource, _ credentials: [String: IssuedCredentials]) -> RouterConfig.ApplicationTLS? {
+        guard let tls = ServiceTLS(resource) else { return nil }
+        let found = credentials[tls.credentials]
+        let revision = found.map { [$0.report.serial, $0.caSerial].map { $0 ?? "-" }.joined(separator: "/") }
+        return RouterConfig.ApplicationTLS(credentials: tls.credentials, clientCertificate: tls.clientCertificate,
+                                           verifyHostname: tls.verifyHostname, revision: revision)
     }
 
     /// What differs between two configurations, in a few words:

@@ -46,6 +46,10 @@ public enum Executor {
                                       hostname: report.requirements.hostname, now: now)
                     continue
                 }
+                if case .credentials(let name) = action.target {
+                    try executeCredentials(action, name: name, site: site, pki: pki, algorithm: report.requirements.caAlgorithm, now: now)
+                    continue
+                }
                 try execute(action, requirements: report.requirements, pki: pki, now: now)
             } catch {
                 throw Failure(action: action, message: "\(error)")
@@ -77,9 +81,18 @@ public enum Executor {
             // Listeners, connectors and links take effect through the router's configuration,
             // which a router action pushes; the rest is recorded.
             break
-        case (.router, _), (.redemption, _), (.linkCredentials, _):
+        case (.router, _), (.redemption, _), (.linkCredentials, _), (.credentials, _):
             break
         }
+    }
+
+    /// Issues (again) or removes the credentials of Certificate `name`.
+    static func executeCredentials(_ action: PlanAction, name: String, site: DesiredSite, pki: SitePKI, algorithm: KeyAlgorithm,
+                                   now: Date) throws
+    {
+        guard action.verb != .delete else { return try pki.removeCertificate(name) }
+        guard let certificate = site.resources(of: .certificate).first(where: { $0.name == name }) else { return }
+        try pki.issueCertificate(name, request: CredentialsPlanner.request(certificate), algorithm: algorithm, now: now)
     }
 
     /// Writes the router's configuration, then starts the router or pushes the configuration to it.
@@ -87,9 +100,10 @@ public enum Executor {
     static func executeRouter(_ action: PlanAction, site: DesiredSite, stateDirectory: StateDirectory, executable: String?,
                               hostname: String, now: Date) throws
     {
+        let pki = SitePKI(stateDirectory: stateDirectory.path)
         let config = SitePlanning.routerConfig(for: site, certificates: SitePlanning.certificates(stateDirectory, now: now),
-                                               trust: SitePKI(stateDirectory: stateDirectory.path).inspectTrust(now: now),
-                                               tokens: try TokenLedger.load(stateDirectory: stateDirectory.path), hostname: hostname)
+                                               trust: pki.inspectTrust(now: now), tokens: try TokenLedger.load(stateDirectory: stateDirectory.path),
+                                               credentials: pki.inspectCertificates(now: now), hostname: hostname)
         try RouterProcess.saveConfig(config, stateDirectory: stateDirectory.path)
         let supervisor = RouterSupervisor(stateDirectory: stateDirectory)
         if action.verb == .create {

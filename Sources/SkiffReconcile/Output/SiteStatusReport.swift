@@ -64,7 +64,12 @@ public struct SiteStatusReport: Sendable {
         let pki = SitePKI(stateDirectory: stateDirectory.path)
         var entries = certificateEntries(ca: pki.inspectCA(now: now), server: pki.inspectServer(now: now))
         let tokens = (try? TokenLedger.load(stateDirectory: stateDirectory.path)) ?? TokenLedger()
+        let credentials = pki.inspectCertificates(now: now)
         for resource in applied?.resources ?? [] {
+            if resource.kind == .certificate {
+                entries.append(credentialsEntry(resource.name, credentials[resource.name], now: now))
+                continue
+            }
             entries.append(entry(for: resource, router: router, routerError: routerError, tokens: tokens))
         }
         var report = SiteStatusReport(site: site, applied: applied, router: router, routerError: routerError, entries: entries)
@@ -80,6 +85,16 @@ public struct SiteStatusReport: Sendable {
             return Entry(kind: "Certificate", name: role.rawValue, status: report.isHealthy ? .ready : .error,
                          message: report.isHealthy ? until : report.problems.map(\.description).joined(separator: "; "))
         }
+    }
+
+    /// A Certificate as its credentials are on disk: valid until when, for which hosts.
+    static func credentialsEntry(_ name: String, _ credentials: IssuedCredentials?, now: Date) -> Entry {
+        func make(_ status: Status, _ message: String) -> Entry { Entry(kind: "Certificate", name: name, status: status, message: message) }
+        guard let report = credentials?.report, !report.isMissing else { return make(.pending, "not issued yet (pki/certificates/\(name))") }
+        guard report.isHealthy else { return make(.error, report.problems.map(\.description).joined(separator: "; ")) }
+        let until = report.notAfter.map { "valid until " + ISO8601DateFormatter().string(from: $0) } ?? "valid"
+        let hosts = report.hosts.isEmpty ? "" : " for " + report.hosts.joined(separator: ", ")
+        return make(.ready, "pki/certificates/\(name): \(until)\(hosts)")
     }
 
     /// Maps a recorded resource to what the router says about it.
@@ -126,6 +141,8 @@ public struct SiteStatusReport: Sendable {
             return grantEntry(grant, make: make)
         case .accessToken:
             return tokenEntry(resource.name, record: tokens.tokens[resource.name], router: router)
+        case .certificate:
+            return make(.pending, "see its credentials")  // reported from disk by `load`, not by the router
         }
     }
 
