@@ -8,7 +8,7 @@ SKIFF = .build/debug/skiff
 all: build
 
 # Installs what the build and the tests need when it is missing: libgit2 (through pkg-config),
-# openssl, git (with git-daemon), curl, iperf3, ps and setpriv for the tests, and Python's jsonschema + PyYAML for the schema cross-check.
+# openssl, git (with git-daemon), curl, iperf3, socat, ps and setpriv for the tests, and Python's jsonschema + PyYAML for the schema cross-check.
 deps:
 	@missing=""; \
 	pkg-config --exists libgit2 2>/dev/null || missing="$$missing libgit2-dev pkg-config"; \
@@ -16,6 +16,7 @@ deps:
 	command -v git >/dev/null || missing="$$missing git"; \
 	command -v curl >/dev/null || missing="$$missing curl"; \
 	command -v iperf3 >/dev/null || missing="$$missing iperf3"; \
+	command -v socat >/dev/null || missing="$$missing socat"; \
 	command -v ps >/dev/null || missing="$$missing procps"; \
 	command -v setpriv >/dev/null || missing="$$missing util-linux"; \
 	command -v python3 >/dev/null || missing="$$missing python3 python3-pip"; \
