@@ -59,7 +59,7 @@ public final class GrantServer: @unchecked Sendable {
                 return self.unbind()
             }
             if config.failuresPerMinute != self.limiter.limit { self.limiter = FailureRateLimiter(limit: config.failuresPerMinute) }
-            let addressChanged = old.map { $0.host != config.host || $0.port != config.port } ?? true
+            let addressChanged = old.map { $0.host != config.host || $0.port != config.port || $0.serverCredentials != config.serverCredentials } ?? true
             return self.arm(config).flatMap {
                 guard addressChanged || reloadCertificates || self.channel == nil else { return self.loop.makeSucceededVoidFuture() }
                 return self.unbind().flatMap { self.bind(config) }
@@ -182,10 +182,13 @@ public final class GrantServer: @unchecked Sendable {
         counted.recordRedemption(name: record.name, by: request.site)
         book = counted
         let (site, stateDirectory, endpoints, logger, snapshot) = (site, stateDirectory, config.linkEndpoints, logger, counted)
+        let (pki, served) = (pki, config.serverCredentials)
         return onDisk {
             let credential = try ca.issue(.client(link: request.link, grantedBy: site, to: request.site), now: now)
             try snapshot.save(stateDirectory: stateDirectory)
-            return RedemptionResponse(site: site, endpoints: endpoints, ca: try ca.credential.certificatePEM,
+            // The link verifies the router with the CA of the certificate it serves (the site CA,
+            // unless another CA issued it or it is provided).
+            return RedemptionResponse(site: site, endpoints: endpoints, ca: try pki.servedCA(served),
                                       certificate: try credential.certificatePEM, key: try credential.keyPEM)
         }.map { response -> Result<RedemptionResponse, RedemptionRefusal> in
             logger.info("grant redeemed", metadata: ["grant": "\(name)", "by": "\(request.site)", "client": "\(address)",
@@ -235,7 +238,7 @@ public final class GrantServer: @unchecked Sendable {
     private func bind(_ config: GrantServerConfig) -> EventLoopFuture<Void> {
         let context: NIOSSLContext
         do {
-            context = try Self.tlsContext(pki: pki)
+            context = try Self.tlsContext(pki: pki, credentials: config.serverCredentials)
         } catch {
             bindError = "the server certificate is unusable: \(error)"
             logger.error("cannot serve grants", metadata: ["error": "\(error)"])
@@ -283,11 +286,13 @@ public final class GrantServer: @unchecked Sendable {
         return channel.close().recover { _ in }
     }
 
-    /// TLS 1.3 only, with the router's server certificate; clients present none.
-    static func tlsContext(pki: SitePKI) throws -> NIOSSLContext {
+    /// TLS 1.3 only, with the certificate the router serves (`pki/server`, or provided
+    /// `credentials`); clients present none.
+    static func tlsContext(pki: SitePKI, credentials: String? = nil) throws -> NIOSSLContext {
+        let folder = pki.servedCredentialsFolder(credentials)
         var configuration = TLSConfiguration.makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMFile(pki.serverFolder + "/tls.crt").map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(file: pki.serverFolder + "/tls.key", format: .pem)))
+            certificateChain: try NIOSSLCertificate.fromPEMFile(folder + "/tls.crt").map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: folder + "/tls.key", format: .pem)))
         configuration = TLSPolicy.applied(to: configuration)
         return try NIOSSLContext(configuration: configuration)
     }

@@ -14,10 +14,13 @@ public struct CredentialReport: Sendable, Hashable {
     /// The site the certificate speaks for (`SiteIdentity`), if it names one.
     public var site: String?
     public var serial: String?
+    /// Serial of the CA it was checked against (its issuer), when that could be read.
+    public var issuerSerial: String?
 
     public init(folder: String, problems: [PKIError] = [], hosts: [String] = [], notBefore: Date? = nil, notAfter: Date? = nil,
-                site: String? = nil, serial: String? = nil)
+                site: String? = nil, serial: String? = nil, issuerSerial: String? = nil)
     {
+        self.issuerSerial = issuerSerial
         self.folder = folder
         self.problems = problems
         self.hosts = hosts
@@ -72,8 +75,15 @@ public enum CredentialInspector {
         if let certificate {
             let caPath = issuerPath ?? folder + "/ca.crt"
             do {
-                let ca = try issuer ?? PEMFiles.readCertificate(caPath)
-                if !certificate.isIssued(by: ca) { report.problems.append(.notIssuedByCA(certificate: certificatePath, ca: caPath)) }
+                // `ca.crt` may be a bundle (a link's: the CA that verifies the peer's server, and the
+                // one that issued this client certificate): any of them may have issued it.
+                let cas = try issuer.map { [$0] } ?? PEMFiles.readCertificates(caPath)
+                if let ca = cas.first(where: certificate.isIssued(by:)) {
+                    report.issuerSerial = ca.serialHex
+                } else {
+                    report.issuerSerial = cas.first?.serialHex
+                    report.problems.append(.notIssuedByCA(certificate: certificatePath, ca: caPath))
+                }
             } catch {
                 report.problems.append(error as? PKIError ?? .unreadable(path: caPath, expected: "a PEM certificate"))
             }

@@ -17,7 +17,7 @@ public enum PEMFiles {
             try? Certificate(pemEncoded: block + "-----END CERTIFICATE-----\n")
         }
         guard !certificates.isEmpty, certificates.count == blocks.count, !expectingOne || certificates.count == 1 else {
-            throw PKIError.unreadable(path: path, expected: expectingOne ? "a PEM certificate" : "a bundle of PEM certificates")
+            throw PKIError.unreadable(path: path, expected: expectingOne ? "a PEM certificate" : "a PEM certificate (or a bundle of them)")
         }
         return certificates
     }

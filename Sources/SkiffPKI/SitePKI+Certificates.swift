@@ -13,14 +13,17 @@ public struct CertificateRequest: Codable, Sendable, Hashable {
     public var signing: Bool
     /// The CA that signs it: nil for the site CA, else the name of credentials in `pki/certificates`.
     public var issuer: String?
+    /// The site it speaks for (`SiteIdentity`), when the router serves links with it.
+    public var site: String?
 
-    public init(subject: String, hosts: [String], client: Bool, server: Bool, signing: Bool, issuer: String?) {
+    public init(subject: String, hosts: [String], client: Bool, server: Bool, signing: Bool, issuer: String?, site: String? = nil) {
         self.subject = subject
         self.hosts = hosts
         self.client = client
         self.server = server
         self.signing = signing
         self.issuer = signing ? nil : issuer
+        self.site = signing ? nil : site
     }
 }
 
@@ -74,8 +77,10 @@ extension SitePKI {
             let issuer = try loadIssuer(request.issuer)
             // Never past the issuer's own expiry: a certificate cannot outlive what vouches for it.
             let lifetime = min(validity, issuer.certificate.notValidAfter.timeIntervalSince(now))
-            let credential = try issuer.issue(.application(subject: request.subject.isEmpty ? name : request.subject, hosts: request.hosts,
-                                                           server: request.server, client: request.client, validity: lifetime), now: now)
+            var profile = CertificateProfile.application(subject: request.subject.isEmpty ? name : request.subject, hosts: request.hosts,
+                                                         server: request.server, client: request.client, validity: lifetime)
+            profile.site = request.site
+            let credential = try issuer.issue(profile, now: now)
             try PEMFiles.writeCredential(credential, ca: issuer.certificate, to: folder)
             issuerSerial = issuer.certificate.serialHex
         }

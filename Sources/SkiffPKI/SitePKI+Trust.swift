@@ -74,11 +74,14 @@ extension SitePKI {
         }
     }
 
-    /// Replaces the site CA with a new one and reissues the server certificate with the same names.
+    /// Replaces the site CA with a new one and reissues the server certificate with the same names
+    /// when the site CA issued it (one another CA issued — a `defaultIssuer` — is left as it is).
     /// Certificates of the previous CA stay trusted for `overlap` seconds (0: revoked at once).
     public func rotateCA(site: String, overlap: TimeInterval, now: Date = Date()) throws -> CARotation {
         let previous = try? loadCA()
-        let hosts = (try? PEMFiles.readCertificate(serverFolder + "/tls.crt"))?.alternativeNames
+        let server = inspectServer(now: now)
+        let issuedBySiteCA = server.issuerSerial == nil || server.issuerSerial == previous?.certificate.serialHex
+        let hosts = issuedBySiteCA ? (try? PEMFiles.readCertificate(serverFolder + "/tls.crt"))?.alternativeNames : nil
         var retired = try retiredCAs().filter { $0.trustedUntil > now }
         if let previous, overlap > 0 {
             let file = "retired-\(previous.certificate.serialHex).crt"

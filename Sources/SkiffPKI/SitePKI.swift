@@ -84,19 +84,42 @@ public struct SitePKI: Sendable {
 
     // MARK: Issued certificates
 
+    /// The router's server certificate, checked against the CA stored with it (`ca.crt`, its
+    /// issuer: the site CA, or the CA named as its issuer); the planner compares that CA's serial
+    /// with the issuer's now.
     public func inspectServer(now: Date = Date()) -> CredentialReport {
-        CredentialInspector.inspect(folder: serverFolder, issuer: try? loadCA().certificate, issuerPath: caCertificatePath, now: now)
+        CredentialInspector.inspect(folder: serverFolder, now: now)
     }
 
-    /// Issues (or reissues) the router's server certificate for `hosts`.
+    /// Issues (or reissues) the router's server certificate for `hosts`, signed by the CA
+    /// credentials `issuer` (nil: the site CA).
     @discardableResult
-    public func issueServerCertificate(site: String, hosts: [String], validity: TimeInterval = CertificateProfile.defaultServerValidity,
-                                       now: Date = Date()) throws -> Credential
+    public func issueServerCertificate(site: String, hosts: [String], issuer: String? = nil,
+                                       validity: TimeInterval = CertificateProfile.defaultServerValidity, now: Date = Date()) throws -> Credential
     {
-        let ca = try loadCA()
-        let credential = try ca.issue(.server(site: site, hosts: hosts, validity: validity), now: now)
+        let ca = try loadIssuer(issuer)
+        let lifetime = min(validity, ca.certificate.notValidAfter.timeIntervalSince(now))
+        let credential = try ca.issue(.server(site: site, hosts: hosts, validity: lifetime), now: now)
         try PEMFiles.writeCredential(credential, ca: ca.certificate, to: serverFolder)
         return credential
+    }
+
+    /// The folder of the credentials the router serves links and grants with: `pki/server`, or
+    /// provided credentials `pki/certificates/NAME`.
+    public func servedCredentialsFolder(_ provided: String?) -> String {
+        provided.map(certificateFolder) ?? serverFolder
+    }
+
+    /// What a link to this site carries as its `ca.crt` (tokens and generated links): the CA
+    /// dialling sites verify the router's certificate with (the `ca.crt` stored with the
+    /// credentials it serves), and, when another, the site CA that issues their client certificates.
+    public func servedCA(_ provided: String?) throws -> String {
+        let path = servedCredentialsFolder(provided) + "/ca.crt"
+        guard let served = try? String(contentsOfFile: path, encoding: .utf8) else { throw PKIError.missingFile(path: path) }
+        let site = try loadCA().credential.certificatePEM
+        let bundle = (try? PEMFiles.readCertificates(path)) ?? []
+        guard !bundle.contains(where: { $0.serialHex == (try? loadCA())?.certificate.serialHex }) else { return served }
+        return served.hasSuffix("\n") ? served + site : served + "\n" + site
     }
 
     /// Issues a client certificate for a link site `dialler` will dial to this one (a grant redemption).

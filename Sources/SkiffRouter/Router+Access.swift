@@ -44,7 +44,7 @@ extension Router {
     private func bindAccess(_ access: RouterConfig.LinkAccess) -> EventLoopFuture<Void> {
         let context: NIOSSLContext
         do {
-            context = try TLSContexts.server(pki: pkiRoot)
+            context = try TLSContexts.server(pki: pkiRoot, credentials: config.serverCredentials)
         } catch {
             accessServers[access] = BoundServer(channel: nil, error: "server certificate or trust bundle unusable: \(error)")
             logger.error("cannot accept links", metadata: ["role": "\(access.role)", "error": "\(error)"])
@@ -53,7 +53,7 @@ extension Router {
         var binding = accessServers[access] ?? BoundServer()
         binding.error = "binding"
         accessServers[access] = binding
-        let configuration = LinkConfiguration(config.tuning)
+        let configuration = LinkConfiguration(config.tuning, dialling: false)
         let bootstrap = ServerBootstrap(group: loop)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(ChannelOptions.backlog, value: 256)

@@ -74,7 +74,8 @@ public final class Router: @unchecked Sendable {
         config = new
         budget.limit = new.tuning.maxBufferedBytes
         var work: [EventLoopFuture<Void>] = []
-        work += reconcileAccess(old: old.linkAccess, new: new.linkAccess, reloadCertificates: old.tlsRevision != new.tlsRevision)
+        let reload = old.tlsRevision != new.tlsRevision || old.serverCredentials != new.serverCredentials
+        work += reconcileAccess(old: old.linkAccess, new: new.linkAccess, reloadCertificates: reload)
         work += reconcileListeners(new.listeners)
         let keysBefore = Set(old.connectors.map(\.routingKey))
         reconcileConnectors(new.connectors)

@@ -33,6 +33,8 @@ public struct GrantServerConfig: Codable, Sendable, Hashable {
     public var linkEndpoints: [LinkEndpoint]
     /// Wrong codes (and unknown grants) one client address may send per minute before it is refused.
     public var failuresPerMinute: Int
+    /// Provided credentials the server serves with, as the router does (nil: `pki/server`).
+    public var serverCredentials: String?
 
     public init(host: String, port: Int, publicHost: String, publicPort: Int? = nil, grants: [Grant],
                 linkEndpoints: [LinkEndpoint], failuresPerMinute: Int = 10)

@@ -106,6 +106,9 @@ public struct RouterConfig: Codable, Sendable, Hashable {
     public var tlsRevision: String?
     /// The grant server's address and grants; nil when the site grants nothing.
     public var grantServer: GrantServerConfig?
+    /// Provided credentials (`pki/certificates/<name>`) the router serves links and grants with;
+    /// nil: the certificate Skiff generates (`pki/server`).
+    public var serverCredentials: String?
 
     public init(site: String, edge: Bool = false, linkAccess: [LinkAccess] = [], links: [Link] = [], listeners: [Listener] = [],
                 connectors: [Connector] = [], tuning: RouterTuning = .defaults)
@@ -119,7 +122,7 @@ public struct RouterConfig: Codable, Sendable, Hashable {
         self.tuning = tuning
     }
 
-    enum CodingKeys: String, CodingKey { case site, edge, linkAccess, links, listeners, connectors, tuning, tlsRevision, grantServer }
+    enum CodingKeys: String, CodingKey { case site, edge, linkAccess, links, listeners, connectors, tuning, tlsRevision, grantServer, serverCredentials }
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -132,6 +135,7 @@ public struct RouterConfig: Codable, Sendable, Hashable {
         tuning = try container.decodeIfPresent(RouterTuning.self, forKey: .tuning) ?? .defaults
         tlsRevision = try container.decodeIfPresent(String.self, forKey: .tlsRevision)
         grantServer = try container.decodeIfPresent(GrantServerConfig.self, forKey: .grantServer)
+        serverCredentials = try container.decodeIfPresent(String.self, forKey: .serverCredentials)
     }
 }
 

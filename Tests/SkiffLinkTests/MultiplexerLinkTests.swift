@@ -108,6 +108,21 @@ struct MultiplexerLinkTests {
         #expect(machine.isUp && machine.peer?.site == "east")
     }
 
+    @Test("a link this side dials may take a server certificate that names no site (its CA and host vouched for it); one that names another site never")
+    func uncertifiedServer() {
+        var configuration = LinkConfiguration.defaults
+        configuration.acceptsUncertifiedPeer = true
+        var dialling = LinkStateMachine(configuration: configuration, dialler: true, now: Self.start)
+        dialling.identified(.uncertified)
+        #expect(on { dialling.receivedHello(Self.hello()) } == .up(.init(site: "east", isEdge: false)))
+        var spoofed = LinkStateMachine(configuration: configuration, dialler: true, now: Self.start)
+        spoofed.identified(.certified(site: "north"))
+        guard case .violation(.identity) = on({ spoofed.receivedHello(Self.hello()) }) else { Issue.record("a certificate for north spoke for east"); return }
+        var accepting = Self.machine(certified: nil)
+        accepting.identified(.uncertified)
+        guard case .violation(.identity) = on({ accepting.receivedHello(Self.hello()) }) else { Issue.record("accepted an uncertified client"); return }
+    }
+
     // MARK: Negotiation
 
     @Test("the smaller window and frame win; the accepting side learns the cost, the dialler keeps its own")

@@ -18,7 +18,7 @@ struct CredentialsPlannerTests {
         let resource = site.resources(of: .certificate).first { $0.name == certificate }!
         return IssuedCredentials(report: CredentialReport(folder: "pki/certificates/\(certificate)", problems: problems,
                                                           notBefore: notBefore, notAfter: notAfter, serial: serial),
-                                 issued: IssuedRecord(request: CredentialsPlanner.request(resource), issuerSerial: issuerSerial),
+                                 issued: IssuedRecord(request: CredentialsPlanner.request(resource, in: site), issuerSerial: issuerSerial),
                                  caSerial: issuerSerial)
     }
 

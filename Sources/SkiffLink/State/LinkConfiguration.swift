@@ -20,10 +20,16 @@ package struct LinkConfiguration: Sendable, Hashable {
     /// The peer's HELLO must name the site its certificate names (`LinkPeerIdentified`). Off only
     /// for a session with no TLS beneath it (in memory). Default on.
     package var requiresIdentity: Bool
+    /// A peer whose certificate names no site is taken at its HELLO's word. Only for a link this
+    /// side dials: the peer's certificate was verified against the link's CA and the host dialled
+    /// (a router serving credentials an operator provided). A certificate that names a site must
+    /// still match. Default off.
+    package var acceptsUncertifiedPeer: Bool
 
     package init(initialWindow: Int, maxWindow: Int, maxFramePayload: Int, maxStreams: Int, keepaliveInterval: Double,
-                 keepaliveTimeout: Double, maxControlBacklog: Int = 4 << 20, requiresIdentity: Bool = true)
+                 keepaliveTimeout: Double, maxControlBacklog: Int = 4 << 20, requiresIdentity: Bool = true, acceptsUncertifiedPeer: Bool = false)
     {
+        self.acceptsUncertifiedPeer = acceptsUncertifiedPeer
         self.initialWindow = initialWindow
         self.maxWindow = max(initialWindow, maxWindow)
         self.maxFramePayload = maxFramePayload

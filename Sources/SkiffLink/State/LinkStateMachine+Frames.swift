@@ -14,7 +14,10 @@ extension LinkStateMachine {
         if let problem = LinkHello.problem(hello) { return .violation(.hello(problem)) }
         // A session with no TLS beneath it (in memory) has no certificate to check; a router's links
         // always have one, and require it.
-        if configuration.requiresIdentity || identity != nil, let problem = (identity ?? .noCertificate).problem(claiming: hello.site) {
+        let uncertifiedAccepted = identity == .uncertified && configuration.acceptsUncertifiedPeer
+        if configuration.requiresIdentity || identity != nil, !uncertifiedAccepted,
+           let problem = (identity ?? .noCertificate).problem(claiming: hello.site)
+        {
             return .violation(.identity(problem))
         }
         let peer = Peer(site: hello.site, isEdge: hello.edge ?? false)

@@ -27,6 +27,16 @@ public struct DesiredSite: Sendable, Hashable {
         resources.filter { $0.kind == kind }
     }
 
+    /// How the router gets the certificate it serves links and grants with: provided credentials
+    /// (a RouterAccess's `tlsCredentials`), or generated, issued by a RouterAccess's `issuer`, the
+    /// Site's `defaultIssuer` or the site CA (nil). One router serves one certificate: when
+    /// RouterAccess resources disagree, the first in name order counts (the checks report it).
+    public var serverCredentials: ServerCredentials {
+        let accesses = resources(of: .routerAccess).map { RouterAccessSpec($0.spec) }
+        if let provided = accesses.lazy.compactMap(\.providedCredentials).first { return .provided(provided) }
+        return .generated(issuer: accesses.lazy.compactMap(\.issuer).first ?? siteSpec.defaultIssuer)
+    }
+
     /// `host:port` pairs where this site accepts links, from its RouterAccess resources.
     public var linkAccessEndpoints: [(host: String, port: Int)] {
         resources(of: .routerAccess).flatMap { access -> [(host: String, port: Int)] in
@@ -35,5 +45,18 @@ public struct DesiredSite: Sendable, Hashable {
             if !["0.0.0.0", "::", ""].contains(spec.bindHost) { hosts.append(spec.bindHost) }
             return hosts.flatMap { host in spec.roles.map { (host, $0.port) } }
         }
+    }
+}
+
+/// Where a router's server certificate (for links and the grant server) comes from.
+public enum ServerCredentials: Sendable, Hashable {
+    /// `pki/server`, issued by Skiff from CA credentials `issuer` (nil: the site CA).
+    case generated(issuer: String?)
+    /// `pki/certificates/NAME`, from a Certificate of the site or placed there by hand.
+    case provided(String)
+
+    /// The provided credentials' name, if provided.
+    public var provided: String? {
+        if case .provided(let name) = self { name } else { nil }
     }
 }

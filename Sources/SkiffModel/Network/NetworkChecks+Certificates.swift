@@ -47,3 +47,45 @@ extension NetworkChecks {
         }
     }
 }
+
+extension NetworkChecks {
+    /// One router serves one certificate: RouterAccess resources agree on it. What they (or the
+    /// Site's `defaultIssuer`) name, when a Certificate of the site, is fit for it.
+    static func checkServerCredentials(_ site: DesiredSite) -> [Diagnostic] {
+        let accesses = site.resources(of: .routerAccess)
+        let certificates = Dictionary(site.resources(of: .certificate).map { ($0.name, CertificateSpec($0.spec)) }, uniquingKeysWith: { first, _ in first })
+        var diagnostics: [Diagnostic] = []
+        if let first = accesses.first {
+            for other in accesses.dropFirst() {
+                let (a, b) = (RouterAccessSpec(first.spec), RouterAccessSpec(other.spec))
+                if a.providedCredentials != b.providedCredentials || a.issuer != b.issuer {
+                    diagnostics.append(.error(at: other.location, "RouterAccess \(other.name) and \(first.name) name different server credentials or issuers; one router serves one certificate"))
+                }
+            }
+        }
+        for access in accesses {
+            let spec = RouterAccessSpec(access.spec)
+            if let name = spec.providedCredentials, let certificate = certificates[name] {
+                if !certificate.server {
+                    diagnostics.append(.error(at: access.location(of: "spec.tlsCredentials"), path: "spec.tlsCredentials",
+                                              "Certificate \(name) is not a server certificate (server: true), so the router cannot serve links with it"))
+                }
+                let missing = spec.subjectAlternativeNames.filter { name in !certificate.hosts.contains { $0.lowercased() == name.lowercased() } }
+                if !missing.isEmpty {
+                    diagnostics.append(.warning(at: access.location(of: "spec.tlsCredentials"), path: "spec.tlsCredentials",
+                                                "Certificate \(name) does not name \(missing.joined(separator: ", ")): sites dialling that will refuse the router's certificate"))
+                }
+            }
+            if let issuer = spec.issuer { diagnostics += issuerProblem(issuer, field: "spec.issuer", at: access, certificates) }
+        }
+        if let site = site.site, let issuer = SiteSpec(site.spec).defaultIssuer {
+            diagnostics += issuerProblem(issuer, field: "spec.defaultIssuer", at: site, certificates)
+        }
+        return diagnostics
+    }
+
+    private static func issuerProblem(_ issuer: String, field: String, at resource: Resource, _ certificates: [String: CertificateSpec]) -> [Diagnostic] {
+        guard let certificate = certificates[issuer], !certificate.signing else { return [] }
+        return [.error(at: resource.location(of: field), path: field, "Certificate \(issuer) is not a CA (it has no signing: true), so it cannot issue the router's certificate")]
+    }
+}

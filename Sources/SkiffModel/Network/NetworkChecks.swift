@@ -15,6 +15,7 @@ public enum NetworkChecks {
             diagnostics += checkStrategies(site)
             diagnostics += checkCertificates(site)
             diagnostics += checkServiceTLS(site)
+            diagnostics += checkServerCredentials(site)
         }
         diagnostics += checkLinkEndpoints(network)
         diagnostics += checkRoutingKeys(network)

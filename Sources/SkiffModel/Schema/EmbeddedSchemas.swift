@@ -916,17 +916,15 @@ enum EmbeddedSchemas {
         },
         "tlsCredentials": {
           "type": "string",
-          "description": "Name of the server credentials; Skiff issues them from the site CA."
+          "description": "Credentials the router serves links and grants with instead of a generated certificate: a Certificate of this site (server: true), or tls.crt, tls.key and ca.crt placed in pki/certificates/NAME of the state directory. Dialling sites verify the router against their ca.crt. With generateTlsCredentials: true it is only a name and Skiff generates the certificate."
         },
         "generateTlsCredentials": {
           "type": "boolean",
-          "description": "Accepted for Skupper compatibility; Skiff always issues them.",
-          "x-skiff-no-effect": "Skiff always issues the router's server certificate from the site CA"
+          "description": "Generate the router's server certificate even though tlsCredentials is set (default false: tlsCredentials names credentials that are provided)."
         },
         "issuer": {
           "type": "string",
-          "description": "Accepted for Skupper compatibility; Skiff uses the site's CA.",
-          "x-skiff-no-effect": "the server certificate is always issued by the site's own CA"
+          "description": "The CA that issues the generated server certificate: a Certificate of this site with signing: true, or CA credentials placed in pki/certificates/NAME (default: the Site's defaultIssuer, else the site CA)."
         },
         "accessType": {
           "type": "string",
@@ -1042,8 +1040,7 @@ enum EmbeddedSchemas {
         },
         "defaultIssuer": {
           "type": "string",
-          "description": "Name of the CA that issues this site's certificates; Skiff keeps one CA per site.",
-          "x-skiff-no-effect": "each site has exactly one CA, its own (pki/ca in the state directory)"
+          "description": "The CA that issues the router's server certificate where no RouterAccess names an issuer: a Certificate of this site with signing: true, or CA credentials placed in pki/certificates/NAME (default skupper-site-ca, the site's own CA). Link client certificates are always issued by the site CA, which inbound links are checked against."
         },
         "settings": {
           "$ref": "#/$defs/stringMap",

@@ -11,8 +11,13 @@ public enum CertificatePlanner {
         public var problems: [Diagnostic]
     }
 
+    /// The site CA and trust bundle first, then the credentials of the site's Certificates (CAs
+    /// before what they sign), then the router's server certificate, which one of them may issue.
+    /// `site` and `credentials` (what is in `pki/certificates/`) are nil when Certificates are not
+    /// part of the comparison.
     public static func plan(_ requirements: CertificateRequirements, live: [CertificateRole: CredentialReport],
-                            trust: TrustBundleReport? = nil, now: Date) -> Outcome
+                            trust: TrustBundleReport? = nil, site: DesiredSite? = nil, credentials: [String: IssuedCredentials]? = nil,
+                            now: Date) -> Outcome
     {
         var actions: [PlanAction] = []
         var problems: [Diagnostic] = []
@@ -26,20 +31,47 @@ public enum CertificatePlanner {
                 actions.append(PlanAction(verb: .update, target: .certificate(.trustBundle), reason: reason))
             }
         }
-        let server = live[.routerServer]
-        if let hosts = requirements.serverHosts {
-            let hostChange = FieldChange(field: "hosts", before: server.map { .array($0.hosts.sorted().map(JSONValue.string)) },
-                                         after: .array(hosts.sorted().map(JSONValue.string)))
-            if creatingCA || server?.isMissing ?? true {
-                actions.append(PlanAction(verb: .create, target: .certificate(.routerServer), reason: .missing, changes: [hostChange]))
-            } else if let server, let reason = reissueReason(server, hosts: hosts, site: requirements.site, now: now) {
-                actions.append(PlanAction(verb: .update, target: .certificate(.routerServer), reason: reason,
-                                          changes: hostChange.before == hostChange.after ? [] : [hostChange]))
-            }
-        } else if let server, !server.isMissing {
-            actions.append(PlanAction(verb: .delete, target: .certificate(.routerServer), reason: .pruned("no link access in git")))
+        var issued: Set<String> = []
+        if let site, let credentials {
+            let outcome = CredentialsPlanner.plan(site: site, live: credentials, siteCASerial: creatingCA ? nil : ca?.serial, now: now)
+            actions += outcome.actions
+            problems += outcome.problems
+            issued = Set(outcome.actions.filter { $0.verb != .delete }.map(\.target.name))
         }
+        actions += serverActions(requirements, live: live[.routerServer], creatingCA: creatingCA, siteCASerial: ca?.serial,
+                                 credentials: credentials ?? [:], issued: issued, now: now)
         return Outcome(actions: actions, problems: problems)
+    }
+
+    /// The router's server certificate: issued when missing, issued again when its names, its CA
+    /// or its site changed or it nears expiry; removed when the site serves none, or serves
+    /// provided credentials instead.
+    static func serverActions(_ requirements: CertificateRequirements, live server: CredentialReport?, creatingCA: Bool, siteCASerial: String?,
+                              credentials: [String: IssuedCredentials], issued: Set<String>, now: Date) -> [PlanAction]
+    {
+        let present = server.map { !$0.isMissing } ?? false
+        guard let hosts = requirements.serverHosts else {
+            return present ? [PlanAction(verb: .delete, target: .certificate(.routerServer), reason: .pruned("no link access in git"))] : []
+        }
+        guard case .generated(let issuer) = requirements.serverCredentials else {
+            let name = requirements.serverCredentials.provided ?? ""
+            return present ? [PlanAction(verb: .delete, target: .certificate(.routerServer), reason: .pruned("the router serves credentials \(name) instead"))] : []
+        }
+        let hostChange = FieldChange(field: "hosts", before: server.map { .array($0.hosts.sorted().map(JSONValue.string)) },
+                                     after: .array(hosts.sorted().map(JSONValue.string)))
+        if (creatingCA && issuer == nil) || !present {
+            return [PlanAction(verb: .create, target: .certificate(.routerServer), reason: .missing, changes: [hostChange])]
+        }
+        guard let server else { return [] }
+        let issuerName = issuer ?? CertificateSpec.siteCA
+        var reason = reissueReason(server, hosts: hosts, site: requirements.site, now: now)
+        if reason == nil, let issuer, issued.contains(issuer) {
+            reason = .changed("its CA \(issuer) is issued again")
+        } else if reason == nil, let expected = issuer.map({ credentials[$0]?.report.serial }) ?? siteCASerial, server.issuerSerial != expected {
+            reason = .changed("not signed by \(issuerName) (its issuer changed, or it rotated)")
+        }
+        guard let reason else { return [] }
+        return [PlanAction(verb: .update, target: .certificate(.routerServer), reason: reason, changes: hostChange.before == hostChange.after ? [] : [hostChange])]
     }
 
     /// Why the trust bundle must be written again, or nil when it holds exactly the CAs to trust.

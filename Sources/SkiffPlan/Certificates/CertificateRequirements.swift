@@ -10,6 +10,8 @@ public struct CertificateRequirements: Sendable, Hashable {
     public var caAlgorithm: KeyAlgorithm
     /// Nil when the site offers no link access.
     public var serverHosts: [String]?
+    /// Where the router's server certificate comes from: generated (by which CA), or provided.
+    public var serverCredentials: ServerCredentials
     public var serverValidity: TimeInterval
     /// This machine's name, as the requirements were computed with it (the grant server's public
     /// host falls back to it too, and must match the certificate).
@@ -28,6 +30,7 @@ public struct CertificateRequirements: Sendable, Hashable {
         let settings = site.siteSpec.settings
         caAlgorithm = settings[Self.algorithmSetting].flatMap(KeyAlgorithm.init(rawValue:)) ?? .ecdsaP256
         serverValidity = settings[Self.validitySetting].flatMap(GoDuration.seconds(parsing:)) ?? CertificateProfile.defaultServerValidity
+        serverCredentials = site.serverCredentials
         let accesses = site.resources(of: .routerAccess).map { RouterAccessSpec($0.spec) }
         // The grant server serves with the router's server certificate, under the host tokens name.
         let grantHost = GrantServerPlanning.publicHost(site, hostname: hostname)

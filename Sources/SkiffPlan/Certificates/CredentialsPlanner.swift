@@ -7,11 +7,13 @@ import SkiffPKI
 /// for renewal, and remove what left git. Credentials placed there by hand are never replaced or
 /// removed. Pure: the desired site, what is on disk and the time in; actions and problems out.
 public enum CredentialsPlanner {
-    /// The request a Certificate makes of the site's PKI.
-    public static func request(_ certificate: Resource) -> CertificateRequest {
+    /// The request a Certificate of `site` makes of its PKI. One the router serves links with (a
+    /// RouterAccess's `tlsCredentials`) also names the site, as every link certificate does.
+    public static func request(_ certificate: Resource, in site: DesiredSite) -> CertificateRequest {
         let spec = CertificateSpec(certificate.spec)
+        let servesLinks = site.serverCredentials.provided == certificate.name
         return CertificateRequest(subject: spec.subject, hosts: spec.hosts, client: spec.client, server: spec.server,
-                                  signing: spec.signing, issuer: spec.ca)
+                                  signing: spec.signing, issuer: spec.ca, site: servesLinks ? site.name : nil)
     }
 
     /// `siteCASerial`: the site CA's serial now (nil while it is about to be created).
@@ -25,7 +27,7 @@ public enum CredentialsPlanner {
         let ordered = certificates.filter { CertificateSpec($0.spec).signing } + certificates.filter { !CertificateSpec($0.spec).signing }
         var reissued: Set<String> = []
         for certificate in ordered {
-            let request = request(certificate)
+            let request = request(certificate, in: site)
             if let issuer = request.issuer, !certificates.contains(where: { $0.name == issuer }), live[issuer] == nil {
                 problems.append(.error(at: certificate.location(of: "spec.ca"), path: "spec.ca",
                                        "\(issuer) is neither a signing Certificate in \(site.name)/ nor CA credentials in pki/certificates/\(issuer) (tls.crt, tls.key)"))

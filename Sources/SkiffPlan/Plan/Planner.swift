@@ -22,13 +22,8 @@ public enum Planner {
     {
         var certificateOutcome = CertificatePlanner.Outcome(actions: [], problems: [])
         if let certificates, let liveCertificates = live.certificates {
-            certificateOutcome = CertificatePlanner.plan(certificates, live: liveCertificates, trust: live.trust, now: now)
-            if let desired, let credentials = live.credentials {
-                let ca = liveCertificates[.siteCA].flatMap { $0.isMissing ? nil : $0.serial }
-                let outcome = CredentialsPlanner.plan(site: desired, live: credentials, siteCASerial: ca, now: now)
-                certificateOutcome.actions += outcome.actions
-                certificateOutcome.problems += outcome.problems
-            }
+            certificateOutcome = CertificatePlanner.plan(certificates, live: liveCertificates, trust: live.trust, site: desired,
+                                                         credentials: live.credentials, now: now)
         }
         let resourceActions = resourceActions(desired: desired, live: live, baseline: baseline)
             + (desired.flatMap { site in live.linkCredentials.map { linkCredentialActions(site: site, onDisk: $0) } } ?? [])

@@ -40,15 +40,20 @@ public enum SitePlanning {
                                     hostname: String) -> RouterConfig
     {
         var config = RouterConfigBuilder.build(site, tokens: tokens, credentials: credentials, hostname: hostname)
-        config.tlsRevision = tlsRevision(certificates: certificates, trust: trust)
+        // Provided server credentials count in the revision as the generated ones do.
+        let served = config.serverCredentials.flatMap { credentials[$0]?.report }
+        config.tlsRevision = tlsRevision(certificates: certificates, trust: trust, served: served)
         return config
     }
 
     /// What the router must reload when it changes: the CA and server certificate serials, and the
     /// retired CAs still trusted (so the end of an overlap reloads it too, and it drops the links
     /// whose certificates the bundle no longer holds).
-    public static func tlsRevision(certificates: [CertificateRole: CredentialReport], trust: TrustBundleReport?) -> String {
-        let serials = [certificates[.siteCA]?.serial, certificates[.routerServer]?.serial].map { $0 ?? "-" }.joined(separator: "/")
+    public static func tlsRevision(certificates: [CertificateRole: CredentialReport], trust: TrustBundleReport?,
+                                   served: CredentialReport? = nil) -> String
+    {
+        let server = served ?? certificates[.routerServer]
+        let serials = [certificates[.siteCA]?.serial, server?.serial].map { $0 ?? "-" }.joined(separator: "/")
         let retired = trust?.retiredTrusted ?? []
         return retired.isEmpty ? serials : serials + "/" + retired.joined(separator: "+")
     }
@@ -88,7 +93,7 @@ public enum SitePlanning {
                                  now: now)
         plan?.problems += LinkCredentialCheck.problems(site: desiredSite, pki: SitePKI(stateDirectory: stateDirectory.path), now: now)
         plan?.problems += TokenPlanning.problems(site: desiredSite, ledger: live.tokens ?? TokenLedger())
-        plan?.problems += ServiceTLSCheck.problems(site: desiredSite, credentials: live.credentials ?? [:])
+        plan?.problems += CredentialsCheck.problems(site: desiredSite, credentials: live.credentials ?? [:])
         var report = SitePlanReport(site: site, desired: desired, plan: plan, applied: applied, stateDirectory: stateDirectory,
                                     requirements: requirements)
         report.liveFingerprint = live.fingerprint

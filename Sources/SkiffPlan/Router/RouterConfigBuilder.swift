@@ -35,6 +35,8 @@ public enum RouterConfigBuilder {
                 + site.resources(of: .multiKeyListener).compactMap { multiKeyBinding($0, credentials) },
             connectors: site.resources(of: .connector).map { binding($0, credentials) })
         config.grantServer = GrantServerPlanning.config(for: site, linkAccess: access, hostname: hostname)
+        config.serverCredentials = site.serverCredentials.provided
+        config.grantServer?.serverCredentials = config.serverCredentials
         return config
     }
 

@@ -36,9 +36,12 @@ public enum AccessRevocation {
         let book = try? GrantBook.load(stateDirectory: stateDirectory.path)
         let open = book?.grants.values.filter { $0.state(now: now, caSerial: previousSerial) == .open }.map(\.name) ?? []
         let rotation = try pki.rotateCA(site: site, overlap: overlap, now: now)
-        let revision = SitePlanning.tlsRevision(certificates: SitePlanning.certificates(stateDirectory, now: now),
-                                                trust: pki.inspectTrust(now: now))
-        let reloaded = RouterSupervisor(stateDirectory: stateDirectory).update { $0.tlsRevision = revision }
+        let certificates = SitePlanning.certificates(stateDirectory, now: now), trust = pki.inspectTrust(now: now)
+        let credentials = pki.inspectCertificates(now: now)
+        let reloaded = RouterSupervisor(stateDirectory: stateDirectory).update { config in
+            let served = config.serverCredentials.flatMap { credentials[$0]?.report }
+            config.tlsRevision = SitePlanning.tlsRevision(certificates: certificates, trust: trust, served: served)
+        }
         return Outcome(rotation: rotation, invalidatedGrants: open.sorted(), routerReloaded: reloaded)
     }
 }

@@ -40,9 +40,9 @@ public enum LinkGeneration {
         guard !access.isEmpty else { throw Failure.noLinkAccess(site: site.name) }
         let host = GrantServerPlanning.publicHost(site, bindHost: GrantServerPlanning.defaultBindHost(site), hostname: hostname)
         let pki = SitePKI(stateDirectory: stateDirectory.path)
-        let ca = try pki.loadCA()
         let credential = try pki.issueClientCertificate(link: name, site: site.name, to: dialler, now: now)
-        let pem = ["ca.crt": try ca.credential.certificatePEM, "tls.crt": try credential.certificatePEM, "tls.key": try credential.keyPEM]
+        // The link verifies the router with the CA of the certificate it serves.
+        let pem = ["ca.crt": try pki.servedCA(site.serverCredentials.provided), "tls.crt": try credential.certificatePEM, "tls.key": try credential.keyPEM]
         let endpoints = access.map { "    - name: \($0.role)\n      host: \"\(host)\"\n      port: \"\($0.port)\"" }.joined(separator: "\n")
         let data = SitePKI.linkFiles.map { "  \($0): \(Data(pem[$0]!.utf8).base64EncodedString())" }.joined(separator: "\n")
         return """

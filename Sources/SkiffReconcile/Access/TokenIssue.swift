@@ -3,6 +3,7 @@ import SkiffAccess
 import SkiffModel
 import SkiffPKI
 import SkiffPlan
+import SkiffRouterAPI
 import SkiffSupport
 
 /// `skiff token issue`: the AccessToken for one of a site's grants, from what its router serves.
@@ -19,7 +20,9 @@ public enum TokenIssue {
         let ca = try pki.loadCA()
         let state = record.state(now: now, caSerial: ca.certificate.serialHex)
         guard state == .open else { throw AccessError.grantUnusable(name: grant, state: state) }
-        return AccessTokenDocument.render(name: tokenName ?? grant, grant: grant, url: record.url, code: record.code, ca: try ca.credential.certificatePEM,
+        // The token's CA is the one the router's served certificate verifies against.
+        let served = (try? RouterProcess.loadConfig(stateDirectory.path))?.serverCredentials
+        return AccessTokenDocument.render(name: tokenName ?? grant, grant: grant, url: record.url, code: record.code, ca: try pki.servedCA(served),
                                           grantingSite: site, expiresAt: ISO8601DateFormatter().string(from: record.expiresAt),
                                           annotations: [GrantingSite.annotation: site])
     }

@@ -71,7 +71,8 @@ public enum Executor {
         case (.certificate(.siteCA), _):
             throw Failure(action: action, message: "a site CA is only replaced by `skiff revoke-access`")
         case (.certificate(.routerServer), .create), (.certificate(.routerServer), .update):
-            try pki.issueServerCertificate(site: requirements.site, hosts: requirements.serverHosts ?? [],
+            guard case .generated(let issuer) = requirements.serverCredentials else { return }
+            try pki.issueServerCertificate(site: requirements.site, hosts: requirements.serverHosts ?? [], issuer: issuer,
                                            validity: requirements.serverValidity, now: now)
         case (.certificate(.routerServer), .delete):
             try FileManager.default.removeItem(atPath: pki.serverFolder)
@@ -92,7 +93,7 @@ public enum Executor {
     {
         guard action.verb != .delete else { return try pki.removeCertificate(name) }
         guard let certificate = site.resources(of: .certificate).first(where: { $0.name == name }) else { return }
-        try pki.issueCertificate(name, request: CredentialsPlanner.request(certificate), algorithm: algorithm, now: now)
+        try pki.issueCertificate(name, request: CredentialsPlanner.request(certificate, in: site), algorithm: algorithm, now: now)
     }
 
     /// Writes the router's configuration, then starts the router or pushes the configuration to it.

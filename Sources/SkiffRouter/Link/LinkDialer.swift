@@ -85,7 +85,7 @@ final class LinkDialer: @unchecked Sendable {
             return
         }
         let direction = LinkSession.Direction.outgoing(link: config.name)
-        let session = LinkSession(direction: direction, localSite: router.config.site, configuration: LinkConfiguration(router.config.tuning),
+        let session = LinkSession(direction: direction, localSite: router.config.site, configuration: LinkConfiguration(router.config.tuning, dialling: true),
                                   delegate: router, logger: router.logger, cost: config.cost, budget: router.budget)
         let logger = router.logger
         let hostname = TLSContexts.serverHostname(config.host)

@@ -8,11 +8,13 @@ enum TLSContexts {
     /// How long a closing link waits for the peer's close_notify: a dead peer never sends one.
     static let shutdownTimeout = TimeAmount.seconds(1)
 
-    /// For accepting links: our server certificate; clients must chain to the trust bundle.
-    static func server(pki root: String) throws -> NIOSSLContext {
+    /// For accepting links: our server certificate (`pki/server`, or provided credentials
+    /// `pki/certificates/<credentials>`); clients must chain to the trust bundle.
+    static func server(pki root: String, credentials: String? = nil) throws -> NIOSSLContext {
+        let folder = root + (credentials.map { "/certificates/" + $0 } ?? "/server")
         var configuration = TLSConfiguration.makeServerConfigurationWithMTLS(
-            certificateChain: try NIOSSLCertificate.fromPEMFile(root + "/server/tls.crt").map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(file: root + "/server/tls.key", format: .pem)),
+            certificateChain: try NIOSSLCertificate.fromPEMFile(folder + "/tls.crt").map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: folder + "/tls.key", format: .pem)),
             trustRoots: .file(root + "/trust/bundle.pem"))
         configuration = TLSPolicy.applied(to: configuration)
         // Client certificates name a link, not a host: check the chain, not a hostname.

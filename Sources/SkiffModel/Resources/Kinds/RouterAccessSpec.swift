@@ -11,6 +11,17 @@ public struct RouterAccessSpec: Sendable, Hashable {
     public var roles: [Role]
     public var bindHost: String
     public var subjectAlternativeNames: [String]
+    /// Credentials the router serves links (and grants) with instead of a generated certificate:
+    /// a Certificate of the site, or files placed in `pki/certificates/NAME`. With
+    /// `generateTlsCredentials` the name is only a label and Skiff generates them, as without.
+    public var tlsCredentials: String?
+    public var generateTlsCredentials: Bool
+    /// The CA that issues the generated server certificate (a signing Certificate, or CA credentials
+    /// placed in `pki/certificates/NAME`); nil: the Site's `defaultIssuer`, else the site CA.
+    public var issuer: String?
+
+    /// The credentials the router serves, when they are provided rather than generated.
+    public var providedCredentials: String? { generateTlsCredentials ? nil : tlsCredentials }
 
     public init(_ spec: JSONValue) {
         roles = (spec["roles"]?.arrayValue ?? []).map { role in
@@ -19,5 +30,9 @@ public struct RouterAccessSpec: Sendable, Hashable {
         }
         bindHost = spec["bindHost"]?.stringValue ?? "0.0.0.0"
         subjectAlternativeNames = (spec["subjectAlternativeNames"]?.arrayValue ?? []).compactMap(\.stringValue)
+        tlsCredentials = spec["tlsCredentials"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        generateTlsCredentials = spec["generateTlsCredentials"]?.boolValue ?? false
+        let issuer = spec["issuer"]?.stringValue ?? ""
+        self.issuer = issuer.isEmpty || issuer == CertificateSpec.siteCA ? nil : issuer
     }
 }
