@@ -26,12 +26,15 @@ extension ResourceDraft {
 
     /// A Listener or a Connector (the two ends of a routing key: the same fields); the routing
     /// key defaults to the name, as Skupper's does.
-    public static func service(_ kind: ResourceKind, _ name: String, port: Int, routingKey: String?, host: String, type: String) throws -> ResourceDraft {
+    /// `tlsCredentials`: the credentials it speaks TLS to its application with (Skupper's `--tls-credentials`).
+    public static func service(_ kind: ResourceKind, _ name: String, port: Int, routingKey: String?, host: String, type: String,
+                               tlsCredentials: String? = nil) throws -> ResourceDraft
+    {
         try ResourceDraft(kind: kind, name: name, spec: [
             Field("routingKey", .string(routingKey ?? name)),
             Field("host", .string(host)),
             Field("port", .int(port)),
-        ] + (type == "tcp" ? [] : [Field("type", .string(type))]))
+        ] + (type == "tcp" ? [] : [Field("type", .string(type))]) + (tlsCredentials.map { [Field("tlsCredentials", .string($0))] } ?? []))
     }
 
     /// An AccessGrant (what Skupper's `token issue` creates before it prints the token).

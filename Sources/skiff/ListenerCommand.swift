@@ -9,6 +9,7 @@ protocol ServiceEnd: ScaffoldedKind {
     static var portHelp: String { get }
     static var hostHelp: String { get }
     static var defaultHost: String { get }
+    static var tlsHelp: String { get }
 }
 
 enum ListenerEnd: ServiceEnd {
@@ -18,6 +19,7 @@ enum ListenerEnd: ServiceEnd {
     static let portHelp = "The local port applications call."
     static let hostHelp = "The address the port binds: 0.0.0.0 (every address) is Skupper's default; 127.0.0.1 keeps it to this host."
     static let defaultHost = "0.0.0.0"
+    static let tlsHelp = "Serve TLS to clients with these credentials: a Certificate of the site (server: true), or files in pki/certificates/NAME."
 }
 
 enum ConnectorEnd: ServiceEnd {
@@ -27,6 +29,7 @@ enum ConnectorEnd: ServiceEnd {
     static let portHelp = "The service's port."
     static let hostHelp = "The host the service runs on (a name or address); this host unless told (Skupper has no default outside Kubernetes)."
     static let defaultHost = "127.0.0.1"
+    static let tlsHelp = "Speak TLS to the service, trusting it when its certificate chains to these credentials' ca.crt (a Certificate of the site, or files in pki/certificates/NAME)."
 }
 
 typealias ListenerCommand = ServiceCommand<ListenerEnd>
@@ -61,6 +64,9 @@ struct ServiceCommand<End: ServiceEnd>: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("The \(End.kind.rawValue.lowercased()) type; tcp is the only one.", valueName: "type"))
         var type = "tcp"
 
+        @Option(name: .long, help: ArgumentHelp(End.tlsHelp, valueName: "name"))
+        var tlsCredentials: String?
+
         @OptionGroup var target: ScaffoldTarget
         @OptionGroup var create: CreateOptions
 
@@ -69,7 +75,7 @@ struct ServiceCommand<End: ServiceEnd>: ParsableCommand {
         }
 
         func run() throws {
-            let draft = try ResourceDraft.service(End.kind, name, port: port, routingKey: routingKey, host: host, type: type)
+            let draft = try ResourceDraft.service(End.kind, name, port: port, routingKey: routingKey, host: host, type: type, tlsCredentials: tlsCredentials)
             try create.create([draft], site: site, target: target)
         }
     }

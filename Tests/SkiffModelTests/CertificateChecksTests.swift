@@ -28,6 +28,15 @@ struct CertificateChecksTests {
         #expect(found.contains { $0.hasSuffix("Certificate idle is neither client, server nor signing: nothing is issued (set one of them)") })
     }
 
+    @Test("credentials are named like resources: a name that is a path is refused before anything reads it", arguments: [
+        "../../etc", "a/b", "/etc/ssl", "UPPER",
+    ])
+    func credentialNames(name: String) {
+        let found = diagnostics(Fixtures.listener("web", port: 8443, extra: ["tlsCredentials: \"\(name)\""]),
+                                Fixtures.certificate("x", ca: name, client: true))
+        #expect(found.filter { $0.contains("expected a lowercase name") }.count == 2, "\(found)")
+    }
+
     @Test("a listener serves TLS with a server certificate, a connector presents a client certificate; TLS options without credentials have no effect")
     func serviceCredentials() {
         let found = diagnostics(Fixtures.certificate("client-only", client: true), Fixtures.certificate("server-only", server: true),

@@ -35,6 +35,15 @@ struct ScaffoldTests {
         #expect(yaml.contains("routingKey: '8080'") && yaml.contains("host: 'yes'"), "\(yaml)")
     }
 
+    @Test("--tls-credentials writes spec.tlsCredentials, as Skupper's listener and connector create do")
+    func tlsCredentials() throws {
+        let yaml = try ResourceDraft.service(.connector, "db", port: 5432, routingKey: nil, host: "db.internal", type: "tcp",
+                                             tlsCredentials: "db-ca").yaml(schemaLocation: nil)
+        #expect(yaml.contains("tlsCredentials: db-ca"), "\(yaml)")
+        #expect(!(try ResourceDraft.service(.listener, "web", port: 80, routingKey: nil, host: "0.0.0.0", type: "tcp").yaml(schemaLocation: nil))
+            .contains("tlsCredentials"))
+    }
+
     @Test("an existing resource is refused, naming where it is; --force replaces it in its own file, other documents kept byte for byte")
     func existing() throws {
         let shared = Fixtures.file(Fixtures.site("west"), "# the API\n" + Fixtures.listener("api", port: 9000), Fixtures.listener("web", port: 8080))

@@ -240,6 +240,9 @@ enum EmbeddedSchemas {
       "properties": {
         "ca": {
           "type": "string",
+          "maxLength": 253,
+          "pattern": "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$",
+          "x-skiff-expected": "a lowercase name (letters, digits, '-' and '.'; starting and ending with a letter or digit), or empty for the site CA",
           "description": "The CA that signs it: skupper-site-ca (or empty) for the site's own CA, or the name of a Certificate with signing: true at this site. A signing Certificate is a self-signed CA, as in Skupper, and ignores it."
         },
         "subject": {
@@ -383,6 +386,9 @@ enum EmbeddedSchemas {
         },
         "tlsCredentials": {
           "type": "string",
+          "maxLength": 253,
+          "pattern": "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
+          "x-skiff-expected": "a lowercase name (letters, digits, '-' and '.'; starting and ending with a letter or digit): the folder it names under the state directory's pki/",
           "description": "TLS to the backend: the connector speaks TLS to spec.host and trusts it when its certificate chains to these credentials' ca.crt — a Certificate of this site, or files placed in pki/certificates/NAME of the state directory."
         },
         "useClientCert": {
@@ -526,6 +532,9 @@ enum EmbeddedSchemas {
         },
         "tlsCredentials": {
           "type": "string",
+          "maxLength": 253,
+          "pattern": "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
+          "x-skiff-expected": "a lowercase name (letters, digits, '-' and '.'; starting and ending with a letter or digit): the folder it names under the state directory's pki/",
           "description": "Name of the client credentials (a folder under pki/links/ in the state directory)."
         },
         "cost": {
@@ -642,6 +651,9 @@ enum EmbeddedSchemas {
         },
         "tlsCredentials": {
           "type": "string",
+          "maxLength": 253,
+          "pattern": "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
+          "x-skiff-expected": "a lowercase name (letters, digits, '-' and '.'; starting and ending with a letter or digit): the folder it names under the state directory's pki/",
           "description": "TLS toward clients: the listener serves TLS with these credentials' tls.crt and tls.key — a Certificate of this site (server: true), or files placed in pki/certificates/NAME of the state directory."
         },
         "observer": {
@@ -796,6 +808,9 @@ enum EmbeddedSchemas {
         },
         "tlsCredentials": {
           "type": "string",
+          "maxLength": 253,
+          "pattern": "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
+          "x-skiff-expected": "a lowercase name (letters, digits, '-' and '.'; starting and ending with a letter or digit): the folder it names under the state directory's pki/",
           "description": "TLS toward clients: the listener serves TLS with these credentials' tls.crt and tls.key — a Certificate of this site (server: true), or files placed in pki/certificates/NAME of the state directory."
         },
         "observer": {
@@ -916,6 +931,9 @@ enum EmbeddedSchemas {
         },
         "tlsCredentials": {
           "type": "string",
+          "maxLength": 253,
+          "pattern": "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
+          "x-skiff-expected": "a lowercase name (letters, digits, '-' and '.'; starting and ending with a letter or digit): the folder it names under the state directory's pki/",
           "description": "Credentials the router serves links and grants with instead of a generated certificate: a Certificate of this site (server: true), or tls.crt, tls.key and ca.crt placed in pki/certificates/NAME of the state directory. Dialling sites verify the router against their ca.crt. With generateTlsCredentials: true it is only a name and Skiff generates the certificate."
         },
         "generateTlsCredentials": {
@@ -924,6 +942,9 @@ enum EmbeddedSchemas {
         },
         "issuer": {
           "type": "string",
+          "maxLength": 253,
+          "pattern": "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$",
+          "x-skiff-expected": "a lowercase name (letters, digits, '-' and '.'; starting and ending with a letter or digit), or empty for the site CA",
           "description": "The CA that issues the generated server certificate: a Certificate of this site with signing: true, or CA credentials placed in pki/certificates/NAME (default: the Site's defaultIssuer, else the site CA)."
         },
         "accessType": {
@@ -1040,6 +1061,9 @@ enum EmbeddedSchemas {
         },
         "defaultIssuer": {
           "type": "string",
+          "maxLength": 253,
+          "pattern": "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$",
+          "x-skiff-expected": "a lowercase name (letters, digits, '-' and '.'; starting and ending with a letter or digit), or empty for the site CA",
           "description": "The CA that issues the router's server certificate where no RouterAccess names an issuer: a Certificate of this site with signing: true, or CA credentials placed in pki/certificates/NAME (default skupper-site-ca, the site's own CA). Link client certificates are always issued by the site CA, which inbound links are checked against."
         },
         "settings": {
