@@ -190,6 +190,8 @@ let package = Package(
         ]),
         .testTarget(name: "SkiffScaffoldTests", dependencies: ["SkiffScaffold", "SkiffModel", "SkiffTestSupport"]),
         .testTarget(name: "SkiffFuzzTests", dependencies: ["SkiffFuzzTargets"]),
+        // The network lab (make test-netlab): sites in network namespaces of their own, as root.
+        .testTarget(name: "SkiffNetlabTests", dependencies: ["skiff", "SkiffPKI", "SkiffRouterAPI", "SkiffSupport", "SkiffTestSupport"]),
         .testTarget(name: "SkiffCLITests", dependencies: [
             "skiff", "SkiffPKI", "SkiffAccess", "SkiffAccessHTTPS", "SkiffRouterAPI", "SkiffPlan", "SkiffReconcile", "SkiffSupport", "SkiffTestSupport", .product(name: "Crypto", package: "swift-crypto"),
         ]),

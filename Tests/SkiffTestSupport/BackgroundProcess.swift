@@ -43,6 +43,12 @@ public final class BackgroundProcess: @unchecked Sendable {
         return done.wait(timeout: .now() + timeout) == .success ? box.get() : nil
     }
 
+    /// What the program printed after what has been read, once it has exited (nil while it runs).
+    public func remainingOutput() -> String? {
+        guard !process.isRunning else { return nil }
+        return String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    }
+
     public var isRunning: Bool { process.isRunning }
 
     /// SIGKILL, and wait for it to be gone.

@@ -13,6 +13,11 @@ public enum Command {
         public var command: String
         public var result: CommandResult
         public var description: String { "\(command) exited \(result.status): \(result.stderr)\(result.stdout)" }
+
+        public init(command: String, result: CommandResult) {
+            self.command = command
+            self.result = result
+        }
     }
 
     /// Runs `executable` (a path, or a name looked up in PATH) with `arguments`.
@@ -65,9 +70,9 @@ public enum Command {
     /// Like `run`, but throws unless the program exits 0.
     @discardableResult
     public static func check(_ executable: String, _ arguments: [String], in directory: String? = nil,
-                             environment: [String: String] = [:], input: String? = nil) throws -> CommandResult
+                             environment: [String: String] = [:], input: String? = nil, timeout: Double = 120) throws -> CommandResult
     {
-        let result = try run(executable, arguments, in: directory, environment: environment, input: input)
+        let result = try run(executable, arguments, in: directory, environment: environment, input: input, timeout: timeout)
         guard result.status == 0 else {
             throw Failed(command: ([executable] + arguments).joined(separator: " "), result: result)
         }

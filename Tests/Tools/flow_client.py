@@ -8,7 +8,9 @@
   flow_client.py slow PORT MIB          flow A stops reading; flow B moves MIB MiB meanwhile
   flow_client.py load PORT SECONDS CONC [TIMEOUT]  CONC clients each open flow after flow (100 bytes,
                                         echoed, given up after TIMEOUT s, default 5) for SECONDS;
-                                        counts answered and failed requests
+                                        counts answered and failed requests, with p50/p99 latency
+  flow_client.py hold PORT SECONDS INTERVAL  one flow kept open for SECONDS, a byte echoed every
+                                        INTERVAL s; prints "connected" first, then when (if) it broke
   flow_client.py stall PORT FLOWS SECONDS  FLOWS flows send without reading their echo, while one
                                         client makes request after request for SECONDS
   flow_client.py abandon PORT COUNT     COUNT flows that send a byte and reset at once
@@ -141,17 +143,46 @@ async def request(port, timeout=5):
 async def load(port, seconds, concurrency, timeout=5):
     deadline = time.monotonic() + seconds
     counts = {"answered": 0, "failed": 0}
+    latencies = []
 
     async def client():
         while time.monotonic() < deadline:
+            start = time.monotonic()
             if await request(port, timeout):
                 counts["answered"] += 1
+                latencies.append(time.monotonic() - start)
             else:
                 counts["failed"] += 1
                 await asyncio.sleep(0.05)
 
     await asyncio.gather(*(client() for _ in range(concurrency)))
+    latencies.sort()
+    if latencies:
+        counts["p50_seconds"] = latencies[len(latencies) // 2]
+        counts["p99_seconds"] = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
     return counts
+
+
+async def hold(port, seconds, interval):
+    """One flow held open, a byte echoed every `interval`: whether and when it broke (a reset, a
+    close, or no echo within 60 s), counted from the moment it connected."""
+    reader, writer = await asyncio.wait_for(asyncio.open_connection(HOST, port), TIMEOUT)
+    start = time.monotonic()
+    print("connected", flush=True)
+    echoes = 0
+    try:
+        while time.monotonic() - start < seconds:
+            writer.write(b"x")
+            await writer.drain()
+            data = await asyncio.wait_for(reader.read(1), TIMEOUT)
+            if not data:
+                return {"echoes": echoes, "broken_after": time.monotonic() - start, "how": "closed"}
+            echoes += 1
+            await asyncio.sleep(interval)
+    except (OSError, asyncio.TimeoutError) as error:
+        return {"echoes": echoes, "broken_after": time.monotonic() - start, "how": type(error).__name__}
+    writer.close()
+    return {"echoes": echoes, "broken_after": None}
 
 
 async def stall(port, flows, seconds):
@@ -256,6 +287,8 @@ def main():
     elif mode == "stalled":
         result = asyncio.run(stalled(port, int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]),
                                      float(sys.argv[6]) if len(sys.argv) > 6 else 0))
+    elif mode == "hold":
+        result = asyncio.run(hold(port, float(sys.argv[3]), float(sys.argv[4])))
     elif mode == "abandon":
         result = asyncio.run(abandon(port, int(sys.argv[3])))
     else:

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 
 /// The I/O of one flow's stream on a link: bytes between a local TCP connection (a listener's
@@ -269,12 +272,13 @@ package final class FlowStream: @unchecked Sendable {
         session?.endStream(id)
     }
 
-    /// The peer reset the stream, or the link went down: drop the TCP connection at once.
+    /// The peer reset the stream, or the link went down: reset the TCP connection at once, so the
+    /// application sees its flow fail rather than end (a clean FIN could pass for a whole reply).
     package func abort() {
         loop.preconditionInEventLoop()
         guard !isClosed else { return }
         end()
-        tcp?.close(promise: nil)
+        resetTCP()
         if let transit {
             self.transit = nil
             transit.transit = nil
@@ -292,6 +296,13 @@ package final class FlowStream: @unchecked Sendable {
         }
         end()
         tcp?.close(promise: nil)
+    }
+
+    /// Closes the TCP connection with RST (SO_LINGER 0) where it is a socket.
+    private func resetTCP() {
+        guard let tcp else { return }
+        guard let socket = tcp as? SocketOptionProvider else { return tcp.close(promise: nil) }
+        socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in tcp.close(promise: nil) }
     }
 
     /// The peer's FIN has arrived (a TCP connection that closes after it closed cleanly).

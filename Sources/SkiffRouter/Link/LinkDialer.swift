@@ -10,7 +10,7 @@ import SkiffRouterAPI
 import SkiffSupport
 
 /// Keeps one configured link connected: dials, and after every failure or drop dials again with
-/// capped exponential backoff (0.5 s doubling to 30 s). At an edge router with several links, a
+/// capped exponential backoff (0.5 s doubling to 4 s, `Backoff.linkCap`). At an edge router with several links, a
 /// failure hands over to the next link instead (`Router.failOver`); this one stands by.
 /// Confined to the router's loop: the router's calls check it.
 final class LinkDialer: @unchecked Sendable {
@@ -21,7 +21,7 @@ final class LinkDialer: @unchecked Sendable {
     private(set) var session: LinkSession?
     private(set) var state = LinkState.connecting
     private(set) var lastError: String?
-    private var backoff = Backoff()
+    private var backoff = Backoff(cap: Backoff.linkCap)
     private var retry: Scheduled<Void>?
     private var channel: Channel?
     /// The connection being dialled, until it connects or fails.
