@@ -3,12 +3,12 @@ SWIFT ?= swift
 BUILD_FLAGS ?=
 SKIFF = .build/debug/skiff
 
-.PHONY: all build release test demo deps fuzz sanitize bench-plan bench-router bench-reconcile schemas clean
+.PHONY: all build release test test-netlab demo deps fuzz sanitize bench-plan bench-router bench-reconcile bench-mesh schemas clean
 
 all: build
 
 # Installs what the build and the tests need when it is missing: libgit2 (through pkg-config),
-# openssl, git (with git-daemon), curl, iperf3, socat, ps and setpriv for the tests, and Python's jsonschema + PyYAML for the schema cross-check.
+# openssl, git (with git-daemon), curl, iperf3, socat, ps and setpriv for the tests, ip, tc and nft for the network lab, and Python's jsonschema + PyYAML for the schema cross-check.
 deps:
 	@missing=""; \
 	pkg-config --exists libgit2 2>/dev/null || missing="$$missing libgit2-dev pkg-config"; \
@@ -17,6 +17,8 @@ deps:
 	command -v curl >/dev/null || missing="$$missing curl"; \
 	command -v iperf3 >/dev/null || missing="$$missing iperf3"; \
 	command -v socat >/dev/null || missing="$$missing socat"; \
+	command -v ip >/dev/null && command -v tc >/dev/null || missing="$$missing iproute2"; \
+	command -v nft >/dev/null || missing="$$missing nftables"; \
 	command -v ps >/dev/null || missing="$$missing procps"; \
 	command -v setpriv >/dev/null || missing="$$missing util-linux"; \
 	command -v python3 >/dev/null || missing="$$missing python3 python3-pip"; \
@@ -40,6 +42,16 @@ test: build
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	ulimit -n 65536 2>/dev/null || ulimit -n $$(ulimit -Hn); $(SWIFT) test --skip-build $(BUILD_FLAGS)
 
+# The network lab (Tests/SkiffNetlabTests): each site in a network namespace of its own, links
+# partitioned, lossy, delayed or slow (nftables, tc, a delay relay), routers and daemons killed
+# and restarted under load, a soak. Needs root (namespaces); says so and skips otherwise.
+# SKIFF_SOAK_SECONDS sets the soak's length (default 600).
+test-netlab: build
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	@if [ "$$(id -u)" -ne 0 ]; then echo "test-netlab: skipped: the lab makes network namespaces, which needs root"; exit 0; fi; \
+	ulimit -n 65536 2>/dev/null || ulimit -n $$(ulimit -Hn); \
+	SKIFF_NETLAB=1 $(SWIFT) test --skip-build --filter SkiffNetlabTests $(BUILD_FLAGS)
+
 # The bundled example, as a user runs it: validate it and plan both sites, then plan a change.
 demo: build
 	@scripts/demo.sh $(SKIFF)
@@ -51,6 +63,13 @@ bench-router: release
 # Commit-to-traffic time (webhook, polling) and no-change reconcile time with 1,000 services (release build).
 bench-reconcile: release
 	@scripts/bench-reconcile.sh .build/release/skiff
+
+# Link-state routing with 50, 100 and 200 router processes in a random mesh: time to agree on the
+# routes a shortest-path computation gives, messages per router; a router leaving and joining, a
+# link flapping (release build; MESH_SIZES="20 50" for other sizes).
+MESH_SIZES ?= 50 100 200
+bench-mesh: release
+	@scripts/bench-mesh.sh .build/release/skiff $(MESH_SIZES)
 
 # Times validate + plan on generated networks of 10, 1,000 and 10,000 resources (release build).
 bench-plan: release

@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
@@ -87,8 +88,8 @@ let package = Package(
             name: "SkiffScaffold",
             dependencies: ["SkiffModel", "SkiffSource", "SkiffSupport", .product(name: "Yams", package: "Yams")]
         ),
-        // glibc's mallopt, which Swift's Glibc module does not export (see RouterHost).
-        .target(name: "CMallocTuning"),
+        // glibc's heap figures (mallinfo2), which Swift's Glibc module does not export.
+        .target(name: "CMallocInfo"),
         // The link layer: wire format, the multiplexer's state machine (link and streams as values),
         // and the handlers that move a flow's bytes. NIOCore only (and the standard library's JSON).
         .target(
@@ -102,6 +103,7 @@ let package = Package(
             name: "SkiffRouter",
             dependencies: [
                 "SkiffLink", "SkiffRouterAPI", "SkiffNetSupport", "SkiffPKI", "SkiffSupport",
+                .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -111,11 +113,11 @@ let package = Package(
             ]
         ),
         // The router process: the router and the grant server side by side, pid file, signals,
-        // malloc tuning.
+        // the process's memory in status.
         .target(
             name: "SkiffRouterHost",
             dependencies: [
-                "SkiffRouter", "SkiffRouterAPI", "SkiffAccess", "SkiffAccessHTTPS", "SkiffSupport", "CMallocTuning",
+                "SkiffRouter", "SkiffRouterAPI", "SkiffAccess", "SkiffAccessHTTPS", "SkiffSupport", "CMallocInfo",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

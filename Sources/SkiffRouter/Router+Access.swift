@@ -58,12 +58,13 @@ extension Router {
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(ChannelOptions.writeBufferWaterMark, value: .init(low: 1 << 20, high: 4 << 20))
+            .childChannelOption(ChannelOptions.writeBufferWaterMark, value: LinkSocket.waterMark)
+            .childChannelOption(LinkSocket.notSentLowat, value: LinkSocket.unsentLimit)
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     let session = LinkSession(direction: .incoming, localSite: self.config.site, configuration: configuration, delegate: self,
                                               logger: self.logger, budget: self.budget)
-                    let tls = NIOSSLServerHandler(context: context)
+                    let tls = NIOSSLServerHandler(context: context, configuration: TLSPolicy.linkHandler)
                     try channel.pipeline.syncOperations.addHandlers([tls, LinkTLSHandler(direction: .incoming, logger: self.logger)]
                         + session.frameHandlers)
                     self.incoming[ObjectIdentifier(session)] = session

@@ -63,7 +63,7 @@ extension Router {
             .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 1)
             .childChannelInitializer { [self] child in
                 child.eventLoop.makeCompletedFuture {
-                    if let tls { try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+                    if let tls { try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls, configuration: TLSPolicy.flowHandler)) }
                     self.acceptFlow(child, listener: state)
                 }
             }
@@ -175,7 +175,7 @@ extension Router {
             }
         }
         try channel.pipeline.syncOperations.addHandlers([
-            try NIOSSLClientHandler(context: tls, serverHostname: TLSServerName.forHost(target.host)), handshake,
+            try NIOSSLClientHandler(context: tls, serverHostname: TLSServerName.forHost(target.host), configuration: TLSPolicy.flowHandler), handshake,
         ])
     }
 

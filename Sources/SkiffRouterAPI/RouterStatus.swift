@@ -116,6 +116,29 @@ public struct RouterStatus: Codable, Sendable, Hashable {
     public var routing: Routing?
     /// The router-wide buffer cap and what links hold against it.
     public var buffers: Buffers?
+    /// The router process's memory (absent where the system cannot tell).
+    public var memory: Memory?
+
+    /// What the router process holds: resident memory as the kernel counts it, and the heap as the
+    /// allocator does. Heap in use grows when something leaks; resident memory also grows when
+    /// freed heap cannot go back to the system (fragmentation), and shrinks when it can.
+    public struct Memory: Codable, Sendable, Hashable {
+        /// Resident bytes in all (the binary's and libraries' pages included).
+        public var residentBytes: Int
+        /// Resident anonymous bytes: heap, stacks and buffers.
+        public var anonymousBytes: Int
+        /// Bytes of live allocations.
+        public var heapInUseBytes: Int
+        /// Bytes freed but still held by the allocator.
+        public var heapFreeBytes: Int
+
+        public init(residentBytes: Int, anonymousBytes: Int, heapInUseBytes: Int, heapFreeBytes: Int) {
+            self.residentBytes = residentBytes
+            self.anonymousBytes = anonymousBytes
+            self.heapInUseBytes = heapInUseBytes
+            self.heapFreeBytes = heapFreeBytes
+        }
+    }
 
     /// Bytes links may make the router hold (credit granted to peers plus bytes held), against the cap.
     public struct Buffers: Codable, Sendable, Hashable {

@@ -1,4 +1,3 @@
-import CMallocTuning
 import Foundation
 import Logging
 import NIOCore
@@ -21,13 +20,12 @@ public enum RouterHost {
         if let other = RouterProcess.runningRouter(stateDirectory), other != getpid() {
             throw Failure(description: "a router for this site is already running (pid \(other)); `skiff stop` stops it")
         }
-        keepLargeBuffersInTheHeap()
         let config = try RouterProcess.loadConfig(stateDirectory)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
         let loop = group.next()
         let grants = GrantServerCompanion(GrantServer(stateDirectory: stateDirectory, loop: loop, logger: logger))
-        let router = Router(stateDirectory: stateDirectory, loop: loop, logger: logger, companions: [grants])
+        let router = Router(stateDirectory: stateDirectory, loop: loop, logger: logger, companions: [grants, ProcessMemoryCompanion(loop: loop)])
         try router.apply(config).wait()
         let management = try ManagementServer.start(router: router, socketPath: RouterProcess.socketPath(stateDirectory)) { applied in
             do {
@@ -56,10 +54,4 @@ public enum RouterHost {
         unlink(RouterProcess.pidPath(stateDirectory))
         _ = sources
     }
-    /// Receive buffers grow to 1 MiB. glibc serves allocations that large with a fresh mmap and
-    /// unmaps them on free, so every buffer costs page faults and zeroing (a fifth of a busy
-    /// router's time, measured with perf). Raising the mmap threshold keeps them in the heap, where
-    /// freed buffers are reused.
-    static func keepLargeBuffersInTheHeap() {
-        _ = skiff_tune_malloc(64 << 20, 128 << 20)
-    }}
+}

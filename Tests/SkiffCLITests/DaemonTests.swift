@@ -238,6 +238,12 @@ struct DaemonTests {
         #expect(metrics.contains(#"skiff_link_up{link="incoming",peer="east"} 1"#), "\(metrics)")
         #expect(metrics.contains(#"skiff_listener_flows{listener="backend",routing_key="backend"} 1"#), "\(metrics)")
         #expect(metrics.contains("skiff_router_up 1"))
+        // The router's memory, as the allocator and the kernel count it: a live router holds some of both.
+        let figure = { (name: String) in
+            metrics.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+        }
+        #expect(figure("skiff_router_heap_in_use_bytes") > 100_000, "\(metrics)")
+        #expect(figure("skiff_router_resident_bytes") > figure("skiff_router_heap_in_use_bytes"), "\(metrics)")
     }
 }
 

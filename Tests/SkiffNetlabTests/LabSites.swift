@@ -50,13 +50,29 @@ final class LabSites: @unchecked Sendable {
     func path(_ site: String) -> String { state.path + "/" + site }
 
     func add(_ site: String, _ document: String) {
+        guard !document.isEmpty else { return }
         documents[site, default: []].append(document)
     }
 
-    /// `dialler` links to `target` over their veth pair (a Link in the dialler's folder).
-    func link(_ dialler: String, to target: String, cost: Int = 1) {
+    /// Removes Listener `name` from `site`'s documents.
+    func remove(_ site: String, listener name: String) throws {
+        documents[site] = documents[site]?.filter { !$0.contains("kind: Listener\nmetadata:\n  name: \(name)\n") }
+    }
+
+    /// `dialler` links to `target` over their veth pair (a Link in the dialler's folder), at
+    /// `port` (the target's link access, unless a relay stands in front of it).
+    func link(_ dialler: String, to target: String, cost: Int = 1, port: Int = accessPort) {
         dialled.append((dialler, target))
-        add(dialler, Fixtures.link("to-\(target)", host: lab.address(of: target, toward: dialler), port: Self.accessPort, cost: cost))
+        add(dialler, Fixtures.link("to-\(target)", host: lab.address(of: target, toward: dialler), port: port, cost: cost))
+    }
+
+    /// A relay at `site` that delays everything `milliseconds` each way, in front of its link access:
+    /// sites dial `site`'s address toward them at `relayPort` instead.
+    func delayRelay(_ site: String, milliseconds: Int, relayPort: Int = accessPort + 1) throws {
+        let relay = try lab.background(site, ["python3", Self.tools + "/delay_relay.py", "0.0.0.0", "\(relayPort)", "127.0.0.1",
+                                              "\(Self.accessPort)", "\(milliseconds)"])
+        processes.append(relay)
+        _ = relay.firstLine()
     }
 
     /// Writes every site's folder and commits.
@@ -86,6 +102,23 @@ final class LabSites: @unchecked Sendable {
         }
         // A second apply plans nothing but lets the routers pick the credentials up at once.
         for site in Set(dialled.map(\.dialler)) { try apply(site) }
+    }
+
+    /// `skiff daemon` for `site`, inside its namespace (interval 1 s, its HTTP on the namespace's loopback).
+    @discardableResult
+    func startDaemon(_ site: String) throws -> BackgroundProcess {
+        let daemon = try lab.background(site, [SkiffBinary.path, "daemon", "--site", site, "--repo", repo.path, "--state-dir", path(site),
+                                               "--interval", "1s", "--http", "127.0.0.1:8181"], logPath: state.path + "/\(site)-daemon.log")
+        daemons[site] = daemon
+        processes.append(daemon)
+        return daemon
+    }
+
+    private(set) var daemons: [String: BackgroundProcess] = [:]
+
+    /// The pid of `site`'s router, from its pid file.
+    func routerPID(_ site: String) -> Int32? {
+        (try? String(contentsOfFile: RouterProcess.pidPath(path(site)), encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
     func status(_ site: String) -> RouterStatus? {

@@ -117,7 +117,7 @@ final class Netlab: @unchecked Sendable {
         let link = pair(a, b)
         for site in [a, b] {
             try exec(site, ["tc", "qdisc", "replace", "dev", link.interface(at: site), "root", "tbf", "rate", "\(megabits)mbit",
-                            "burst", "32kbit", "latency", "400ms"])
+                            "burst", "32kbit", "latency", "200ms"])
         }
     }
 

@@ -2,8 +2,10 @@ import Foundation
 
 /// The built `skiff` executable, run as a user runs it.
 public enum SkiffBinary {
-    /// Found beside the test bundle (same build folder), else in `.build/debug`.
+    /// `$SKIFF_BINARY` when set (a release build, or another commit's), else found beside the
+    /// test bundle (same build folder), else in `.build/debug`.
     public static let path: String = {
+        if let chosen = ProcessInfo.processInfo.environment["SKIFF_BINARY"], !chosen.isEmpty { return chosen }
         let arguments0 = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
         let candidates = [arguments0, Bundle.main.bundleURL.deletingLastPathComponent().path, Bundle.main.bundlePath, root + "/.build/debug"]

@@ -199,6 +199,13 @@ public final class Daemon: @unchecked Sendable {
             Gauge(label: "skiff_link_state_messages_sent").record(routing.linkStateSent)
             Gauge(label: "skiff_link_state_messages_received").record(routing.linkStateReceived)
         }
+        if let memory = status.memory {
+            Gauge(label: "skiff_router_resident_bytes").record(memory.residentBytes)
+            Gauge(label: "skiff_router_heap_in_use_bytes").record(memory.heapInUseBytes)
+        }
+        if let buffers = status.buffers {
+            Gauge(label: "skiff_router_buffered_bytes").record(buffers.reserved)
+        }
         for grant in status.grantServer?.grants ?? [] {
             let labels = [("grant", grant.name)]
             Gauge(label: "skiff_grant_redemptions", dimensions: labels).record(grant.redemptions)

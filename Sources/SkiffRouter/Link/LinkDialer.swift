@@ -92,11 +92,12 @@ final class LinkDialer: @unchecked Sendable {
         let pending = ClientBootstrap(group: router.loop)
             .connectTimeout(.seconds(5))
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-            .channelOption(ChannelOptions.writeBufferWaterMark, value: .init(low: 1 << 20, high: 4 << 20))
+            .channelOption(ChannelOptions.writeBufferWaterMark, value: LinkSocket.waterMark)
+            .channelOption(LinkSocket.notSentLowat, value: LinkSocket.unsentLimit)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
-                        try NIOSSLClientHandler(context: context, serverHostname: hostname),
+                        try NIOSSLClientHandler(context: context, serverHostname: hostname, configuration: TLSPolicy.linkHandler),
                         LinkTLSHandler(direction: direction, logger: logger),
                     ] + session.frameHandlers)
                 }

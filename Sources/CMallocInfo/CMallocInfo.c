@@ -1,0 +1,20 @@
+// stdlib.h first: it is what defines __GLIBC__ (through features.h) for the test below.
+#include <stdlib.h>
+#include "CMallocInfo.h"
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+int skiff_heap_usage(unsigned long long *inUse, unsigned long long *free) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+    struct mallinfo2 info = mallinfo2();
+    *inUse = info.uordblks + info.hblkhd;
+    *free = info.fordblks;
+    return 1;
+#else
+    *inUse = 0;
+    *free = 0;
+    return 0;
+#endif
+}

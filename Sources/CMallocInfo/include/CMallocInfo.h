@@ -1,0 +1,9 @@
+#ifndef SKIFF_CMALLOCINFO_H
+#define SKIFF_CMALLOCINFO_H
+
+/// Bytes the C library's allocator holds for live allocations (`inUse`) and keeps free in its
+/// heaps (`free`), over every arena. Returns 1 when the C library can tell (glibc 2.33 and
+/// later), 0 elsewhere.
+int skiff_heap_usage(unsigned long long *inUse, unsigned long long *free);
+
+#endif
