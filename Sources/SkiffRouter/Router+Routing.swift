@@ -85,33 +85,55 @@ extension Router {
 
     private func flood(_ advert: LinkStateAdvert, except source: LinkSession?) {
         for session in interiorSessions where session !== source {
-            session.sendLinkState(advert)
-            linkStateSent += 1
+            send(advert, to: session)
         }
     }
 
-    package func sessionReceivedLinkState(_ session: LinkSession, _ advert: LinkStateAdvert) {
+    /// Queues `advert` for `session`'s peer. What is queued goes `linkStatePacing` after the first
+    /// of it, as few frames as fit, the newest advert of each origin only: the adverts that reach
+    /// this router together (a batch from one peer, the same change from several, an origin's
+    /// changes in quick succession while links come up) leave as one frame per link.
+    private func send(_ advert: LinkStateAdvert, to session: LinkSession) {
+        guard session.queueLinkState(advert) else { return }
+        loop.scheduleTask(in: Self.linkStatePacing) { [weak self, weak session] in
+            guard let self, let session else { return }
+            self.linkStateSent += session.flushLinkState()
+        }
+    }
+
+    /// How long link-state output gathers before it goes (OSPF paces its floods likewise): the
+    /// price is this much per hop on the time a change takes to cross the network.
+    static let linkStatePacing = TimeAmount.milliseconds(20)
+
+    package func sessionReceivedLinkState(_ session: LinkSession, _ adverts: [LinkStateAdvert]) {
         linkStateReceived += 1
         guard !isEdgeRouter, !session.peerIsEdge else { return }
-        if advert.origin == site {
-            // Our own advert from before a restart is still about: outnumber it.
-            if advert.sequence >= advertSequence {
-                advertSequence = advert.sequence
-                originateAdvert(force: true)
+        var changed = false
+        for advert in adverts {
+            if advert.origin == site {
+                // Our own advert from before a restart is still about: outnumber it.
+                if advert.sequence >= advertSequence {
+                    advertSequence = advert.sequence
+                    originateAdvert(force: true)
+                }
+                continue
             }
-            return
+            let previous = linkState.advert(from: advert.origin)
+            guard linkState.accept(advert, now: Date()) else { continue }
+            flood(advert, except: session)
+            // A refresh (same neighbours, same keys) keeps the advert alive but changes no route.
+            changed = changed || previous.map { !$0.sameContent(as: advert) } ?? true
         }
-        guard linkState.accept(advert, now: Date()) else { return }
-        flood(advert, except: session)
-        recomputeRoutes()
+        // Once per frame, however many adverts it carried, and only when one changed something.
+        if changed { recomputeRoutes() }
     }
 
-    /// A new interior peer learns everything known here at once, so it need not wait for refreshes.
+    /// A new interior peer learns everything known here at once (as one batch), so it need not
+    /// wait for refreshes.
     func synchronise(_ session: LinkSession) {
         guard !isEdgeRouter, !session.peerIsEdge else { return }
         for advert in linkState.adverts.values where advert.origin != site {
-            session.sendLinkState(advert)
-            linkStateSent += 1
+            send(advert, to: session)
         }
     }
 

@@ -159,14 +159,17 @@ public struct RouterTuning: Codable, Sendable, Hashable {
     public var connectTimeout: Double
     /// Bytes the whole router may hold for delivery before it stops reading from links. Default 256 MiB.
     public var maxBufferedBytes: Int
-    /// Seconds between re-sent link-state adverts (sent at once on every change too). Default 10.
+    /// Seconds between re-sent link-state adverts (sent at once on every change too). Default 60:
+    /// links are reliable and a new link learns the whole database, so a refresh only keeps adverts
+    /// alive, and each costs every router a message per link (200 routers: 13 a second each).
     public var advertRefresh: Double
-    /// Seconds after which an advert not refreshed is dropped. Default 35.
+    /// Seconds after which an advert not refreshed is dropped (three refreshes missed). Default 190.
+    /// A dead router's routes go at once (its neighbours withdraw it); this only forgets it.
     public var advertMaxAge: Double
 
     public init(streamWindow: Int, maxFramePayload: Int, maxStreamsPerLink: Int, keepaliveInterval: Double,
-                keepaliveTimeout: Double, connectTimeout: Double, maxBufferedBytes: Int = 256 << 20, advertRefresh: Double = 10,
-                advertMaxAge: Double = 35, initialStreamWindow: Int = 64 << 10)
+                keepaliveTimeout: Double, connectTimeout: Double, maxBufferedBytes: Int = 256 << 20, advertRefresh: Double = 60,
+                advertMaxAge: Double = 190, initialStreamWindow: Int = 64 << 10)
     {
         self.initialStreamWindow = min(initialStreamWindow, streamWindow)
         self.maxBufferedBytes = maxBufferedBytes

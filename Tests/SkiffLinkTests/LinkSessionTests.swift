@@ -23,7 +23,7 @@ final class LinkSessionTests {
         var isEdgeRouter: Bool { false }
         var linkState: [LinkStateAdvert] = []
         func advertisedKeys(for session: LinkSession) -> [String] { keys }
-        func sessionReceivedLinkState(_ session: LinkSession, _ advert: LinkStateAdvert) { linkState.append(advert) }
+        func sessionReceivedLinkState(_ session: LinkSession, _ adverts: [LinkStateAdvert]) { linkState += adverts }
         func sessionUp(_ session: LinkSession) { ups += 1 }
         func sessionDown(_ session: LinkSession, reason: String) { downs.append(reason) }
         func sessionKeysChanged(_ session: LinkSession) {}
@@ -151,6 +151,41 @@ final class LinkSessionTests {
             #expect(delegate.linkState == [advert])
             #expect(channel.isActive)
         }
+    }
+
+    @Test("a batch of adverts reaches the router as one call; one bad advert in it closes the link", arguments: [false, true])
+    func linkStateBatch(bad: Bool) throws {
+        let (channel, _, delegate) = try make()
+        _ = try Self.outbound(channel)
+        var adverts = (0..<3).map { LinkStateAdvert(origin: "s\($0)", sequence: 9, neighbours: [.init(site: "east", cost: 1)], keys: []) }
+        if bad { adverts[1].sequence = LinkStateAdvert.maxSequence + 1 }
+        let payload = try #require(LinkStateBatch.encode(adverts).first)
+        try Self.feed(channel, .linkState(ByteBuffer(bytes: payload)))
+        if bad {
+            #expect(try Self.outbound(channel) == [.goAway(.protocolError)])
+            #expect(delegate.linkState.isEmpty, "nothing from a batch with a bad advert is used")
+        } else {
+            #expect(delegate.linkState == adverts)
+            #expect(channel.isActive)
+        }
+    }
+
+    @Test("queued adverts go as one frame, the newest from each origin only")
+    func linkStateQueue() throws {
+        let (channel, session, _) = try up()
+        let old = LinkStateAdvert(origin: "a", sequence: 1, neighbours: [], keys: [])
+        var new = old
+        new.sequence = 2
+        #expect(session.queueLinkState(old), "the first advert asks for a flush")
+        #expect(!session.queueLinkState(LinkStateAdvert(origin: "b", sequence: 5, neighbours: [], keys: [])))
+        #expect(!session.queueLinkState(new))
+        #expect(!session.queueLinkState(old), "an older advert does not replace a newer one")
+        #expect(session.flushLinkState() == 1)
+        let frames = try Self.outbound(channel)
+        guard frames.count == 1, case .linkState(let payload) = frames[0] else { Issue.record("\(frames)"); return }
+        #expect(LinkStateBatch.decode(Array(payload.readableBytesView))?.map { "\($0.origin)@\($0.sequence)" } == ["a@2", "b@5"])
+        #expect(session.flushLinkState() == 0, "nothing is left queued")
+        #expect(session.queueLinkState(old), "an empty queue asks for a flush again")
     }
 
     @Test("an open that reuses the peer's own id parity is a protocol error")

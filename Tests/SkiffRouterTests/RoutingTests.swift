@@ -86,6 +86,28 @@ struct RoutingTests {
         #expect(table.routes.allSatisfy { distance[$0.key] == $0.value.cost })
     }
 
+    @Test("10,000 routers: every router reached, costs symmetric (a→b as b→a), next hops adjacent; time printed")
+    func tenThousandRouters() {
+        var generator = SeededGenerator(seed: 11)
+        let count = 10_000
+        let names = (0..<count).map { "r\($0)" }
+        var edges: [(String, String, Int)] = []
+        for index in 1..<count {
+            for _ in 0..<2 { edges.append((names[index], names[Int.random(in: 0..<index, using: &generator)], Int.random(in: 1...10, using: &generator))) }
+        }
+        let adverts = Self.adverts(edges)
+        let started = Date()
+        let table = RouteComputation.routes(from: "r0", adverts: adverts)
+        let seconds = Date().timeIntervalSince(started)
+        #expect(table.routes.count == count - 1)
+        let neighbours = Set(adverts["r0"]?.neighbours.map(\.site) ?? [])
+        #expect(table.routes.values.allSatisfy { neighbours.contains($0.nextHop) })
+        for other in ["r17", "r4242", "r9999"] {
+            #expect(RouteComputation.routes(from: other, adverts: adverts)["r0"]?.cost == table[other]?.cost)
+        }
+        print("route computation: \(count) routers, \(edges.count) links: \(String(format: "%.3f", seconds)) s (this build)")
+    }
+
     @Test("balancing: lowest open flows + cost; local connectors win ties by rotation; backups only when alone")
     func balancing() {
         let b = AnycastBalancer.Candidate(destination: "B", cost: 1, openFlows: 3)

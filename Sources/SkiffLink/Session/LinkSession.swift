@@ -35,6 +35,8 @@ package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     /// The certificate the peer presented (DER), kept so its trust can be checked again later.
     package private(set) var peerCertificate: [UInt8]?
     package private(set) var peerKeys: Set<String> = []
+    /// Link-state adverts waiting to go to the peer: the newest from each origin.
+    private var pendingLinkState: [String: LinkStateAdvert] = [:]
     private var context: ChannelHandlerContext?
     private var needsFlush = false
     private var keepaliveTimer: RepeatedTask?
@@ -254,9 +256,11 @@ package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
             peerKeys = Set(advert.keys)
             delegate?.sessionKeysChanged(self)
         case .linkState(let payload):
-            guard let advert = decode(LinkStateAdvert.self, payload) else { return protocolViolation(.unreadable("link-state advert")) }
-            guard advert.isWellFormed else { return protocolViolation(.linkStateBeyondLimits) }
-            delegate?.sessionReceivedLinkState(self, advert)
+            guard let adverts = LinkStateBatch.decode(Array(payload.readableBytesView)) else {
+                return protocolViolation(.unreadable("link-state advert"))
+            }
+            guard adverts.allSatisfy(\.isWellFormed) else { return protocolViolation(.linkStateBeyondLimits) }
+            delegate?.sessionReceivedLinkState(self, adverts)
         }
     }
 
@@ -352,10 +356,29 @@ package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
         flush()
     }
 
-    /// Sends a link-state advert (this router's or one being flooded on).
-    package func sendLinkState(_ advert: LinkStateAdvert) {
-        sendJSON(advert, as: Frame.linkState)
+    /// Queues a link-state advert (this router's or one being flooded on) for the peer, replacing
+    /// an older one from the same origin still waiting. True when the queue was empty: the caller
+    /// then arranges one `flushLinkState()` for everything queued until it runs.
+    package func queueLinkState(_ advert: LinkStateAdvert) -> Bool {
+        onLoop()
+        let wasEmpty = pendingLinkState.isEmpty
+        if let queued = pendingLinkState[advert.origin], queued.sequence >= advert.sequence { return wasEmpty }
+        pendingLinkState[advert.origin] = advert
+        return wasEmpty
+    }
+
+    /// Sends every queued advert in as few LINK_STATE frames as fit the link's frame limit (oldest
+    /// origin name first, so the order is reproducible); returns how many frames went.
+    @discardableResult
+    package func flushLinkState() -> Int {
+        onLoop()
+        let adverts = pendingLinkState.values.sorted { $0.origin < $1.origin }
+        pendingLinkState = [:]
+        guard context != nil, !adverts.isEmpty else { return 0 }
+        let payloads = LinkStateBatch.encode(adverts, limit: min(LinkStateBatch.maxPayload, machine.parameters.maxFramePayload))
+        for payload in payloads { sendPayload(payload, as: Frame.linkState) }
         flush()
+        return payloads.count
     }
 
     /// Sends a frame the peer's own frames call for (RST), within the control backlog.
@@ -389,7 +412,13 @@ package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
 
     private func sendJSON<T: Encodable>(_ value: T, as make: (ByteBuffer) -> Frame) {
         onLoop()
-        guard let context, let data = try? JSONEncoder().encode(value) else { return }
+        guard let data = try? JSONEncoder().encode(value) else { return }
+        sendPayload(data, as: make)
+    }
+
+    /// Sends a control frame with `data` as its payload, within the control backlog.
+    private func sendPayload(_ data: Data, as make: (ByteBuffer) -> Frame) {
+        guard let context else { return }
         if let violation = machine.controlQueued(WireFormat.headerSize + data.count, linkWritable: isWritable) {
             return protocolViolation(violation)
         }

@@ -4,7 +4,8 @@ package protocol LinkSessionDelegate: AnyObject, Sendable {
     func advertisedKeys(for session: LinkSession) -> [String]
     /// This router is an edge router.
     var isEdgeRouter: Bool { get }
-    func sessionReceivedLinkState(_ session: LinkSession, _ advert: LinkStateAdvert)
+    /// Link-state adverts from an interior peer (one LINK_STATE frame's: one or several).
+    func sessionReceivedLinkState(_ session: LinkSession, _ adverts: [LinkStateAdvert])
     func sessionUp(_ session: LinkSession)
     func sessionDown(_ session: LinkSession, reason: String)
     func sessionKeysChanged(_ session: LinkSession)

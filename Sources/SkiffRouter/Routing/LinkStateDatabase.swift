@@ -15,7 +15,7 @@ public struct LinkStateDatabase: Sendable, Hashable {
     public static let maxOrigins = 10_000
     private(set) var entries: [String: Entry] = [:]
 
-    public init(maxAge: TimeInterval = 35) {
+    public init(maxAge: TimeInterval = 190) {
         self.maxAge = maxAge
     }
 

@@ -80,7 +80,7 @@ enum LinkSessionFuzzer {
         init(accept: Bool) { self.accept = accept }
         var isEdgeRouter: Bool { false }
         func advertisedKeys(for session: LinkSession) -> [String] { ["backend"] }
-        func sessionReceivedLinkState(_ session: LinkSession, _ advert: LinkStateAdvert) {}
+        func sessionReceivedLinkState(_ session: LinkSession, _ adverts: [LinkStateAdvert]) {}
         func sessionUp(_ session: LinkSession) { ups += 1 }
         func sessionDown(_ session: LinkSession, reason: String) {}
         func sessionKeysChanged(_ session: LinkSession) {}
