@@ -127,12 +127,13 @@ public struct RouterStatus: Codable, Sendable, Hashable {
         public var residentBytes: Int
         /// Resident anonymous bytes: heap, stacks and buffers.
         public var anonymousBytes: Int
-        /// Bytes of live allocations.
-        public var heapInUseBytes: Int
-        /// Bytes freed but still held by the allocator.
-        public var heapFreeBytes: Int
+        /// Bytes of live allocations (nil where the allocator cannot tell: not glibc's, or a
+        /// sanitizer's).
+        public var heapInUseBytes: Int?
+        /// Bytes freed but still held by the allocator (nil as above).
+        public var heapFreeBytes: Int?
 
-        public init(residentBytes: Int, anonymousBytes: Int, heapInUseBytes: Int, heapFreeBytes: Int) {
+        public init(residentBytes: Int, anonymousBytes: Int, heapInUseBytes: Int?, heapFreeBytes: Int?) {
             self.residentBytes = residentBytes
             self.anonymousBytes = anonymousBytes
             self.heapInUseBytes = heapInUseBytes

@@ -29,7 +29,7 @@ final class ProcessMemoryCompanion: RouterCompanion {
         loop.makeSucceededVoidFuture()
     }
 
-    /// This process's memory now (nil where /proc or the allocator cannot tell).
+    /// This process's memory now (nil without /proc; heap figures nil where the allocator cannot tell).
     static func read() -> RouterStatus.Memory? {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
         func kib(_ field: String) -> Int? {
@@ -37,9 +37,10 @@ final class ProcessMemoryCompanion: RouterCompanion {
                 .flatMap { $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first }
                 .flatMap { Int($0) }
         }
+        guard let resident = kib("VmRSS"), let anonymous = kib("RssAnon") else { return nil }
         var inUse: UInt64 = 0, free: UInt64 = 0
-        guard let resident = kib("VmRSS"), let anonymous = kib("RssAnon"), skiff_heap_usage(&inUse, &free) == 1 else { return nil }
+        let known = skiff_heap_usage(&inUse, &free) == 1
         return RouterStatus.Memory(residentBytes: resident << 10, anonymousBytes: anonymous << 10,
-                                   heapInUseBytes: Int(clamping: inUse), heapFreeBytes: Int(clamping: free))
+                                   heapInUseBytes: known ? Int(clamping: inUse) : nil, heapFreeBytes: known ? Int(clamping: free) : nil)
     }
 }

@@ -242,8 +242,14 @@ struct DaemonTests {
         let figure = { (name: String) in
             metrics.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
         }
-        #expect(figure("skiff_router_heap_in_use_bytes") > 100_000, "\(metrics)")
-        #expect(figure("skiff_router_resident_bytes") > figure("skiff_router_heap_in_use_bytes"), "\(metrics)")
+        #expect(figure("skiff_router_resident_bytes") > 1_000_000, "\(metrics)")
+        if !underSanitizer {
+            #expect(figure("skiff_router_heap_in_use_bytes") > 100_000, "\(metrics)")
+            #expect(figure("skiff_router_resident_bytes") > figure("skiff_router_heap_in_use_bytes"), "\(metrics)")
+        } else {
+            // A sanitizer's allocator stands in for glibc's and may not tell: no figure rather than a zero.
+            #expect(!metrics.contains("skiff_router_heap_in_use_bytes") || figure("skiff_router_heap_in_use_bytes") > 0, "\(metrics)")
+        }
     }
 }
 

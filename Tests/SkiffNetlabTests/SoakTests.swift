@@ -17,8 +17,8 @@ struct SoakTests {
     /// buffers: what a leak grows, and what freed heap that cannot go back to the system keeps) and
     /// heap in use (live allocations only).
     static func memory(_ sites: LabSites, _ site: String) -> (anonymous: Double, heap: Double)? {
-        guard let memory = sites.status(site)?.memory else { return nil }
-        return (Double(memory.anonymousBytes) / 1024, Double(memory.heapInUseBytes) / 1024)
+        guard let memory = sites.status(site)?.memory, let heap = memory.heapInUseBytes else { return nil }
+        return (Double(memory.anonymousBytes) / 1024, Double(heap) / 1024)
     }
 
     /// Least-squares slope of `samples` (seconds, value), per minute.

@@ -119,6 +119,10 @@ public enum FreePort {
     }
 }
 
+/// The suite runs under a sanitizer (scripts/sanitize.sh sets its options), whose allocator
+/// stands in for glibc's in every process the suite starts.
+public let underSanitizer = ["ASAN_OPTIONS", "TSAN_OPTIONS"].contains { ProcessInfo.processInfo.environment[$0] != nil }
+
 /// How many times slower than usual the suite runs (SKIFF_TEST_SLOWDOWN; `make sanitize` sets 4):
 /// every wait for the network to settle is stretched by it, as a wait checks behaviour, not speed.
 public let testSlowdown: Double = ProcessInfo.processInfo.environment["SKIFF_TEST_SLOWDOWN"].flatMap(Double.init).map { max(1, $0) } ?? 1

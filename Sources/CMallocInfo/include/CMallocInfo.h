@@ -3,7 +3,7 @@
 
 /// Bytes the C library's allocator holds for live allocations (`inUse`) and keeps free in its
 /// heaps (`free`), over every arena. Returns 1 when the C library can tell (glibc 2.33 and
-/// later), 0 elsewhere.
+/// later, its own allocator), 0 elsewhere (another C library, or a sanitizer's allocator).
 int skiff_heap_usage(unsigned long long *inUse, unsigned long long *free);
 
 #endif

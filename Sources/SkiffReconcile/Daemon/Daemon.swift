@@ -201,7 +201,7 @@ public final class Daemon: @unchecked Sendable {
         }
         if let memory = status.memory {
             Gauge(label: "skiff_router_resident_bytes").record(memory.residentBytes)
-            Gauge(label: "skiff_router_heap_in_use_bytes").record(memory.heapInUseBytes)
+            if let heap = memory.heapInUseBytes { Gauge(label: "skiff_router_heap_in_use_bytes").record(heap) }
         }
         if let buffers = status.buffers {
             Gauge(label: "skiff_router_buffered_bytes").record(buffers.reserved)
