@@ -106,10 +106,13 @@ struct SoakTests {
                 + "\(String(format: "%+.0f", second)) KiB), peak \(Int(heapPeak / 1024)) MiB; anonymous memory slope "
                 + "\(String(format: "%+.1f", Self.slopePerMinute(series))) KiB/min, peak \(Int(peak / 1024)) MiB, a minute apart (MiB): \(minutes); "
                 + "fds \(fdsBefore) → \(fdsAfter)")
-            // What bursts leave sized comes in steps of about 2.5 MiB, most in the first half, at most
-            // one step in the second (8 runs); a leak of 64 bytes a request grows the second half of a
-            // ten-minute soak by 6.5 MiB (of a two-minute one, CI's, by a leak of 320 bytes a request).
-            #expect(second < 6144, "\(site)'s router holds \(Int(second)) KiB more heap after the second half (\(Int(first)) KiB after the first)")
+            // What bursts leave sized comes in steps of about 2.5 MiB, 10 MiB at most in all (a
+            // listener site's router), mostly within the first few minutes: a ten-minute soak's second
+            // half grew by 2.3 MiB at most, where a leak of 64 bytes a request would add 6.5 MiB. A
+            // two-minute soak (CI's) can still be taking those steps in its second half, so there
+            // only the total is held to its bound.
+            #expect(after - before < 16 * 1024, "\(site)'s router holds \(Int(after - before)) KiB more heap after the soak")
+            #expect(Self.seconds < 600 || second < 6144, "\(site)'s router holds \(Int(second)) KiB more heap after the second half (\(Int(first)) KiB after the first)")
             // Bounded far below the 256 MiB buffer cap: the heap and what stays resident of it.
             #expect(heapPeak < 32 * 1024, "\(site)'s router reached \(Int(heapPeak / 1024)) MiB of heap")
             #expect(peak < 64 * 1024, "\(site)'s router reached \(Int(peak / 1024)) MiB of anonymous memory")
