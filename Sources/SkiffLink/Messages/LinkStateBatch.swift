@@ -14,10 +14,10 @@ package enum LinkStateBatch {
     package static let maxPayload = 64 << 10
 
     /// The adverts in `payload` (an object or an array of them); nil when it is neither.
-    package static func decode(_ payload: [UInt8]) -> [LinkStateAdvert]? {
+    package static func decode<Bytes: Collection<UInt8>>(_ payload: Bytes) -> [LinkStateAdvert]? {
         let decoder = JSONDecoder()
         let data = Data(payload)
-        guard let first = payload.first(where: { !Self.isSpace($0) }) else { return nil }
+        guard let first = data.first(where: { !Self.isSpace($0) }) else { return nil }
         if first == UInt8(ascii: "[") { return try? decoder.decode([LinkStateAdvert].self, from: data) }
         return (try? decoder.decode(LinkStateAdvert.self, from: data)).map { [$0] }
     }

@@ -256,7 +256,7 @@ package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
             peerKeys = Set(advert.keys)
             delegate?.sessionKeysChanged(self)
         case .linkState(let payload):
-            guard let adverts = LinkStateBatch.decode(Array(payload.readableBytesView)) else {
+            guard let adverts = LinkStateBatch.decode(payload.readableBytesView) else {
                 return protocolViolation(.unreadable("link-state advert"))
             }
             guard adverts.allSatisfy(\.isWellFormed) else { return protocolViolation(.linkStateBeyondLimits) }

@@ -1,5 +1,6 @@
 import Foundation
 import SkiffLink
+import SkiffRouterAPI
 
 /// Every interior router's latest advert, as this router knows them. A value type with the clock
 /// passed in: accepting, replacing and ageing adverts are pure decisions.
@@ -15,7 +16,7 @@ public struct LinkStateDatabase: Sendable, Hashable {
     public static let maxOrigins = 10_000
     private(set) var entries: [String: Entry] = [:]
 
-    public init(maxAge: TimeInterval = 190) {
+    public init(maxAge: TimeInterval = RouterTuning.defaults.advertMaxAge) {
         self.maxAge = maxAge
     }
 
