@@ -189,6 +189,7 @@ let package = Package(
         .testTarget(name: "SkiffPlanTests", dependencies: ["SkiffPlan", "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffRouterAPI", "SkiffTestSupport"]),
         .testTarget(name: "SkiffReconcileTests", dependencies: [
             "SkiffReconcile", "SkiffPlan", "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffRouterAPI", "SkiffSupport", "SkiffTestSupport",
+            .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "SkiffScaffoldTests", dependencies: ["SkiffScaffold", "SkiffModel", "SkiffTestSupport"]),
         .testTarget(name: "SkiffFuzzTests", dependencies: ["SkiffFuzzTargets"]),

@@ -20,3 +20,11 @@ int skiff_heap_usage(unsigned long long *inUse, unsigned long long *free) {
     return 0;
 #endif
 }
+
+int skiff_release_free_heap(void) {
+#if defined(__GLIBC__)
+    return malloc_trim(0);
+#else
+    return 0;
+#endif
+}

@@ -1,5 +1,6 @@
 import CMallocInfo
 import Foundation
+import Logging
 import NIOCore
 import SkiffRouter
 import SkiffRouterAPI
@@ -7,12 +8,15 @@ import SkiffRouterAPI
 /// Adds the router process's memory to its status: resident and anonymous bytes from
 /// `/proc/self/status`, heap in use and held free from the allocator. Read on the router's loop
 /// when status is asked for (the allocator's figures take a walk of its free lists: cheap for a
-/// router's few megabytes of heap, and never on a flow's path).
+/// router's few megabytes of heap, and never on a flow's path). Owns the `HeapReturner` that
+/// keeps what bursts free from staying resident.
 final class ProcessMemoryCompanion: RouterCompanion {
     let loop: EventLoop
+    private let returner: HeapReturner
 
-    init(loop: EventLoop) {
+    init(loop: EventLoop, logger: Logger) {
         self.loop = loop
+        self.returner = HeapReturner(logger: logger)
     }
 
     func apply(_ config: RouterConfig, reloadCertificates: Bool) -> EventLoopFuture<Void> {
@@ -26,7 +30,8 @@ final class ProcessMemoryCompanion: RouterCompanion {
     }
 
     func shutdown() -> EventLoopFuture<Void> {
-        loop.makeSucceededVoidFuture()
+        returner.stop()
+        return loop.makeSucceededVoidFuture()
     }
 
     /// This process's memory now (nil without /proc; heap figures nil where the allocator cannot tell).

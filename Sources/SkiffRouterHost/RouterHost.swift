@@ -25,7 +25,7 @@ public enum RouterHost {
         defer { try? group.syncShutdownGracefully() }
         let loop = group.next()
         let grants = GrantServerCompanion(GrantServer(stateDirectory: stateDirectory, loop: loop, logger: logger))
-        let router = Router(stateDirectory: stateDirectory, loop: loop, logger: logger, companions: [grants, ProcessMemoryCompanion(loop: loop)])
+        let router = Router(stateDirectory: stateDirectory, loop: loop, logger: logger, companions: [grants, ProcessMemoryCompanion(loop: loop, logger: logger)])
         try router.apply(config).wait()
         let management = try ManagementServer.start(router: router, socketPath: RouterProcess.socketPath(stateDirectory)) { applied in
             do {

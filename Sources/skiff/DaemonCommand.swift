@@ -18,7 +18,8 @@ struct DaemonCommand: AsyncParsableCommand {
         discussion: """
             Each cycle fetches --ref, validates it, and applies the plan. A commit that does not validate is \
             reported (log, status, metrics) and never applied: the site keeps running the last good commit, and \
-            drift is corrected every cycle. POST /hooks/git starts a cycle at once. The router runs in its own \
+            drift is corrected every cycle. POST /hooks/git (a push from GitHub, GitLab, Gitea or Forgejo) and SIGHUP \
+            start a cycle at once; SIGTERM stops the daemon after its cycle. The router runs in its own \
             process: stopping or restarting the daemon (even kill -9) drops no flow.
 
             Example: skiff daemon --site west --repo https://git.example.com/net.git --path network --http 127.0.0.1:8181
@@ -35,7 +36,7 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Address for /healthz, /readyz, /metrics, /api/v1/status and /hooks/git.", valueName: "host:port"))
     var http: String = "127.0.0.1:8181"
 
-    @Option(name: .customLong("webhook-secret-file"), help: ArgumentHelp("File holding the webhook's HMAC secret (GitHub-style X-Hub-Signature-256).", valueName: "file"))
+    @Option(name: .customLong("webhook-secret-file"), help: ArgumentHelp("File holding the webhook secret: the HMAC key of X-Hub-Signature-256 (GitHub) and X-Gitea-Signature (Gitea, Forgejo), or the X-Gitlab-Token (GitLab).", valueName: "file"))
     var webhookSecretFile: String?
 
     @Option(name: .long, help: ArgumentHelp("Log level.", valueName: "level"))
@@ -86,6 +87,15 @@ struct DaemonCommand: AsyncParsableCommand {
         try AtomicFile.write(Data("\(getpid())\n".utf8), to: options.stateDirectory.daemonPIDPath, permissions: 0o644)
         defer { unlink(options.stateDirectory.daemonPIDPath) }
         logger.info("daemon running", metadata: ["site": "\(options.site)", "http": "\(http)"])
+        // SIGHUP starts a cycle at once (as a webhook does): `systemctl reload` and `kill -HUP`.
+        signal(SIGHUP, SIG_IGN)
+        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        hangup.setEventHandler {
+            logger.info("SIGHUP: starting a cycle")
+            daemon.trigger()
+        }
+        hangup.resume()
+        defer { hangup.cancel() }
         // SIGTERM and SIGINT shut down gracefully: the current cycle finishes, the router keeps running.
         let services = ServiceGroup(services: [DaemonService(daemon: daemon, logger: logger)],
                                     gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

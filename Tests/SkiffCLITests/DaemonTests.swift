@@ -42,6 +42,22 @@ final class DaemonSite: @unchecked Sendable {
                                         "http://127.0.0.1:\(httpPort)/hooks/git"]).stdout
     }
 
+    /// POST /hooks/git with a forge's payload (Tests/Corpus/webhooks) and `headers`; the status code.
+    func push(_ forge: String, ref: String, headers: (String) -> [String]) throws -> String {
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().path + "/Corpus/webhooks"
+        var object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(corpus)/\(forge)-push.json"))) as? [String: Any] ?? [:]
+        object["ref"] = ref
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(body.utf8), using: SymmetricKey(data: Array("s3cret-hook".utf8)))
+        let flags = headers(mac.map { String(format: "%02x", $0) }.joined()).flatMap { ["-H", $0] }
+        return try Command.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", "-X", "POST"] + flags
+                                   + ["--data", body, "http://127.0.0.1:\(httpPort)/hooks/git"]).stdout
+    }
+
+    func cycles() -> Int {
+        ((try? daemonState())?["cycles"] as? Int) ?? -1
+    }
+
     func listeners() -> [String] {
         (try? sites.client("west").config().listeners.map(\.name).sorted()) ?? []
     }
@@ -140,6 +156,33 @@ struct DaemonTests {
         #expect(try site.hook(signature: "") == "401")
         #expect(try site.hook() == "202")
         #expect(try site.get("/healthz").stdout == "ok\n")
+    }
+
+    @Test("GitLab's token and Gitea's signature start a cycle; a push to another branch does not; SIGHUP does")
+    func forgesAndHangup() throws {
+        let site = try DaemonSite()
+        #expect(eventually { site.cycles() >= 1 })
+        try site.addListener("second", port: try FreePort.next())
+        #expect(try site.push("gitlab", ref: "refs/heads/main") { _ in ["X-Gitlab-Event: Push Hook", "X-Gitlab-Token: wrong"] } == "401")
+        #expect(try site.push("gitlab", ref: "refs/heads/main") { _ in ["X-Gitlab-Event: Push Hook", "X-Gitlab-Token: s3cret-hook"] } == "202")
+        #expect(eventually(timeout: 3) { site.listeners() == ["backend", "second"] }, "GitLab's push applied at once")
+
+        try site.addListener("third", port: try FreePort.next())
+        let before = site.cycles()
+        #expect(try site.push("gitea", ref: "refs/heads/feature") { ["X-Gitea-Event: push", "X-Gitea-Signature: \($0)"] } == "200")
+        #expect(try site.push("github", ref: "refs/heads/feature") { ["X-GitHub-Event: push", "X-Hub-Signature-256: sha256=\($0)"] } == "200")
+        usleep(2_000_000)
+        #expect(site.cycles() == before, "a push to another branch starts no cycle")
+        #expect(site.listeners() == ["backend", "second"])
+        #expect(try site.push("gitea", ref: "refs/heads/main") { ["X-Gitea-Event: push", "X-Gitea-Signature: \($0)"] } == "202")
+        #expect(eventually(timeout: 3) { site.listeners() == ["backend", "second", "third"] }, "Gitea's push applied at once")
+
+        try site.sites.repo.git("rm", "-q", "west/third.yaml")
+        try site.sites.repo.commit("remove third")
+        let pid = try #require(site.daemon?.process.processIdentifier)
+        kill(pid, SIGHUP)
+        #expect(eventually(timeout: 3) { site.listeners() == ["backend", "second"] }, "SIGHUP starts a cycle")
+        #expect(site.daemon?.isRunning == true, "SIGHUP does not stop the daemon")
     }
 
     @Test("a commit that does not validate is reported and never applied; the next good commit is")

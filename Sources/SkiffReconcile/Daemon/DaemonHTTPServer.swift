@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -12,7 +11,8 @@ import SkiffPlan
 /// * `GET /readyz` — 200 while the head commit is applied, else 503 with the reason
 /// * `GET /metrics` — Prometheus text
 /// * `GET /api/v1/status` — the JSON of `skiff status`, with the daemon's own state
-/// * `POST /hooks/git` — run a cycle now (HMAC-checked when a secret is set)
+/// * `POST /hooks/git` — run a cycle now: a push from GitHub, GitLab, Gitea or Forgejo, checked
+///   against the secret when one is set (`Webhook`); a push to another branch is ignored
 public enum DaemonHTTPServer {
     public static let maxBody = 1 << 20
 
@@ -30,25 +30,6 @@ public enum DaemonHTTPServer {
                 }
             }
             .bind(host: host, port: port)
-    }
-
-    /// Whether `signature` (`sha256=<hex>`) is the HMAC-SHA256 of `body` under `secret`, compared in constant time.
-    static func verify(signature: String?, body: [UInt8], secret: String) -> Bool {
-        guard let signature, signature.hasPrefix("sha256="), let mac = hex(String(signature.dropFirst(7))) else { return false }
-        return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: body, using: SymmetricKey(data: Array(secret.utf8)))
-    }
-
-    static func hex(_ text: String) -> [UInt8]? {
-        guard text.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        var index = text.startIndex
-        while index < text.endIndex {
-            let next = text.index(index, offsetBy: 2)
-            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
-        }
-        return bytes
     }
 }
 
@@ -70,14 +51,17 @@ struct DaemonResponder: Sendable {
         case (.GET, "/api/v1/status"):
             return .text(.ok, statusJSON(), contentType: "application/json")
         case (.POST, "/hooks/git"):
-            if let secret = daemon.options.webhookSecret,
-               !DaemonHTTPServer.verify(signature: request.head.headers.first(name: "X-Hub-Signature-256"),
-                                        body: Array(request.body.readableBytesView), secret: secret)
+            switch Webhook.verdict(headers: request.head.headers, body: Array(request.body.readableBytesView),
+                                   secret: daemon.options.webhookSecret, revision: daemon.options.source.revision)
             {
-                return .text(.unauthorized, "bad or missing X-Hub-Signature-256\n")
+            case .refuse(let why):
+                return .text(.unauthorized, why + "\n")
+            case .ignore(let why):
+                return .text(.ok, "ignored: \(why)\n")
+            case .trigger:
+                daemon.trigger()
+                return .text(.accepted, "reconciling\n")
             }
-            daemon.trigger()
-            return .text(.accepted, "reconciling\n")
         case (_, "/healthz"), (_, "/readyz"), (_, "/metrics"), (_, "/api/v1/status"), (_, "/hooks/git"):
             return .text(.methodNotAllowed, "method not allowed\n")
         default:
