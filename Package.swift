@@ -29,6 +29,9 @@ let package = Package(
         ),
         // Plumbing every module shares: durable atomic file writes.
         .target(name: "SkiffSupport"),
+        // The release number and the git commit of this build (written by BuildInfoPlugin).
+        .target(name: "SkiffBuildInfo", plugins: ["BuildInfoPlugin"]),
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         .target(
             name: "SkiffModel",
             dependencies: ["SkiffSupport", .product(name: "Yams", package: "Yams")]
@@ -102,6 +105,7 @@ let package = Package(
         .target(
             name: "SkiffRouter",
             dependencies: [
+                "SkiffBuildInfo",
                 "SkiffLink", "SkiffRouterAPI", "SkiffNetSupport", "SkiffPKI", "SkiffSupport",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -150,7 +154,7 @@ let package = Package(
             name: "skiff",
             dependencies: [
                 "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffAccess", "SkiffAccessHTTPS", "SkiffRouterAPI", "SkiffRouterHost", "SkiffPlan",
-                "SkiffReconcile", "SkiffScaffold", "SkiffSupport",
+                "SkiffReconcile", "SkiffScaffold", "SkiffSupport", "SkiffBuildInfo", "CGit2",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import SkiffBuildInfo
 import SkiffLink
 import SkiffSupport
 
@@ -16,6 +17,7 @@ extension Router {
     // MARK: Link state
 
     package var isEdgeRouter: Bool { config.edge }
+    package var softwareVersion: String? { SkiffVersion.description }
     var site: String { config.site }
     var interiorSessions: [LinkSession] { upSessions.filter { !$0.peerIsEdge && $0.peerSite != nil } }
     var edgeSessions: [LinkSession] { upSessions.filter { $0.peerIsEdge && $0.peerSite != nil } }
@@ -59,7 +61,8 @@ extension Router {
         }
         let keys = servedKeys.union(edgeSessions.flatMap(\.peerKeys))
         var advert = LinkStateAdvert(origin: site, sequence: advertSequence + 1,
-                                     neighbours: neighbours.map { .init(site: $0.key, cost: $0.value) }, keys: Array(keys))
+                                     neighbours: neighbours.map { .init(site: $0.key, cost: $0.value) }, keys: Array(keys),
+                                     version: softwareVersion)
         if !force, let own = linkState.advert(from: site), own.sameContent(as: advert) { return }
         advertSequence += 1
         advert.sequence = advertSequence

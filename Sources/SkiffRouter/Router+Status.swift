@@ -11,6 +11,7 @@ extension Router {
             status.routing = self.routingStatus()
             status.buffers = RouterStatus.Buffers(reserved: self.budget.reserved, peak: self.budget.peak, limit: self.budget.limit,
                                                   waitingStreams: self.budget.waitingCount)
+            status.version = self.softwareVersion
             return status
         }.flatMap { status in
             self.companions.reduce(self.loop.makeSucceededFuture(status)) { status, companion in
@@ -34,9 +35,14 @@ extension Router {
             for session in upSessions { for key in session.peerKeys { services[key, default: []].insert(session.peerSite ?? "?") } }
         }
         let sites = linkState.adverts.mapValues { $0.neighbours.map(\.site) }
-        return RouterStatus.Routing(edge: isEdgeRouter, routes: routingTable.sorted, services: services.mapValues { $0.sorted() },
-                                    sites: sites, linkStateSent: linkStateSent, linkStateReceived: linkStateReceived,
-                                    transitFlows: transitCounters.open)
+        var versions = linkState.adverts.compactMapValues(\.version)
+        for session in upSessions { if let peer = session.peerSite, let version = session.peerVersion { versions[peer] = version } }
+        versions[site] = softwareVersion
+        var routing = RouterStatus.Routing(edge: isEdgeRouter, routes: routingTable.sorted, services: services.mapValues { $0.sorted() },
+                                           sites: sites, linkStateSent: linkStateSent, linkStateReceived: linkStateReceived,
+                                           transitFlows: transitCounters.open)
+        routing.versions = versions
+        return routing
     }
 
     private func statusOnLoop() -> RouterStatus {
@@ -48,13 +54,13 @@ extension Router {
                 name: dialer.config.name, direction: "outgoing", peerSite: session?.peerSite,
                 state: session?.isUp == true ? .up : dialer.state, rttMilliseconds: session?.rtt.map { Double($0.nanoseconds) / 1e6 },
                 bytesIn: session?.bytesIn ?? 0, bytesOut: session?.bytesOut ?? 0, openFlows: session?.openFlows ?? 0,
-                peerRoutingKeys: (session?.peerKeys ?? []).sorted(), lastError: dialer.lastError)
+                peerRoutingKeys: (session?.peerKeys ?? []).sorted(), lastError: dialer.lastError, peerVersion: session?.peerVersion)
         }
         links += incoming.values.filter(\.isUp).map { session in
             RouterStatus.Link(
                 name: nil, direction: "incoming", peerSite: session.peerSite, state: .up,
                 rttMilliseconds: session.rtt.map { Double($0.nanoseconds) / 1e6 }, bytesIn: session.bytesIn, bytesOut: session.bytesOut,
-                openFlows: session.openFlows, peerRoutingKeys: session.peerKeys.sorted(), lastError: nil)
+                openFlows: session.openFlows, peerRoutingKeys: session.peerKeys.sorted(), lastError: nil, peerVersion: session.peerVersion)
         }
         return RouterStatus(
             site: config.site,

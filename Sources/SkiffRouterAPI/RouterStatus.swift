@@ -20,8 +20,10 @@ public struct RouterStatus: Codable, Sendable, Hashable {
         public var openFlows: Int
         public var peerRoutingKeys: [String]
         public var lastError: String?
+        /// The software the peer runs, as its HELLO said (nil before the link is up, or from an older router).
+        public var peerVersion: String?
 
-        public init(name: String? = nil, direction: String, peerSite: String? = nil, state: LinkState, rttMilliseconds: Double? = nil, bytesIn: Int, bytesOut: Int, openFlows: Int, peerRoutingKeys: [String], lastError: String? = nil) {
+        public init(name: String? = nil, direction: String, peerSite: String? = nil, state: LinkState, rttMilliseconds: Double? = nil, bytesIn: Int, bytesOut: Int, openFlows: Int, peerRoutingKeys: [String], lastError: String? = nil, peerVersion: String? = nil) {
             self.name = name
             self.direction = direction
             self.peerSite = peerSite
@@ -32,6 +34,7 @@ public struct RouterStatus: Codable, Sendable, Hashable {
             self.openFlows = openFlows
             self.peerRoutingKeys = peerRoutingKeys
             self.lastError = lastError
+            self.peerVersion = peerVersion
         }
     }
 
@@ -106,6 +109,8 @@ public struct RouterStatus: Codable, Sendable, Hashable {
     }
 
     public var site: String
+    /// The software this router runs (`0.1.0 (1a2b3c4d5e6f)`).
+    public var version: String?
     public var linkAccess: [Access]
     public var links: [Link]
     public var listeners: [Listener]
@@ -167,6 +172,8 @@ public struct RouterStatus: Codable, Sendable, Hashable {
         public var services: [String: [String]]
         /// Sites known from link state, with their neighbours: the network's links.
         public var sites: [String: [String]]
+        /// Site → the software its router runs, from link state (interior sites) and HELLO (linked edge sites).
+        public var versions: [String: String]?
         public var linkStateSent: Int
         public var linkStateReceived: Int
         /// Flows passing through this router between two links.

@@ -27,3 +27,13 @@ enum Libgit2 {
 
     static let notFound = GIT_ENOTFOUND.rawValue
 }
+
+/// The libgit2 this binary is linked with, for `skiff version`.
+public enum GitLibrary {
+    /// `1.7.2`: the running library's version (not the headers').
+    public static var version: String {
+        var major: Int32 = 0, minor: Int32 = 0, revision: Int32 = 0
+        git_libgit2_version(&major, &minor, &revision)
+        return "\(major).\(minor).\(revision)"
+    }
+}

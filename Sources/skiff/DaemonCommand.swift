@@ -39,8 +39,7 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(name: .customLong("webhook-secret-file"), help: ArgumentHelp("File holding the webhook secret: the HMAC key of X-Hub-Signature-256 (GitHub) and X-Gitea-Signature (Gitea, Forgejo), or the X-Gitlab-Token (GitLab).", valueName: "file"))
     var webhookSecretFile: String?
 
-    @Option(name: .long, help: ArgumentHelp("Log level.", valueName: "level"))
-    var logLevel: Logger.Level = .info
+    @OptionGroup var logOptions: LogOptions
 
     func validate() throws {
         guard let seconds = GoDuration.seconds(parsing: interval), seconds >= 1 else {
@@ -56,12 +55,7 @@ struct DaemonCommand: AsyncParsableCommand {
         // beside it (the kernel releases it when the process ends, however it ends).
         let lock = try lockOptions.lock(siteOptions, command: "skiff daemon")
         defer { withExtendedLifetime(lock) {} }
-        let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        logOptions.bootstrap()
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         var secret: String?

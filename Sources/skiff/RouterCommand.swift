@@ -19,16 +19,10 @@ struct RouterCommand: ParsableCommand {
 
     @OptionGroup var siteOptions: SiteOptions
 
-    @Option(name: .long, help: ArgumentHelp("Log level.", valueName: "level"))
-    var logLevel: Logger.Level = .info
+    @OptionGroup var logOptions: LogOptions
 
     func run() throws {
-        let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        logOptions.bootstrap()
         try RouterHost.run(stateDirectory: siteOptions.stateDirectory.path, logger: Logger(label: "skiff.router"))
     }
 }

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
+import SkiffBuildInfo
 import SkiffSource
 
 @main
 struct Skiff: AsyncParsableCommand {
-    static let version = "0.1.0"
+    static let version = SkiffVersion.description
 
     static let configuration = CommandConfiguration(
         commandName: "skiff",
@@ -18,7 +19,7 @@ struct Skiff: AsyncParsableCommand {
             (plan --detailed-exitcode).
             """,
         version: version,
-        subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DaemonCommand.self, StatusCommand.self, StopCommand.self, RouterCommand.self,
+        subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DaemonCommand.self, StatusCommand.self, StopCommand.self, RouterCommand.self, VersionCommand.self,
                       RevokeAccessCommand.self, TokenCommand.self, SchemaCommand.self,
                       SiteCommand.self, ListenerCommand.self, ConnectorCommand.self, GrantCommand.self, LinkCommand.self]
     )

@@ -14,17 +14,17 @@ final class DaemonSite: @unchecked Sendable {
     var daemon: BackgroundProcess?
     let secretFile: String
 
-    init(interval: String = "30s") throws {
+    init(interval: String = "30s", extra: [String] = []) throws {
         sites = try AppliedSites()
         httpPort = try FreePort.next()
         secretFile = try sites.state.write("secret", "s3cret-hook\n")
-        try start(interval: interval)
+        try start(interval: interval, extra: extra)
     }
 
-    func start(interval: String = "30s") throws {
+    func start(interval: String = "30s", extra: [String] = []) throws {
         daemon = try SkiffBinary.daemon(site: "west", repo: sites.repo.path, stateDirectory: sites.path("west"), interval: interval,
                                         httpPort: httpPort, logPath: sites.state.path + "/daemon.log",
-                                        extra: ["--webhook-secret-file", secretFile])
+                                        extra: ["--webhook-secret-file", secretFile] + extra)
         _ = eventually { (try? self.get("/readyz"))?.status == 0 }
     }
 
@@ -183,6 +183,39 @@ struct DaemonTests {
         kill(pid, SIGHUP)
         #expect(eventually(timeout: 3) { site.listeners() == ["backend", "second"] }, "SIGHUP starts a cycle")
         #expect(site.daemon?.isRunning == true, "SIGHUP does not stop the daemon")
+    }
+
+    @Test("--log-format json: every line of the daemon's log and of the router it starts is one JSON object with the metadata")
+    func jsonLogs() throws {
+        let site = try DaemonSite(extra: ["--log-format", "json"])
+        // The router `apply` started logs text; kill it, and the daemon starts one that logs JSON.
+        let routerLog = site.sites.path("west") + "/router/router.log"
+        let supervisor = RouterSupervisor(stateDirectory: StateDirectory(path: site.sites.path("west")))
+        let pid = try #require(supervisor.pid)
+        let textBytes = try #require(FileManager.default.attributesOfItem(atPath: routerLog)[.size] as? Int)
+        kill(pid, SIGKILL)
+        #expect(eventually { supervisor.livePID.map { $0 != pid } == true && (try? site.sites.client("west").status()) != nil })
+        try site.addListener("second", port: try FreePort.next())
+        #expect(try site.hook() == "202")
+        #expect(eventually(timeout: 10) { site.listeners() == ["backend", "second"] })
+        func objects(_ path: String, from offset: Int = 0) throws -> [[String: Any]] {
+            try String(decoding: Data(contentsOf: URL(fileURLWithPath: path)).dropFirst(offset), as: UTF8.self).split(separator: "\n").map { line in
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                return try #require(object, "not a JSON object: \(line)")
+            }
+        }
+        var daemon: [[String: Any]] = []
+        #expect(eventually(timeout: 5) {
+            daemon = (try? objects(site.sites.state.path + "/daemon.log")) ?? []
+            return daemon.contains { ($0["message"] as? String)?.contains("create Listener/second") == true || ($0["action"] as? String)?.contains("Listener/second") == true }
+        }, "the applied action is logged")
+        for object in daemon {
+            #expect(object["time"] is String && object["level"] is String && object["logger"] is String && object["message"] is String, "\(object)")
+        }
+        #expect(daemon.contains { $0["logger"] as? String == "skiff.daemon" && $0["site"] as? String == "west" }, "metadata are fields of their own")
+        // The router the daemon started again logs in the daemon's format.
+        let router = try objects(routerLog, from: textBytes)
+        #expect(router.contains { $0["message"] as? String == "router running" && $0["site"] as? String == "west" })
     }
 
     @Test("a commit that does not validate is reported and never applied; the next good commit is")

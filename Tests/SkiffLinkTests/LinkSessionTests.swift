@@ -21,6 +21,7 @@ final class LinkSessionTests {
         var ups = 0
         var downs: [String] = []
         var isEdgeRouter: Bool { false }
+        var softwareVersion: String? { "0.1.0 (test)" }
         var linkState: [LinkStateAdvert] = []
         func advertisedKeys(for session: LinkSession) -> [String] { keys }
         func sessionReceivedLinkState(_ session: LinkSession, _ adverts: [LinkStateAdvert]) { linkState += adverts }
@@ -153,15 +154,17 @@ final class LinkSessionTests {
         }
     }
 
-    @Test("a batch of adverts reaches the router as one call; one bad advert in it closes the link", arguments: [false, true])
-    func linkStateBatch(bad: Bool) throws {
+    @Test("a batch of adverts reaches the router as one call; one bad advert in it (a sequence, a version) closes the link",
+          arguments: [nil, "sequence", "version"])
+    func linkStateBatch(bad: String?) throws {
         let (channel, _, delegate) = try make()
         _ = try Self.outbound(channel)
-        var adverts = (0..<3).map { LinkStateAdvert(origin: "s\($0)", sequence: 9, neighbours: [.init(site: "east", cost: 1)], keys: []) }
-        if bad { adverts[1].sequence = LinkStateAdvert.maxSequence + 1 }
+        var adverts = (0..<3).map { LinkStateAdvert(origin: "s\($0)", sequence: 9, neighbours: [.init(site: "east", cost: 1)], keys: [], version: "0.1.0") }
+        if bad == "sequence" { adverts[1].sequence = LinkStateAdvert.maxSequence + 1 }
+        if bad == "version" { adverts[1].version = "0.1.0\n\u{7}" }
         let payload = try #require(LinkStateBatch.encode(adverts).first)
         try Self.feed(channel, .linkState(ByteBuffer(bytes: payload)))
-        if bad {
+        if bad != nil {
             #expect(try Self.outbound(channel) == [.goAway(.protocolError)])
             #expect(delegate.linkState.isEmpty, "nothing from a batch with a bad advert is used")
         } else {

@@ -27,7 +27,7 @@ struct MultiplexerLinkTests {
     /// A machine whose link is up with site "east".
     static func up(_ configuration: LinkConfiguration = .defaults, dialler: Bool = false, hello: LinkHello = hello()) -> LinkStateMachine {
         var machine = machine(configuration, dialler: dialler)
-        #expect(on { machine.receivedHello(hello) } == .up(.init(site: hello.site, isEdge: hello.edge ?? false)))
+        #expect(on { machine.receivedHello(hello) } == .up(.init(site: hello.site, isEdge: hello.edge ?? false, version: hello.version)))
         return machine
     }
 
@@ -131,13 +131,17 @@ struct MultiplexerLinkTests {
         #expect(accepting.parameters.initialWindow == 32 << 10 && accepting.parameters.maxFramePayload == 16 << 10)
         #expect(accepting.parameters.maxWindow == LinkConfiguration.defaults.maxWindow, "growth is local policy")
         #expect(accepting.cost == 7)
+        let versioned = Self.up(hello: LinkHello(site: "east", protocolVersion: Int(WireFormat.version), version: "0.1.0 (1a2b3c4d5e6f)"))
+        #expect(versioned.peer?.version == "0.1.0 (1a2b3c4d5e6f)", "the peer's version is kept for status")
         let dialling = Self.up(dialler: true, hello: Self.hello(cost: 7, window: 1 << 30))
         #expect(dialling.cost == 1 && dialling.parameters.initialWindow == LinkConfiguration.defaults.initialWindow)
     }
 
-    @Test("a HELLO with a number out of range is a violation naming it", arguments: [
+    @Test("a HELLO with a number out of range, or a version a terminal would act on, is a violation naming it", arguments: [
         (hello(cost: 0), "cost 0"), (hello(window: 10), "window 10"), (hello(maxFrame: 1), "maximum frame 1"),
         (hello(""), "site name"), (LinkHello(site: "east", protocolVersion: 9), "protocol version 9"),
+        (LinkHello(site: "east", protocolVersion: Int(WireFormat.version), version: "0.1.0\u{1b}[2J"), "version not printable"),
+        (LinkHello(site: "east", protocolVersion: Int(WireFormat.version), version: String(repeating: "9", count: 65)), "version not printable"),
     ])
     func helloOutOfRange(hello: LinkHello, naming: String) {
         var machine = Self.machine()

@@ -33,9 +33,12 @@ struct SoakTests {
     }
 
     /// Heap in use at every router, in KiB.
-    static func heaps(_ lab: Netlab, _ sites: LabSites) -> [String: Double] {
-        Dictionary(uniqueKeysWithValues: lab.sites.compactMap { site in memory(sites, site).map { (site, $0.heap) } })
+    static func memories(_ lab: Netlab, _ sites: LabSites) -> [String: (anonymous: Double, heap: Double)] {
+        Dictionary(uniqueKeysWithValues: lab.sites.compactMap { site in memory(sites, site).map { (site, $0) } })
     }
+
+    /// How long a quiet router needs to give freed heap back: its heap returner looks every 10 s.
+    static let settle: UInt32 = 12_000_000
 
     @Test("mixed traffic with a configuration change every 30 s: no request fails, no descriptor leaks, heap and memory bounded")
     func soak() throws {
@@ -46,7 +49,7 @@ struct SoakTests {
         // Two halves, the same traffic in each, with a quiet moment (no flow open) before, between
         // and after: a leak grows the heap in both halves alike; buffers that keep the size a burst
         // gave them (a link's read buffer, the allocator's caches) grow it once and then stay.
-        var quiet = [Self.heaps(lab, sites)]
+        var quiet = [Self.memories(lab, sites)]
         var anonymous: [String: [(Double, Double)]] = [:], heap = anonymous
         var changes = 0, bulk = 0, answered = 0, failed = 0, p99: [Double] = []
         let start = Date()
@@ -80,8 +83,8 @@ struct SoakTests {
             answered += outcome["answered"] as? Int ?? 0
             failed += outcome["failed"] as? Int ?? 1
             p99.append(outcome["p99_seconds"] as? Double ?? -1)
-            usleep(3_000_000)
-            quiet.append(Self.heaps(lab, sites))
+            usleep(Self.settle)
+            quiet.append(Self.memories(lab, sites))
         }
         // Once the load has ended nothing is left open: no stream on any link, no flow anywhere.
         for site in lab.sites.sorted() {
@@ -96,14 +99,16 @@ struct SoakTests {
         var lines: [String] = []
         for site in lab.sites.sorted() {
             guard let pid = routers[site], let series = anonymous[site], let heapSeries = heap[site],
-                  let before = quiet[0][site], let middle = quiet[1][site], let after = quiet[2][site],
+                  let atStart = quiet[0][site], let middle = quiet[1][site], let atEnd = quiet[2][site],
                   let fdsBefore = descriptors[site], let fdsAfter = Self.descriptors(pid)
             else { Issue.record("\(site): no memory figures"); continue }
-            let (first, second) = (middle - before, after - middle)
+            let (before, after) = (atStart.heap, atEnd.heap)
+            let (first, second) = (middle.heap - before, after - middle.heap)
+            let resident = [atStart, middle, atEnd].map { String(format: "%.1f", $0.anonymous / 1024) }.joined(separator: " → ")
             let heapPeak = heapSeries.map(\.1).max() ?? 0, peak = series.map(\.1).max() ?? 0
             let minutes = stride(from: 0, to: series.count, by: 12).map { String(Int(series[$0].1 / 1024)) }.joined(separator: " ")
-            lines.append("\(site): heap in use when quiet \(Int(before)) → \(Int(middle)) → \(Int(after)) KiB (halves \(String(format: "%+.0f", first)), "
-                + "\(String(format: "%+.0f", second)) KiB), peak \(Int(heapPeak / 1024)) MiB; anonymous memory slope "
+            lines.append("\(site): heap in use when quiet \(Int(before)) → \(Int(middle.heap)) → \(Int(after)) KiB (halves \(String(format: "%+.0f", first)), "
+                + "\(String(format: "%+.0f", second)) KiB), peak \(Int(heapPeak / 1024)) MiB; anonymous memory when quiet \(resident) MiB, slope "
                 + "\(String(format: "%+.1f", Self.slopePerMinute(series))) KiB/min, peak \(Int(peak / 1024)) MiB, a minute apart (MiB): \(minutes); "
                 + "fds \(fdsBefore) → \(fdsAfter)")
             // What bursts leave sized comes in steps of about 2.5 MiB, 10 MiB at most in all (a
@@ -113,6 +118,11 @@ struct SoakTests {
             // only the total is held to its bound.
             #expect(after - before < 16 * 1024, "\(site)'s router holds \(Int(after - before)) KiB more heap after the soak")
             #expect(Self.seconds < 600 || second < 6144, "\(site)'s router holds \(Int(second)) KiB more heap after the second half (\(Int(first)) KiB after the first)")
+            // Resident memory flat: what a quiet router keeps resident once its heap returner has run
+            // is its heap in use and little more, so it follows the heap's bounds above.
+            #expect(Self.seconds < 600 || atEnd.anonymous - middle.anonymous < 6144,
+                    "\(site)'s router keeps \(Int(atEnd.anonymous - middle.anonymous)) KiB more resident after the second half")
+            #expect(atEnd.anonymous - atStart.anonymous < 20 * 1024, "\(site)'s router keeps \(Int(atEnd.anonymous - atStart.anonymous)) KiB more resident after the soak")
             // Bounded far below the 256 MiB buffer cap: the heap and what stays resident of it.
             #expect(heapPeak < 32 * 1024, "\(site)'s router reached \(Int(heapPeak / 1024)) MiB of heap")
             #expect(peak < 64 * 1024, "\(site)'s router reached \(Int(peak / 1024)) MiB of anonymous memory")

@@ -10,14 +10,22 @@ package struct LinkHello: Codable, Sendable {
     package var window: Int?
     /// The largest DATA payload the sender accepts; neither side sends more than the smaller.
     package var maxFrame: Int?
+    /// The software the sender runs, for operators (`skiff status`); never acted on.
+    package var version: String?
 
-    package init(site: String, protocolVersion: Int, edge: Bool? = nil, cost: Int? = nil, window: Int? = nil, maxFrame: Int? = nil) {
+    /// Longest `version` accepted.
+    package static let maxVersionBytes = 64
+
+    package init(site: String, protocolVersion: Int, edge: Bool? = nil, cost: Int? = nil, window: Int? = nil, maxFrame: Int? = nil,
+                 version: String? = nil)
+    {
         self.site = site
         self.protocolVersion = protocolVersion
         self.edge = edge
         self.cost = cost
         self.window = window
         self.maxFrame = maxFrame
+        self.version = version
     }
 }
 

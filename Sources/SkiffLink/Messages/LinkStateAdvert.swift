@@ -22,12 +22,16 @@ public struct LinkStateAdvert: Codable, Sendable, Hashable {
     public var neighbours: [Neighbour]
     /// Routing keys served here: reachable local connectors and those of attached edge sites.
     public var keys: [String]
+    /// The software the origin runs (`0.1.0 (1a2b3c4d5e6f)`), so every site can show every
+    /// site's; older routers send none.
+    public var version: String?
 
-    public init(origin: String, sequence: UInt64, neighbours: [Neighbour], keys: [String]) {
+    public init(origin: String, sequence: UInt64, neighbours: [Neighbour], keys: [String], version: String? = nil) {
         self.origin = origin
         self.sequence = sequence
         self.neighbours = neighbours.sorted()
         self.keys = keys.sorted()
+        self.version = version
     }
 
     /// Most neighbours and routing keys one advert may list, and the longest name in it: an advert
@@ -49,10 +53,11 @@ public struct LinkStateAdvert: Codable, Sendable, Hashable {
             && keys.allSatisfy { !$0.isEmpty && $0.utf8.count <= WireFormat.maxRoutingKeyBytes }
             && neighbours.allSatisfy { (1...Self.maxCost).contains($0.cost) }
             && sequence <= Self.maxSequence
+            && version.map { LinkHello.isPrintable($0, maxBytes: LinkHello.maxVersionBytes) } ?? true
     }
 
     /// Same content, whatever the sequence: no need to flood a new one.
     package func sameContent(as other: LinkStateAdvert) -> Bool {
-        origin == other.origin && neighbours == other.neighbours && keys == other.keys
+        origin == other.origin && neighbours == other.neighbours && keys == other.keys && version == other.version
     }
 }

@@ -65,6 +65,7 @@ package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     package var isUp: Bool { machine.isUp }
     package var peerSite: String? { machine.peer?.site }
     package var peerIsEdge: Bool { machine.peer?.isEdge ?? false }
+    package var peerVersion: String? { machine.peer?.version }
     package var cost: Int { machine.cost }
     package var rtt: TimeAmount? { machine.rtt }
     package var closeReason: String? { machine.closeReason }
@@ -112,7 +113,7 @@ package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
         let configuration = machine.configuration
         sendJSON(LinkHello(site: localSite, protocolVersion: Int(WireFormat.version), edge: delegate?.isEdgeRouter ?? false,
                            cost: machine.isDialler ? machine.cost : nil, window: configuration.initialWindow,
-                           maxFrame: configuration.maxFramePayload), as: Frame.hello)
+                           maxFrame: configuration.maxFramePayload, version: delegate?.softwareVersion), as: Frame.hello)
         advertise()
         let every = machine.tickInterval
         keepaliveTimer = context.eventLoop.scheduleRepeatedTask(initialDelay: every, delay: every) { [weak self] _ in

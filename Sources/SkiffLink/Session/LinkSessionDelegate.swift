@@ -4,6 +4,8 @@ package protocol LinkSessionDelegate: AnyObject, Sendable {
     func advertisedKeys(for session: LinkSession) -> [String]
     /// This router is an edge router.
     var isEdgeRouter: Bool { get }
+    /// The software this router runs (`0.1.0 (1a2b3c4d5e6f)`), announced in HELLO.
+    var softwareVersion: String? { get }
     /// Link-state adverts from an interior peer (one LINK_STATE frame's: one or several).
     func sessionReceivedLinkState(_ session: LinkSession, _ adverts: [LinkStateAdvert])
     func sessionUp(_ session: LinkSession)

@@ -26,6 +26,8 @@ package struct LinkStateMachine: Sendable {
     package struct Peer: Sendable, Hashable {
         package var site: String
         package var isEdge: Bool
+        /// The software it runs, as its HELLO said.
+        package var version: String? = nil
     }
 
     package let configuration: LinkConfiguration

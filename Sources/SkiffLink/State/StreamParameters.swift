@@ -31,6 +31,9 @@ extension LinkHello {
         if hello.site.isEmpty || hello.site.utf8.count > WireFormat.maxRoutingKeyBytes { return "site name empty or over 255 bytes" }
         if hello.protocolVersion != Int(WireFormat.version) { return "protocol version \(hello.protocolVersion) is not \(WireFormat.version)" }
         if let cost = hello.cost, !(1...LinkHello.maxCost).contains(cost) { return "cost \(cost) outside 1-\(LinkHello.maxCost)" }
+        if let version = hello.version, !LinkHello.isPrintable(version, maxBytes: LinkHello.maxVersionBytes) {
+            return "version not printable ASCII of at most \(LinkHello.maxVersionBytes) bytes"
+        }
         if let window = hello.window, !(WireFormat.minimumWindow...WireFormat.maxWindow).contains(window) {
             return "window \(window) outside \(WireFormat.minimumWindow)-\(WireFormat.maxWindow)"
         }
@@ -42,4 +45,9 @@ extension LinkHello {
 
     /// Highest link cost a HELLO may carry, as in a link-state advert.
     package static let maxCost = LinkStateAdvert.maxCost
+
+    /// Printable ASCII, at most `maxBytes`: what a peer may make every status page show.
+    package static func isPrintable(_ text: String, maxBytes: Int) -> Bool {
+        text.utf8.count <= maxBytes && text.utf8.allSatisfy { (0x20...0x7e).contains($0) }
+    }
 }

@@ -194,7 +194,7 @@ public struct SiteStatusReport: Sendable {
         } else {
             lines.append("Applied: nothing yet")
         }
-        lines.append("Router: " + (router != nil ? "running" : "not running (\(routerError ?? "?"))"))
+        lines.append("Router: " + (router.map { "running" + ($0.version.map { ", version \($0)" } ?? "") } ?? "not running (\(routerError ?? "?"))"))
         lines += daemonLines()
         lines.append("")
         lines += entries.map { "  \($0.kind)/\($0.name): \($0.status.label) — \($0.message)" }
@@ -203,7 +203,8 @@ public struct SiteStatusReport: Sendable {
             lines += router.links.map { link in
                 let rtt = link.rttMilliseconds.map { String(format: ", rtt %.1f ms", $0) } ?? ""
                 let why = link.state == .up ? "" : link.lastError.map { " — \($0)" } ?? ""
-                return "  \(link.name ?? "(incoming)") \(link.direction) ↔ \(link.peerSite ?? "?"): \(link.state)\(rtt), \(link.openFlows) open flows\(why)"
+                let version = link.peerVersion.map { ", peer runs \($0)" } ?? ""
+                return "  \(link.name ?? "(incoming)") \(link.direction) ↔ \(link.peerSite ?? "?"): \(link.state)\(rtt), \(link.openFlows) open flows\(version)\(why)"
             }
         }
         if let router { lines += networkLines(router) }
@@ -237,7 +238,8 @@ public struct SiteStatusReport: Sendable {
             lines += ["", "Network (sites and their links, from link state):"]
             lines += routing.sites.keys.sorted().map { site in
                 let marker = site == self.site ? " (this site)" : ""
-                return "  \(site)\(marker) ↔ " + (routing.sites[site]!.isEmpty ? "(no links)" : routing.sites[site]!.joined(separator: ", "))
+                let version = routing.versions?[site].map { " [\($0)]" } ?? ""
+                return "  \(site)\(marker)\(version) ↔ " + (routing.sites[site]!.isEmpty ? "(no links)" : routing.sites[site]!.joined(separator: ", "))
             }
             lines += routing.routes.map { "  route to \($0.destination): via \($0.nextHop), cost \($0.cost)" }
         } else if router.routing?.edge == true {

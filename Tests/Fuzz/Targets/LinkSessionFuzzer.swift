@@ -79,6 +79,7 @@ enum LinkSessionFuzzer {
         var accepted: [FlowStream] = []
         init(accept: Bool) { self.accept = accept }
         var isEdgeRouter: Bool { false }
+        var softwareVersion: String? { "0.1.0 (test)" }
         func advertisedKeys(for session: LinkSession) -> [String] { ["backend"] }
         func sessionReceivedLinkState(_ session: LinkSession, _ adverts: [LinkStateAdvert]) {}
         func sessionUp(_ session: LinkSession) { ups += 1 }
