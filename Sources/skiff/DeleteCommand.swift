@@ -20,7 +20,7 @@ struct DeleteCommand<Kind: ScaffoldedKind>: ParsableCommand {
     @Argument(help: ArgumentHelp("The \(Kind.kind.rawValue)'s name.", valueName: "name"))
     var name: String
 
-    @Option(name: .long, help: ArgumentHelp("The site (its folder).", valueName: "site"))
+    @Option(name: .long, help: ArgumentHelp("The site (its folder).", valueName: "site"), completion: SiteCompletion.kind)
     var site: String
 
     @OptionGroup var target: ScaffoldTarget

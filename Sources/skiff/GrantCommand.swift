@@ -20,7 +20,7 @@ struct GrantCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The grant's name.", valueName: "name"))
         var name: String
 
-        @Option(name: .long, help: ArgumentHelp("The site that grants (its folder).", valueName: "site"))
+        @Option(name: .long, help: ArgumentHelp("The site that grants (its folder).", valueName: "site"), completion: SiteCompletion.kind)
         var site: String
 
         @Option(name: [.customLong("redemptions"), .customLong("redemptions-allowed")], help: ArgumentHelp("How many tokens may be redeemed (Skupper's default too).", valueName: "n"))

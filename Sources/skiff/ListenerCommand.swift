@@ -52,7 +52,7 @@ struct ServiceCommand<End: ServiceEnd>: ParsableCommand {
         @Argument(help: ArgumentHelp(End.portHelp, valueName: "port"))
         var port: Int
 
-        @Option(name: .long, help: ArgumentHelp("The site (its folder).", valueName: "site"))
+        @Option(name: .long, help: ArgumentHelp("The site (its folder).", valueName: "site"), completion: SiteCompletion.kind)
         var site: String
 
         @Option(name: [.short, .long], help: ArgumentHelp("The routing key. Default: the name, as Skupper's.", valueName: "key"))

@@ -23,7 +23,7 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var source: SourceOptions
 
-    @Option(name: .long, help: ArgumentHelp("Site to plan (its folder name).", valueName: "site"))
+    @Option(name: .long, help: ArgumentHelp("Site to plan (its folder name).", valueName: "site"), completion: SiteCompletion.kind)
     var site: String?
 
     @Option(name: .long, help: ArgumentHelp("Site state directory. Default: $XDG_STATE_HOME/skiff/<site>, or /var/lib/skiff/<site> as root.", valueName: "dir"))

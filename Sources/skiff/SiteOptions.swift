@@ -5,7 +5,7 @@ import SkiffSupport
 
 /// The site a command acts on, and where its state lives.
 struct SiteOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Site to act on (its folder name).", valueName: "site"))
+    @Option(name: .long, help: ArgumentHelp("Site to act on (its folder name).", valueName: "site"), completion: SiteCompletion.kind)
     var site: String
 
     @Option(name: .long, help: ArgumentHelp(

@@ -19,7 +19,7 @@ struct VersionCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("Also show the version of this site's running router.", valueName: "site"))
+    @Option(name: .long, help: ArgumentHelp("Also show the version of this site's running router.", valueName: "site"), completion: SiteCompletion.kind)
     var site: String?
 
     @Option(name: .long, help: ArgumentHelp(
