@@ -56,21 +56,28 @@ struct VersionCommand: ParsableCommand {
     }
 
     func run() throws {
+        let report = Self.report(site: site, stateDirectory: site.map { StateDirectory(path: stateDir ?? StateDirectory.defaultPath(site: $0)) })
+        switch output {
+        case .json: print(try Self.json(report))
+        case .text: print(Self.text(report))
+        }
+    }
+
+    /// This build's report, with the router of `site` when one is named.
+    static func report(site: String?, stateDirectory: StateDirectory?) -> Report {
         var report = Report()
-        if let site {
-            let directory = StateDirectory(path: stateDir ?? StateDirectory.defaultPath(site: site))
-            let supervisor = RouterSupervisor(stateDirectory: directory)
+        if let site, let stateDirectory {
+            let supervisor = RouterSupervisor(stateDirectory: stateDirectory)
             let status = try? supervisor.client.status()
             report.router = Report.Router(site: site, running: status != nil, version: status?.version, pid: status == nil ? nil : supervisor.livePID)
         }
-        switch output {
-        case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        case .text:
-            print(Self.text(report))
-        }
+        return report
+    }
+
+    static func json(_ report: Report) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(report), as: UTF8.self)
     }
 
     static func text(_ report: Report) -> String {
