@@ -3,7 +3,10 @@ SWIFT ?= swift
 BUILD_FLAGS ?=
 SKIFF = .build/debug/skiff
 
-.PHONY: all build release test test-netlab demo deps fuzz sanitize bench-plan bench-router bench-reconcile bench-mesh schemas clean
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+.PHONY: install all build release test test-netlab demo deps fuzz sanitize bench-plan bench-router bench-reconcile bench-mesh schemas clean
 
 all: build
 
@@ -35,6 +38,11 @@ build: deps
 
 release: deps
 	$(SWIFT) build -c release --product skiff $(BUILD_FLAGS)
+
+# Installs the release binary under PREFIX (and DESTDIR for packages): bin/skiff, man pages
+# generated from the command definitions, bash/zsh/fish completions, example systemd units.
+install: release
+	@scripts/install.sh .build/release/skiff $(PREFIX) $(DESTDIR)
 
 # Builds everything (the CLI tests spawn the built binary) and runs the whole suite.
 # The router tests open a thousand flows at once: raise the open-file limit where allowed.

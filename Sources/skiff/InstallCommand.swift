@@ -110,7 +110,14 @@ struct InstallCommand: ParsableCommand {
         if let http, HTTPAddress(argument: http) == nil { throw ValidationError("--http expects HOST:PORT, got \"\(http)\"") }
         if let interval, GoDuration.seconds(parsing: interval) == nil { throw ValidationError("--interval expects a duration such as 30s, got \"\(interval)\"") }
         if let webhookSecretFile, !webhookSecretFile.hasPrefix("/") { throw ValidationError("--webhook-secret-file must be an absolute path (systemd reads it), got \"\(webhookSecretFile)\"") }
-        if let binary, !FileManager.default.isExecutableFile(atPath: binary) { throw ValidationError("--binary \(binary) is not an executable file") }
+        // Packaging writes units for where the binary will be, which may not exist yet: an
+        // absolute path is all that is required; a file there must be executable.
+        if let binary {
+            guard binary.hasPrefix("/") else { throw ValidationError("--binary must be an absolute path, got \"\(binary)\"") }
+            if FileManager.default.fileExists(atPath: binary), !FileManager.default.isExecutableFile(atPath: binary) {
+                throw ValidationError("--binary \(binary) is not an executable file")
+            }
+        }
     }
 
     /// An absolute path with no `//`, `.` or `..` (systemd refuses paths that are not normalised).
