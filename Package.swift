@@ -29,6 +29,13 @@ let package = Package(
         ),
         // Plumbing every module shares: durable atomic file writes.
         .target(name: "SkiffSupport"),
+        // Which commits may be applied: SSH signatures (SSHSIG, swift-crypto) against an
+        // allowed_signers file, OpenPGP signatures through gpgv.
+        .target(name: "SkiffTrust", dependencies: [
+            "SkiffSource",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
         // The release number and the git commit of this build (written by BuildInfoPlugin).
         .target(name: "SkiffBuildInfo", plugins: ["BuildInfoPlugin"]),
         .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
@@ -195,6 +202,7 @@ let package = Package(
             "SkiffReconcile", "SkiffPlan", "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffRouterAPI", "SkiffSupport", "SkiffTestSupport",
             .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        .testTarget(name: "SkiffTrustTests", dependencies: ["SkiffTrust", "SkiffSource", "SkiffTestSupport"]),
         .testTarget(name: "SkiffScaffoldTests", dependencies: ["SkiffScaffold", "SkiffModel", "SkiffTestSupport"]),
         .testTarget(name: "SkiffFuzzTests", dependencies: ["SkiffFuzzTargets"]),
         // The network lab (make test-netlab): sites in network namespaces of their own, as root.

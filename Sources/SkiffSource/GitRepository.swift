@@ -95,6 +95,25 @@ final class GitRepository {
         return nil
     }
 
+    /// The commit's signature, or nil when it is unsigned.
+    func signature(of commit: OpaquePointer) throws -> CommitSignature? {
+        var signature = git_buf(), signed = git_buf()
+        defer {
+            git_buf_dispose(&signature)
+            git_buf_dispose(&signed)
+        }
+        var id = git_commit_id(commit)!.pointee
+        let code = git_commit_extract_signature(&signature, &signed, pointer, &id, nil)
+        if code == Libgit2.notFound { return nil }
+        try Libgit2.check(code, "read the signature of a commit")
+        let committer = git_commit_committer(commit)!.pointee
+        return CommitSignature(
+            signature: String(cString: signature.ptr),
+            signedData: Array(UnsafeBufferPointer(start: UnsafeRawPointer(signed.ptr)!.assumingMemoryBound(to: UInt8.self), count: signed.size)),
+            committerEmail: committer.email.map { String(cString: $0) } ?? "",
+            committerTime: Date(timeIntervalSince1970: TimeInterval(committer.when.time)))
+    }
+
     static func info(of commit: OpaquePointer) -> CommitInfo {
         var buffer = [CChar](repeating: 0, count: Int(GIT_OID_HEXSZ) + 1)
         git_oid_fmt(&buffer, git_commit_id(commit))

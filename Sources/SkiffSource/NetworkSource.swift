@@ -75,7 +75,9 @@ public enum NetworkSource {
         let info = GitRepository.info(of: commit)
         var reader = GitTreeReader(repository: repository, limits: limits)
         try reader.read(commit: commit, path: path, commitName: "commit \(info.shortID)")
-        return Snapshot(origin: .commit(info, repository: repository.displayName), files: reader.files, problems: reader.problems)
+        var snapshot = Snapshot(origin: .commit(info, repository: repository.displayName), files: reader.files, problems: reader.problems)
+        snapshot.signature = try repository.signature(of: commit)
+        return snapshot
     }
 
     /// The cached bare mirror of `url`, created on first use and fetched on every call.

@@ -11,6 +11,8 @@ public struct Snapshot: Sendable {
     /// Resource files (`.yaml`, `.yml`) under the path, relative to it, sorted.
     public var files: [SourceFile]
     public var problems: [SourceProblem]
+    /// The commit's signature (nil for an unsigned commit or a folder).
+    public var signature: CommitSignature?
 
     public init(origin: Origin, files: [SourceFile], problems: [SourceProblem]) {
         self.origin = origin
