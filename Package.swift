@@ -161,7 +161,7 @@ let package = Package(
             name: "skiff",
             dependencies: [
                 "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffAccess", "SkiffAccessHTTPS", "SkiffRouterAPI", "SkiffRouterHost", "SkiffPlan",
-                "SkiffReconcile", "SkiffScaffold", "SkiffSupport", "SkiffBuildInfo", "CGit2",
+                "SkiffReconcile", "SkiffScaffold", "SkiffSupport", "SkiffBuildInfo", "SkiffTrust", "CGit2",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

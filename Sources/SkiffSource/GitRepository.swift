@@ -95,6 +95,28 @@ final class GitRepository {
         return nil
     }
 
+    /// Commits reachable from `head` but not from `base`, newest first, at most `limit`.
+    func history(head: String, base: String, limit: Int) throws -> [(CommitInfo, CommitSignature?)] {
+        var walk: OpaquePointer?
+        try Libgit2.check(git_revwalk_new(&walk, pointer), "walk the history")
+        defer { git_revwalk_free(walk) }
+        git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue)
+        var headID = git_oid(), baseID = git_oid()
+        try Libgit2.check(git_oid_fromstr(&headID, head), "read commit id \(head)")
+        try Libgit2.check(git_oid_fromstr(&baseID, base), "read commit id \(base)")
+        try Libgit2.check(git_revwalk_push(walk, &headID), "walk from \(head.prefix(12))")
+        try Libgit2.check(git_revwalk_hide(walk, &baseID), "walk to \(base.prefix(12))")
+        var commits: [(CommitInfo, CommitSignature?)] = []
+        var next = git_oid()
+        while commits.count < limit, git_revwalk_next(&next, walk) == 0 {
+            var commit: OpaquePointer?
+            try Libgit2.check(git_commit_lookup(&commit, pointer, &next), "read a commit")
+            defer { git_commit_free(commit) }
+            commits.append((Self.info(of: commit!), try signature(of: commit!)))
+        }
+        return commits
+    }
+
     /// The commit's signature, or nil when it is unsigned.
     func signature(of commit: OpaquePointer) throws -> CommitSignature? {
         var signature = git_buf(), signed = git_buf()

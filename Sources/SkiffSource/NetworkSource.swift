@@ -50,6 +50,20 @@ public enum NetworkSource {
         return Snapshot(origin: .folder(request.repository), files: reader.files, problems: reader.problems)
     }
 
+    /// The commits reachable from `head` and not from `base` (both commit ids, as `read` gave
+    /// them), newest first, at most `limit`, each with its signature: what `plan --base` reports.
+    /// A remote repository is read from the mirror `read` fetched, without fetching again.
+    public static func history(_ request: SourceRequest, head: String, base: String, limit: Int = 200) throws -> [(CommitInfo, CommitSignature?)] {
+        let repository: GitRepository?
+        if isRemote(request.repository) {
+            repository = try GitRepository.open(at: request.cacheDirectory + "/" + cacheName(for: request.repository), displayName: request.repository)
+        } else {
+            repository = try GitRepository.open(at: request.repository, displayName: request.repository)
+        }
+        guard let repository else { throw SourceError.repositoryNotFound(request.repository) }
+        return try repository.history(head: head, base: base, limit: limit)
+    }
+
     /// URLs and scp-style `user@host:path` are cloned; anything else is a local path.
     public static func isRemote(_ repository: String) -> Bool {
         if repository.contains("://") { return true }

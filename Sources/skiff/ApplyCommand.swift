@@ -21,6 +21,7 @@ struct ApplyCommand: ParsableCommand {
     )
 
     @OptionGroup var source: SourceOptions
+    @OptionGroup var trust: TrustOptions
     @OptionGroup var siteOptions: SiteOptions
     @OptionGroup var lockOptions: LockOptions
 
@@ -41,7 +42,9 @@ struct ApplyCommand: ParsableCommand {
         let lock = try lockOptions.lock(siteOptions, command: "skiff apply")
         defer { withExtendedLifetime(lock) {} }
         let directory = siteOptions.stateDirectory
-        let report = try SitePlanning.plan(site: siteOptions.site, source: source.request(), stateDirectory: directory)
+        let desired = try trust.read(source.request(), policy: try trust.policy())
+        let report = try SitePlanning.plan(site: siteOptions.site, desired: desired, stateDirectory: directory,
+                                           hostname: ProcessInfo.processInfo.hostName, now: Date())
         print(report.render(.text))
         guard report.canApply else { throw ExitCode(1) }
         if let plan { try SavedPlan.load(plan).check(against: report) }

@@ -29,6 +29,7 @@ struct DaemonCommand: AsyncParsableCommand {
     @OptionGroup var source: SourceOptions
     @OptionGroup var siteOptions: SiteOptions
     @OptionGroup var lockOptions: LockOptions
+    @OptionGroup var trust: TrustOptions
 
     @Option(name: .long, help: ArgumentHelp("Time between cycles, a duration such as 30s or 5m.", valueName: "duration"))
     var interval: String = "30s"
@@ -65,10 +66,17 @@ struct DaemonCommand: AsyncParsableCommand {
             }
             secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        let options = DaemonOptions(
+        var options = DaemonOptions(
             site: siteOptions.site, source: source.request(), stateDirectory: siteOptions.stateDirectory,
             interval: GoDuration.seconds(parsing: interval) ?? 30,
             routerExecutable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path, webhookSecret: secret)
+        if let policy = try trust.policy() {
+            options.verifyCommit = { snapshot in
+                guard let commit = snapshot.commit else { return "\(snapshot.summary) is not a commit: signed commits need a git repository" }
+                if case .refused(let why) = policy.check(commit: commit.id, signature: snapshot.signature) { return why }
+                return nil
+            }
+        }
         let daemon = Daemon(options: options)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let address = HTTPAddress(argument: http)!

@@ -1,6 +1,8 @@
 import ArgumentParser
+import Foundation
 import SkiffPlan
 import SkiffReconcile
+import SkiffSource
 import SkiffSupport
 
 struct PlanCommand: ParsableCommand {
@@ -22,6 +24,7 @@ struct PlanCommand: ParsableCommand {
     )
 
     @OptionGroup var source: SourceOptions
+    @OptionGroup var trust: TrustOptions
 
     @Option(name: .long, help: ArgumentHelp("Site to plan (its folder name).", valueName: "site"), completion: SiteCompletion.kind)
     var site: String?
@@ -57,9 +60,12 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         let hasChanges: Bool
+        let policy = try trust.policy()
         if let site {
             let directory = StateDirectory(path: stateDir ?? StateDirectory.defaultPath(site: site))
-            let report = try SitePlanning.plan(site: site, source: source.request(), stateDirectory: directory)
+            let desired = try trust.read(source.request(), policy: policy)
+            let report = try SitePlanning.plan(site: site, desired: desired, stateDirectory: directory,
+                                               hostname: ProcessInfo.processInfo.hostName, now: Date())
             print(report.render(output.format))
             guard let plan = report.plan, report.canApply else { throw ExitCode(1) }
             if let out { try SavedPlan(report).write(to: out) }
@@ -67,9 +73,18 @@ struct PlanCommand: ParsableCommand {
         } else {
             let baseState = try DesiredState.read(source.request(revision: base))
             let headState = try DesiredState.read(source.request())
-            let report = ChangePlanReport(base: baseState, head: headState, strict: strict)
+            var report = ChangePlanReport(base: baseState, head: headState, strict: strict)
+            if let head = headState.snapshot.commit, let base = baseState.snapshot.commit {
+                report.signatures = TrustOptions.trust(try NetworkSource.history(source.request(), head: head.id, base: base.id), policy: policy)
+            }
             print(report.render(output.format))
             guard report.isValid else { throw ExitCode(1) }
+            // The head is what a site would apply: with trusted keys given, it must be signed by one.
+            if let policy, let head = headState.snapshot.commit,
+               case .refused(let why) = policy.check(commit: head.id, signature: headState.snapshot.signature)
+            {
+                throw TrustOptions.Refusal(description: why)
+            }
             hasChanges = report.plan.hasChanges
         }
         if hasChanges && detailedExitcode { throw ExitCode(2) }

@@ -4,71 +4,7 @@ import SkiffTestSupport
 @testable import SkiffTrust
 import Testing
 
-/// Keys made by ssh-keygen and gpg, commits signed by `git commit -S`, verified in process and
-/// checked against what git itself says (`git verify-commit`).
-final class Signers: @unchecked Sendable {
-    let keys = try! TemporaryDirectory("skiff-keys")
-    let repo: GitFixture
-    /// A GnuPG home with the signing keys (OpenPGP cases).
-    var gnupg: String { keys.path + "/gnupg" }
-
-    init() throws {
-        repo = try GitFixture()
-        try repo.write("west/site.yaml", Fixtures.site("west"))
-    }
-
-    /// `ssh-keygen -t type`: returns the private key's path (the public key is `path.pub`).
-    func sshKey(_ name: String, type: String = "ed25519", bits: String? = nil) throws -> String {
-        let path = keys.path + "/" + name
-        try Command.check("ssh-keygen", ["-q", "-t", type, "-N", "", "-C", name, "-f", path] + (bits.map { ["-b", $0] } ?? []))
-        return path
-    }
-
-    func publicKey(_ path: String) throws -> String {
-        try String(contentsOfFile: path + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
-    }
-
-    /// Writes an allowed_signers file with `lines`; returns its path.
-    func allowedSigners(_ lines: [String]) throws -> String {
-        try keys.write("allowed_signers-\(UUID().uuidString.prefix(8))", lines.joined(separator: "\n") + "\n")
-    }
-
-    /// A commit signed by `git commit -S` with the SSH key at `key`; returns its id.
-    @discardableResult
-    func commitSSH(_ message: String, key: String) throws -> String {
-        try repo.write("west/\(UUID().uuidString.prefix(8)).yaml", Fixtures.listener("l\(UUID().uuidString.prefix(6).lowercased())", port: 8080))
-        try repo.git("add", "-A")
-        try repo.gitArguments(["-c", "gpg.format=ssh", "-c", "user.signingkey=\(key)", "commit", "-q", "-S", "-m", message])
-        return try repo.git("rev-parse", "HEAD")
-    }
-
-    /// A key in the test's GnuPG home (optionally made at a past time, so it has expired); returns its fingerprint.
-    func gpgKey(_ uid: String, expiring: String = "1y", madeAt: String? = nil) throws -> String {
-        try FileManager.default.createDirectory(atPath: gnupg, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let faked = madeAt.map { ["--faked-system-time", $0] } ?? []
-        try Command.check("gpg", ["--homedir", gnupg, "--batch", "--passphrase", "", "--pinentry-mode", "loopback"] + faked
-                          + ["--quick-gen-key", uid, "ed25519", "sign", expiring])
-        let listing = try Command.check("gpg", ["--homedir", gnupg, "--with-colons", "--list-keys", uid]).stdout
-        return try #require(listing.split(separator: "\n").first { $0.hasPrefix("fpr:") }?.split(separator: ":").last.map(String.init))
-    }
-
-    func exportGPG(_ fingerprints: [String]) throws -> String {
-        let armored = try Command.check("gpg", ["--homedir", gnupg, "--armor", "--export"] + fingerprints).stdout
-        return try keys.write("trusted-\(UUID().uuidString.prefix(8)).asc", armored)
-    }
-
-    /// A commit signed by `git commit -S` with OpenPGP key `fingerprint` (at a faked time, for an expired key).
-    @discardableResult
-    func commitGPG(_ message: String, key fingerprint: String, at time: String? = nil) throws -> String {
-        let program = try keys.write("gpg-\(UUID().uuidString.prefix(8)).sh", "#!/bin/sh\nexec gpg --homedir '\(gnupg)' --batch --pinentry-mode loopback --passphrase ''"
-            + (time.map { " --faked-system-time \($0)" } ?? "") + " \"$@\"\n")
-        chmod(program, 0o755)
-        try repo.write("west/\(UUID().uuidString.prefix(8)).yaml", Fixtures.listener("g\(UUID().uuidString.prefix(6).lowercased())", port: 8080))
-        try repo.git("add", "-A")
-        try repo.gitArguments(["-c", "gpg.program=\(program)", "-c", "user.signingkey=\(fingerprint)", "commit", "-q", "-S", "-m", message])
-        return try repo.git("rev-parse", "HEAD")
-    }
-
+extension Signers {
     /// What the policy says of HEAD, read through libgit2 as `plan` and the daemon read it.
     func verdict(_ policy: SignaturePolicy, revision: String = "HEAD") throws -> SignaturePolicy.Verdict {
         let snapshot = try NetworkSource.read(SourceRequest(repository: repo.path, revision: revision))

@@ -8,6 +8,8 @@ public struct ChangePlanReport: Sendable {
     /// Plans of the sites whose head files validate; sites with errors are listed in `invalidSites`.
     public var plan: NetworkPlan
     public var invalidSites: [String]
+    /// The signature of each commit from base to head, newest first (filled by the caller).
+    public var signatures: [CommitTrust] = []
 
     public init(base: DesiredState, head: DesiredState, strict: Bool) {
         self.base = base
@@ -41,6 +43,9 @@ public struct ChangePlanReport: Sendable {
             lines += ["", "Validation of the head commit: " + DiagnosticText.tally(head.diagnostics)]
             lines += DiagnosticText.lines(head.diagnostics)
         }
+        if !signatures.isEmpty {
+            lines += ["", "Signatures (newest first):"] + signatures.map { "  " + $0.line }
+        }
         lines += ["", plan.summaryLine]
         return lines.joined(separator: "\n")
     }
@@ -62,6 +67,10 @@ public struct ChangePlanReport: Sendable {
             lines += ["", "#### Validation: " + DiagnosticText.tally(head.diagnostics), ""]
             lines += head.diagnostics.map { "- \($0.severity == .error ? "**error**" : "warning") `\($0.location)` \($0.path.isEmpty ? "" : "`\($0.path)`: ")\($0.message)" }
         }
+        if !signatures.isEmpty {
+            lines += ["", "#### Signatures", "", "| commit | subject | signature |", "|---|---|---|"]
+            lines += signatures.map { "| `\($0.commit.prefix(12))` | \($0.subject.replacingOccurrences(of: "|", with: "\\|")) | \($0.state.rawValue): \($0.detail.replacingOccurrences(of: "|", with: "\\|")) |" }
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -80,9 +89,10 @@ public struct ChangePlanReport: Sendable {
         var sites: [SiteBody]
         var invalidSites: [String]
         var diagnostics: [ReportJSON.DiagnosticEntry]
+        var signatures: [CommitTrust]
 
         enum CodingKeys: String, CodingKey {
-            case formatVersion = "format_version", valid, base, head, summary, sites, invalidSites = "invalid_sites", diagnostics
+            case formatVersion = "format_version", valid, base, head, summary, sites, invalidSites = "invalid_sites", diagnostics, signatures
         }
     }
 
@@ -91,6 +101,6 @@ public struct ChangePlanReport: Sendable {
             valid: isValid, base: ReportJSON.Source(base.snapshot), head: ReportJSON.Source(head.snapshot),
             summary: ReportJSON.Summary(create: plan.count(.create), update: plan.count(.update), delete: plan.count(.delete)),
             sites: plan.plans.map { SiteBody(site: $0.site, summary: ReportJSON.summary($0), actions: $0.actions.map(ReportJSON.Action.init)) },
-            invalidSites: invalidSites, diagnostics: head.diagnostics.map(ReportJSON.DiagnosticEntry.init)))
+            invalidSites: invalidSites, diagnostics: head.diagnostics.map(ReportJSON.DiagnosticEntry.init), signatures: signatures))
     }
 }

@@ -120,7 +120,14 @@ public final class Daemon: @unchecked Sendable {
         var target = head
         var outcome = Outcome(result: .applied)
         let errors = head.errors(blocking: options.site)
-        if head.network.sites[options.site] == nil || !errors.isEmpty {
+        if let refusal = options.verifyCommit?(head.snapshot) {
+            Counter(label: "skiff_untrusted_commits_total").increment()
+            logger.warning("commit is not signed by a trusted key; keeping the last good one",
+                           metadata: ["commit": "\(head.snapshot.commit?.shortID ?? "?")", "error": "\(refusal)"])
+            outcome = Outcome(result: .untrusted, errors: [refusal])
+            guard let good = try lastGoodState() else { return outcome }
+            target = good
+        } else if head.network.sites[options.site] == nil || !errors.isEmpty {
             let lines = errors.isEmpty ? ["site \(options.site) is not in \(head.snapshot.summary)"] : errors.map(\.description)
             Counter(label: "skiff_invalid_commits_total").increment()
             logger.warning("commit does not validate; keeping the last good one",
@@ -137,7 +144,7 @@ public final class Daemon: @unchecked Sendable {
             // The site itself blocks it (a damaged CA): a person must act; retrying cannot help.
             let lines = report.blockingErrors.map(\.description)
             logger.error("the site cannot apply", metadata: ["error": "\(lines.first ?? "?")"])
-            return outcome.result == .invalid ? outcome : Outcome(result: .blocked, errors: lines)
+            return outcome.result.isStalled ? outcome : Outcome(result: .blocked, errors: lines)
         }
         if plan.hasChanges {
             let run = try ApplyRun.execute(report, routerExecutable: options.routerExecutable)

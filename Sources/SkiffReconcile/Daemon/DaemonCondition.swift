@@ -23,6 +23,9 @@ public struct DaemonCondition: Sendable, Codable, Hashable {
         case .invalid:
             return [DaemonCondition(type: .ready, status: false, reason: "InvalidCommit", message: why),
                     DaemonCondition(type: .stalled, status: true, reason: "InvalidCommit", message: "waiting for a new commit")]
+        case .untrusted:
+            return [DaemonCondition(type: .ready, status: false, reason: "UntrustedCommit", message: why),
+                    DaemonCondition(type: .stalled, status: true, reason: "UntrustedCommit", message: "waiting for a commit signed by a trusted key")]
         case .blocked:
             return [DaemonCondition(type: .ready, status: false, reason: "SiteBlocked", message: why),
                     DaemonCondition(type: .stalled, status: true, reason: "SiteBlocked", message: "waiting for a person or a new commit")]

@@ -13,6 +13,9 @@ public struct DaemonOptions: Sendable {
     public var routerExecutable: String
     /// When set, `POST /hooks/git` must carry `X-Hub-Signature-256: sha256=<HMAC of the body>`.
     public var webhookSecret: String?
+    /// Nil when a commit may be applied; otherwise why not, in one line naming the commit (the
+    /// signature policy of `--allowed-signers` and `--trusted-gpg-keys`).
+    public var verifyCommit: (@Sendable (Snapshot) -> String?)?
 
     public init(site: String, source: SourceRequest, stateDirectory: StateDirectory, interval: Double, routerExecutable: String,
                 webhookSecret: String? = nil)

@@ -8,6 +8,9 @@ public enum DaemonResult: String, Sendable, Codable, Hashable {
     /// The head commit does not validate. The site runs the last good commit, and the daemon
     /// waits for a new commit: retrying the same one cannot help.
     case invalid
+    /// The head commit is not signed by a trusted key (`--allowed-signers`, `--trusted-gpg-keys`).
+    /// As with an invalid commit, the site runs the last good one and the daemon waits.
+    case untrusted
     /// The site itself stops an apply (a damaged CA): stalled until a person or a new commit
     /// resolves it, with no retry storm.
     case blocked
@@ -15,5 +18,5 @@ public enum DaemonResult: String, Sendable, Codable, Hashable {
     case failed
 
     /// Stalled: nothing changes until a new commit or a person acts.
-    public var isStalled: Bool { self == .invalid || self == .blocked }
+    public var isStalled: Bool { self == .invalid || self == .untrusted || self == .blocked }
 }

@@ -40,6 +40,7 @@ public struct DaemonState: Sendable, Codable, Hashable {
             switch result {
             case .applied, .unchanged: nil
             case .invalid: "commit \(commit) does not validate: \(first)"
+            case .untrusted: first
             case .blocked: "the site cannot apply commit \(commit): \(first)"
             case .failed: first
             }
