@@ -13,7 +13,8 @@ for tool in iperf3 ab nginx stunnel4 openssl python3; do
 done
 work="$(mktemp -d)"
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+www=""
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work" ${www:+"$www"}; }
 trap cleanup EXIT
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
@@ -26,11 +27,14 @@ read -r IPERF HTTP ECHO LINK S_IPERF S_HTTP S_ECHO T_IPERF T_HTTP T_ECHO K_IPERF
 
 # Backends: iperf3, nginx (a 100-byte page), a Python echo server for idle flows.
 iperf3 -s -p "$IPERF" >/dev/null 2>&1 & pids+=($!)
-mkdir -p "$work/www" && head -c 100 /dev/zero | tr '\0' x > "$work/www/index.html"
+# The page lives outside the 0700 scratch folder (which holds keys): nginx's worker runs as
+# nobody when the benchmark runs as root and must be able to read it.
+www="$(mktemp -d)"; chmod 755 "$www"
+head -c 100 /dev/zero | tr '\0' x > "$www/index.html"; chmod 644 "$www/index.html"
 cat > "$work/nginx.conf" <<NGINX
 worker_processes 1; daemon off; pid $work/nginx.pid; error_log $work/nginx.err;
 events { worker_connections 20000; }
-http { access_log off; server { listen 127.0.0.1:$HTTP; root $work/www; } }
+http { access_log off; server { listen 127.0.0.1:$HTTP; root $www; } }
 NGINX
 nginx -c "$work/nginx.conf" & pids+=($!)
 python3 "$(dirname "$0")/../Tests/Tools/echo_server.py" "$ECHO" >/dev/null & pids+=($!)
@@ -117,8 +121,22 @@ done
 
 gbit() { python3 -c "import json,sys; d=json.load(sys.stdin); print('%.2f' % (d['end']['sum_received']['bits_per_second']/1e9))"; }
 iperf() { iperf3 -c 127.0.0.1 -p "$1" -t 5 -P "$2" -J 2>/dev/null | gbit || echo "n/a"; }
-rps() { ab -q -n 5000 -c 32 "http://127.0.0.1:$1/" 2>/dev/null | awk '/Requests per second/ {print $4}'; }
-latency() { ab -q -n 2000 -c 1 "http://127.0.0.1:$1/" 2>/dev/null | awk '$1=="50%" {p50=$2} $1=="99%" {p99=$2} END {print p50 " / " p99}'; }
+# A figure counts only when every request got the page: 200 and 100 bytes, each one.
+check_page() {  # port, path name
+  local got; got="$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "http://127.0.0.1:$1/")"
+  [ "$got" = "200 100" ] || { echo "the page through $2 (port $1) answers '$got', not '200 100': nothing measured" >&2; exit 1; }
+}
+ab_checked() {  # requests, concurrency, port: ab's report, or exit 1 if any request failed or was not a 200 with the page
+  local out; out="$(ab -q -n "$1" -c "$2" "http://127.0.0.1:$3/" 2>&1)"
+  if ! grep -q "^Complete requests: *$1\$" <<<"$out" || ! grep -q "^Failed requests: *0\$" <<<"$out" \
+     || grep -q "^Non-2xx responses" <<<"$out" || ! grep -q "^Document Length: *100 bytes" <<<"$out"; then
+    echo "ab through port $3 did not get $1 pages of 100 bytes with status 200:" >&2; grep -E "requests|responses|Length" <<<"$out" >&2; exit 1
+  fi
+  printf '%s\n' "$out"
+}
+rps() { ab_checked 5000 32 "$1" | awk '/Requests per second/ {print $4}'; }
+latency() { ab_checked 2000 1 "$1" | awk '$1=="50%" {p50=$2} $1=="99%" {p99=$2} END {print p50 " / " p99}'; }
+check_page "$HTTP" direct; check_page "$T_HTTP" stunnel4; check_page "$K_HTTP" skiff
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 idle_memory() {  # port, pid… : KiB per idle flow, over the given processes
   local port=$1; shift
@@ -138,9 +156,17 @@ PY
   python3 -c "print('%.1f' % (($after - $before) / 10000))"
 }
 
+# Each figure into a variable first: a failed check (a command substitution that exits 1) stops
+# the benchmark there, instead of printing a table with holes.
+bulk1_d=$(iperf "$IPERF" 1); bulk1_t=$(iperf "$T_IPERF" 1); bulk1_k=$(iperf "$K_IPERF" 1)
+bulk8_d=$(iperf "$IPERF" 8); bulk8_t=$(iperf "$T_IPERF" 8); bulk8_k=$(iperf "$K_IPERF" 8)
+rps_d=$(rps "$HTTP"); rps_t=$(rps "$T_HTTP"); rps_k=$(rps "$K_HTTP")
+lat_d=$(latency "$HTTP"); lat_t=$(latency "$T_HTTP"); lat_k=$(latency "$K_HTTP")
+idle_t=$(idle_memory "$T_ECHO" "$s_client" "$s_server"); idle_k=$(idle_memory "$K_ECHO" "$west_pid" "$east_pid")
 printf '%-34s %12s %12s %12s\n' "" "direct" "stunnel4" "skiff"
-printf '%-34s %12s %12s %12s\n' "bulk, 1 flow (Gbit/s)" "$(iperf "$IPERF" 1)" "$(iperf "$T_IPERF" 1)" "$(iperf "$K_IPERF" 1)"
-printf '%-34s %12s %12s %12s\n' "bulk, 8 flows (Gbit/s)" "$(iperf "$IPERF" 8)" "$(iperf "$T_IPERF" 8)" "$(iperf "$K_IPERF" 8)"
-printf '%-34s %12s %12s %12s\n' "new connections/s (ab, c=32)" "$(rps "$HTTP")" "$(rps "$T_HTTP")" "$(rps "$K_HTTP")"
-printf '%-34s %12s %12s %12s\n' "latency p50 / p99 (ms, ab, c=1)" "$(latency "$HTTP")" "$(latency "$T_HTTP")" "$(latency "$K_HTTP")"
-printf '%-34s %12s %12s %12s\n' "memory per idle flow (KiB, both)" "-" "$(idle_memory "$T_ECHO" "$s_client" "$s_server")" "$(idle_memory "$K_ECHO" "$west_pid" "$east_pid")"
+printf '%-34s %12s %12s %12s\n' "bulk, 1 flow (Gbit/s)" "$bulk1_d" "$bulk1_t" "$bulk1_k"
+printf '%-34s %12s %12s %12s\n' "bulk, 8 flows (Gbit/s)" "$bulk8_d" "$bulk8_t" "$bulk8_k"
+printf '%-34s %12s %12s %12s\n' "new connections/s (ab, c=32)" "$rps_d" "$rps_t" "$rps_k"
+printf '%-34s %12s %12s %12s\n' "latency p50 / p99 (ms, ab, c=1)" "$lat_d" "$lat_t" "$lat_k"
+printf '%-34s %12s %12s %12s\n' "memory per idle flow (KiB, both)" "-" "$idle_t" "$idle_k"
+echo "(every ab figure counts only 200 responses with the 100-byte page: checked per request)"
