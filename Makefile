@@ -6,7 +6,7 @@ SKIFF = .build/debug/skiff
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: install all build release test test-netlab demo deps fuzz sanitize bench-plan bench-router bench-reconcile bench-mesh schemas clean
+.PHONY: install container-check all build release test test-netlab demo deps fuzz sanitize bench-plan bench-router bench-reconcile bench-mesh schemas clean
 
 all: build
 
@@ -43,6 +43,10 @@ release: deps
 # generated from the command definitions, bash/zsh/fish completions, example systemd units.
 install: release
 	@scripts/install.sh .build/release/skiff $(PREFIX) $(DESTDIR)
+
+# The Containerfile's runtime stage without a container engine (root; debootstrap, chroot).
+container-check:
+	@scripts/container-check.sh
 
 # Builds everything (the CLI tests spawn the built binary) and runs the whole suite.
 # The router tests open a thousand flows at once: raise the open-file limit where allowed.
