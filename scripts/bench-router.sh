@@ -5,8 +5,15 @@
 #   new connections per second, one small HTTP request each, no keep-alive (ab → nginx)
 #   request/response latency p50 and p99 (ab, one client)
 #   router memory with 10,000 idle flows open
+# With SKUPPER_ROUTER=DIR (a skupper-router build: DIR/bin/skrouterd and DIR/python, as in
+# ../shared/anchors/skupper-router), a fourth column: two skrouterd processes (interior, 4 worker
+# threads, mutual TLS inter-router link with the same certificates) in front of the same backends;
+# rounds alternate the paths (ROUNDS, default 2 with the column, 1 without) and each figure is the
+# median over the rounds, with Skiff's ratio to skupper-router.
 # Usage: scripts/bench-router.sh [path/to/skiff]   (make bench-router builds a release binary first)
 set -euo pipefail
+skupper=${SKUPPER_ROUTER:-}
+rounds=${ROUNDS:-$([ -n "$skupper" ] && echo 2 || echo 1)}
 skiff="$(cd "$(dirname "${1:-.build/release/skiff}")" && pwd)/$(basename "${1:-.build/release/skiff}")"
 for tool in iperf3 ab nginx stunnel4 openssl python3; do
   command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install iperf3 apache2-utils nginx-light stunnel4"; exit 1; }
@@ -23,7 +30,7 @@ import socket
 socks=[socket.socket() for _ in range($1)]
 for s in socks: s.bind(('127.0.0.1',0))
 print(' '.join(str(s.getsockname()[1]) for s in socks))"; }
-read -r IPERF HTTP ECHO LINK S_IPERF S_HTTP S_ECHO T_IPERF T_HTTP T_ECHO K_IPERF K_HTTP K_ECHO <<<"$(free_ports 13)"
+read -r IPERF HTTP ECHO LINK S_IPERF S_HTTP S_ECHO T_IPERF T_HTTP T_ECHO K_IPERF K_HTTP K_ECHO R_LINK R_IPERF R_HTTP R_ECHO <<<"$(free_ports 17)"
 
 # Backends: iperf3, nginx (a 100-byte page), a Python echo server for idle flows.
 iperf3 -s -p "$IPERF" >/dev/null 2>&1 & pids+=($!)
@@ -114,10 +121,42 @@ CONF
 stunnel4 "$work/stunnel-server.conf" 2>/dev/null & s_server=$!; pids+=($s_server)
 stunnel4 "$work/stunnel-client.conf" 2>/dev/null & s_client=$!; pids+=($s_client)
 
+# skupper-router: A (like west) accepts the inter-router link and has the listeners; B (like
+# east) dials it with east's client certificate and has the connectors.
+if [ -n "$skupper" ]; then
+  [ -x "$skupper/bin/skrouterd" ] || { echo "SKUPPER_ROUTER=$skupper: no bin/skrouterd there"; exit 1; }
+  ldd "$skupper/bin/skrouterd" | grep -q "not found" && { echo "skrouterd needs: apt-get install libwebsockets17"; exit 1; }
+  for end in a b; do
+    if [ $end = a ]; then
+      profile="\"certFile\": \"$work/west/pki/server/tls.crt\", \"privateKeyFile\": \"$work/west/pki/server/tls.key\""
+      link="[\"listener\", {\"name\": \"inter-router\", \"role\": \"inter-router\", \"host\": \"127.0.0.1\", \"port\": \"$R_LINK\", \"sslProfile\": \"tls\", \"requireSsl\": true, \"authenticatePeer\": true, \"saslMechanisms\": \"EXTERNAL\"}]"
+      tcp=(tcpListener "$R_IPERF" "$R_HTTP" "$R_ECHO")
+    else
+      profile="\"certFile\": \"$links/tls.crt\", \"privateKeyFile\": \"$links/tls.key\""
+      link="[\"connector\", {\"name\": \"to-a\", \"role\": \"inter-router\", \"host\": \"127.0.0.1\", \"port\": \"$R_LINK\", \"sslProfile\": \"tls\", \"verifyHostname\": true, \"saslMechanisms\": \"EXTERNAL\"}]"
+      tcp=(tcpConnector "$IPERF" "$HTTP" "$ECHO")
+    fi
+    cat > "$work/skrouterd-$end.json" <<JSON
+[["router", {"mode": "interior", "id": "$end"}],
+ ["sslProfile", {"name": "tls", "caCertFile": "$work/west/pki/ca/ca.crt", $profile}],
+ $link,
+ ["${tcp[0]}", {"name": "iperf", "address": "iperf", "host": "127.0.0.1", "port": "${tcp[1]}"}],
+ ["${tcp[0]}", {"name": "http", "address": "http", "host": "127.0.0.1", "port": "${tcp[2]}"}],
+ ["${tcp[0]}", {"name": "echo", "address": "echo", "host": "127.0.0.1", "port": "${tcp[3]}"}],
+ ["log", {"module": "DEFAULT", "enable": "error+", "outputFile": "$work/skrouterd-$end.log"}]]
+JSON
+    "$skupper/bin/skrouterd" -I "$skupper/python" -c "$work/skrouterd-$end.json" >"$work/skrouterd-$end.out" 2>&1 & pids+=($!)
+    eval "sr_$end=\$!"
+  done
+fi
+
 for _ in $(seq 100); do
   curl -sf --unix-socket "$work/west/router/router.sock" http://localhost/v1/status 2>/dev/null | grep -q '"hasMatchingConnector" : true' && break
   sleep 0.1
 done
+if [ -n "$skupper" ]; then
+  for _ in $(seq 200); do curl -sf -m 2 -o /dev/null "http://127.0.0.1:$R_HTTP/" 2>/dev/null && break; sleep 0.1; done
+fi
 
 gbit() { python3 -c "import json,sys; d=json.load(sys.stdin); print('%.2f' % (d['end']['sum_received']['bits_per_second']/1e9))"; }
 iperf() { iperf3 -c 127.0.0.1 -p "$1" -t 5 -P "$2" -J 2>/dev/null | gbit || echo "n/a"; }
@@ -126,8 +165,8 @@ check_page() {  # port, path name
   local got; got="$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "http://127.0.0.1:$1/")"
   [ "$got" = "200 100" ] || { echo "the page through $2 (port $1) answers '$got', not '200 100': nothing measured" >&2; exit 1; }
 }
-ab_checked() {  # requests, concurrency, port: ab's report, or exit 1 if any request failed or was not a 200 with the page
-  local out; out="$(ab -q -n "$1" -c "$2" "http://127.0.0.1:$3/" 2>&1)"
+ab_checked() {  # requests, concurrency, port [ab options]: ab's report, or exit 1 if any request failed or was not a 200 with the page
+  local out; out="$(ab -q -n "$1" -c "$2" "${@:4}" "http://127.0.0.1:$3/" 2>&1)"
   if ! grep -q "^Complete requests: *$1\$" <<<"$out" || ! grep -q "^Failed requests: *0\$" <<<"$out" \
      || grep -q "^Non-2xx responses" <<<"$out" || ! grep -q "^Document Length: *100 bytes" <<<"$out"; then
     echo "ab through port $3 did not get $1 pages of 100 bytes with status 200:" >&2; grep -E "requests|responses|Length" <<<"$out" >&2; exit 1
@@ -135,8 +174,12 @@ ab_checked() {  # requests, concurrency, port: ab's report, or exit 1 if any req
   printf '%s\n' "$out"
 }
 rps() { ab_checked 5000 32 "$1" | awk '/Requests per second/ {print $4}'; }
-latency() { ab_checked 2000 1 "$1" | awk '$1=="50%" {p50=$2} $1=="99%" {p99=$2} END {print p50 " / " p99}'; }
+latency() {  # p50 and p99 in ms with fractions (ab -e writes the percentiles)
+  ab_checked 2000 1 "$1" -e "$work/lat.csv" >/dev/null
+  awk -F, '$1=="50" {p50=$2} $1=="99" {p99=$2} END {printf "%.2f %.2f\n", p50, p99}' "$work/lat.csv"
+}
 check_page "$HTTP" direct; check_page "$T_HTTP" stunnel4; check_page "$K_HTTP" skiff
+[ -z "$skupper" ] || check_page "$R_HTTP" skupper-router
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 idle_memory() {  # port, pid… : KiB per idle flow, over the given processes
   local port=$1; shift
@@ -156,17 +199,40 @@ PY
   python3 -c "print('%.1f' % (($after - $before) / 10000))"
 }
 
-# Each figure into a variable first: a failed check (a command substitution that exits 1) stops
-# the benchmark there, instead of printing a table with holes.
-bulk1_d=$(iperf "$IPERF" 1); bulk1_t=$(iperf "$T_IPERF" 1); bulk1_k=$(iperf "$K_IPERF" 1)
-bulk8_d=$(iperf "$IPERF" 8); bulk8_t=$(iperf "$T_IPERF" 8); bulk8_k=$(iperf "$K_IPERF" 8)
-rps_d=$(rps "$HTTP"); rps_t=$(rps "$T_HTTP"); rps_k=$(rps "$K_HTTP")
-lat_d=$(latency "$HTTP"); lat_t=$(latency "$T_HTTP"); lat_k=$(latency "$K_HTTP")
-idle_t=$(idle_memory "$T_ECHO" "$s_client" "$s_server"); idle_k=$(idle_memory "$K_ECHO" "$west_pid" "$east_pid")
-printf '%-34s %12s %12s %12s\n' "" "direct" "stunnel4" "skiff"
-printf '%-34s %12s %12s %12s\n' "bulk, 1 flow (Gbit/s)" "$bulk1_d" "$bulk1_t" "$bulk1_k"
-printf '%-34s %12s %12s %12s\n' "bulk, 8 flows (Gbit/s)" "$bulk8_d" "$bulk8_t" "$bulk8_k"
-printf '%-34s %12s %12s %12s\n' "new connections/s (ab, c=32)" "$rps_d" "$rps_t" "$rps_k"
-printf '%-34s %12s %12s %12s\n' "latency p50 / p99 (ms, ab, c=1)" "$lat_d" "$lat_t" "$lat_k"
-printf '%-34s %12s %12s %12s\n' "memory per idle flow (KiB, both)" "-" "$idle_t" "$idle_k"
-echo "(every ab figure counts only 200 responses with the 100-byte page: checked per request)"
+# The paths: name, iperf / http / echo ports, the processes whose memory counts.
+paths=("direct $IPERF $HTTP $ECHO" "stunnel4 $T_IPERF $T_HTTP $T_ECHO $s_client $s_server" "skiff $K_IPERF $K_HTTP $K_ECHO $west_pid $east_pid")
+[ -z "$skupper" ] || paths+=("skupper-router $R_IPERF $R_HTTP $R_ECHO $sr_a $sr_b")
+# Each round measures every path in turn (the order rotates, so no path always runs first); a
+# failed check exits in the command substitution and stops the benchmark, not a hole in the table.
+declare -A figures
+for round in $(seq "$rounds"); do
+  for ((i = 0; i < ${#paths[@]}; i++)); do
+    read -r name iperf_port http_port echo_port procs <<<"${paths[$(( (i + round - 1) % ${#paths[@]} ))]}"
+    figures[$name,bulk1]+="$(iperf "$iperf_port" 1) "
+    figures[$name,bulk8]+="$(iperf "$iperf_port" 8) "
+    figures[$name,rps]+="$(rps "$http_port") "
+    lat=$(latency "$http_port"); figures[$name,p50]+="${lat% *} "; figures[$name,p99]+="${lat#* } "
+    # shellcheck disable=SC2086
+    if [ -n "$procs" ]; then figures[$name,idle]+="$(idle_memory "$echo_port" $procs) "; else figures[$name,idle]+="- "; fi
+  done
+done
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {if (NR==0 || v[1]=="-") print "-"; else if (NR%2) print v[(NR+1)/2]; else printf "%.2f\n", (v[NR/2]+v[NR/2+1])/2}'; }
+names=(direct stunnel4 skiff); [ -z "$skupper" ] || names+=(skupper-router)
+row() {  # label, figure key
+  printf '%-34s' "$1"
+  for name in "${names[@]}"; do printf ' %14s' "$(median <<<"${figures[$name,$2]}")"; done
+  if [ -n "$skupper" ]; then
+    printf ' %10s' "$(python3 -c "import sys; a,b=sys.argv[1:]; print('-' if '-' in (a,b) or float(b)==0 else '%.2f×' % (float(a)/float(b)))" \
+      "$(median <<<"${figures[skiff,$2]}")" "$(median <<<"${figures[skupper-router,$2]}")")"
+  fi
+  echo
+}
+printf '%-34s' ""; for name in "${names[@]}"; do printf ' %14s' "$name"; done
+[ -z "$skupper" ] || printf ' %10s' "skiff/sr"; echo
+row "bulk, 1 flow (Gbit/s)" bulk1
+row "bulk, 8 flows (Gbit/s)" bulk8
+row "new connections/s (ab, c=32)" rps
+row "latency p50 (ms, ab -e, c=1)" p50
+row "latency p99 (ms, ab -e, c=1)" p99
+row "memory per idle flow (KiB, both)" idle
+echo "(medians of $rounds round(s); every ab figure counts only status-200 responses with the 100-byte page, checked per request)"
