@@ -11,7 +11,9 @@ DESTDIR ?=
 all: build
 
 # Installs what the build and the tests need when it is missing: libgit2 (through pkg-config),
-# openssl, git (with git-daemon), curl, iperf3, socat, ps and setpriv for the tests, ip, tc and nft for the network lab, and Python's jsonschema + PyYAML for the schema cross-check.
+# openssl, git (with git-daemon), curl, iperf3, socat, ps and setpriv for the tests, ip, tc and nft for the network lab,
+# gpg/gpgv and ssh-keygen (signed commits), systemd-analyze (units), groff and man (man pages), tar (debug dumps),
+# and Python's jsonschema + PyYAML for the schema cross-check.
 deps:
 	@missing=""; \
 	pkg-config --exists libgit2 2>/dev/null || missing="$$missing libgit2-dev pkg-config"; \
@@ -25,6 +27,12 @@ deps:
 	command -v ps >/dev/null || missing="$$missing procps"; \
 	command -v setpriv >/dev/null || missing="$$missing util-linux"; \
 	command -v python3 >/dev/null || missing="$$missing python3 python3-pip"; \
+	command -v gpg >/dev/null && command -v gpgv >/dev/null || missing="$$missing gpg gpgv"; \
+	command -v ssh-keygen >/dev/null || missing="$$missing openssh-client"; \
+	command -v systemd-analyze >/dev/null || missing="$$missing systemd"; \
+	command -v groff >/dev/null || missing="$$missing groff-base"; \
+	command -v man >/dev/null || missing="$$missing man-db"; \
+	command -v tar >/dev/null || missing="$$missing tar"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
