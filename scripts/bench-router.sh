@@ -122,7 +122,9 @@ stunnel4 "$work/stunnel-server.conf" 2>/dev/null & s_server=$!; pids+=($s_server
 stunnel4 "$work/stunnel-client.conf" 2>/dev/null & s_client=$!; pids+=($s_client)
 
 # skupper-router: A (like west) accepts the inter-router link and has the listeners; B (like
-# east) dials it with east's client certificate and has the connectors.
+# east) dials it with east's client certificate and has the connectors. B verifies A's chain
+# against west's CA but not the host: Proton matches host names against DNS names and the
+# certificate names 127.0.0.1 as an IP address (the check costs nothing measurable either way).
 if [ -n "$skupper" ]; then
   [ -x "$skupper/bin/skrouterd" ] || { echo "SKUPPER_ROUTER=$skupper: no bin/skrouterd there"; exit 1; }
   ldd "$skupper/bin/skrouterd" | grep -q "not found" && { echo "skrouterd needs: apt-get install libwebsockets17"; exit 1; }
@@ -133,7 +135,7 @@ if [ -n "$skupper" ]; then
       tcp=(tcpListener "$R_IPERF" "$R_HTTP" "$R_ECHO")
     else
       profile="\"certFile\": \"$links/tls.crt\", \"privateKeyFile\": \"$links/tls.key\""
-      link="[\"connector\", {\"name\": \"to-a\", \"role\": \"inter-router\", \"host\": \"127.0.0.1\", \"port\": \"$R_LINK\", \"sslProfile\": \"tls\", \"verifyHostname\": true, \"saslMechanisms\": \"EXTERNAL\"}]"
+      link="[\"connector\", {\"name\": \"to-a\", \"role\": \"inter-router\", \"host\": \"127.0.0.1\", \"port\": \"$R_LINK\", \"sslProfile\": \"tls\", \"verifyHostname\": false, \"saslMechanisms\": \"EXTERNAL\"}]"
       tcp=(tcpConnector "$IPERF" "$HTTP" "$ECHO")
     fi
     cat > "$work/skrouterd-$end.json" <<JSON
@@ -156,13 +158,14 @@ for _ in $(seq 100); do
 done
 if [ -n "$skupper" ]; then
   for _ in $(seq 200); do curl -sf -m 2 -o /dev/null "http://127.0.0.1:$R_HTTP/" 2>/dev/null && break; sleep 0.1; done
+  curl -sf -m 2 -o /dev/null "http://127.0.0.1:$R_HTTP/" || { echo "skupper-router does not carry the page; its output:"; for f in "$work"/skrouterd-*; do echo "== $f"; tail -n 5 "$f"; done; exit 1; }
 fi
 
 gbit() { python3 -c "import json,sys; d=json.load(sys.stdin); print('%.2f' % (d['end']['sum_received']['bits_per_second']/1e9))"; }
 iperf() { iperf3 -c 127.0.0.1 -p "$1" -t 5 -P "$2" -J 2>/dev/null | gbit || echo "n/a"; }
 # A figure counts only when every request got the page: 200 and 100 bytes, each one.
 check_page() {  # port, path name
-  local got; got="$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "http://127.0.0.1:$1/")"
+  local got; got="$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "http://127.0.0.1:$1/" || true)"
   [ "$got" = "200 100" ] || { echo "the page through $2 (port $1) answers '$got', not '200 100': nothing measured" >&2; exit 1; }
 }
 ab_checked() {  # requests, concurrency, port [ab options]: ab's report, or exit 1 if any request failed or was not a 200 with the page
