@@ -47,7 +47,7 @@ struct UnitScopeOptions: ParsableArguments {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            throw ValidationError("systemctl \(arguments.joined(separator: " ")) failed: \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw CommandFailure("systemctl \(arguments.joined(separator: " ")) failed: \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
     }
 
@@ -175,7 +175,7 @@ struct UninstallCommand: ParsableCommand {
             if RouterSupervisor(stateDirectory: StateDirectory(path: state)).stop() { print("Stopped the router of site \(site).") }
         }
         guard FileManager.default.fileExists(atPath: file) else {
-            throw ValidationError("no unit for site \(site) at \(file)")
+            throw CommandFailure("no unit for site \(site) at \(file)")
         }
         try FileManager.default.removeItem(atPath: file)
         print("Removed \(file).")

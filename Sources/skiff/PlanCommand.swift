@@ -83,7 +83,7 @@ struct PlanCommand: ParsableCommand {
             if let policy, let head = headState.snapshot.commit,
                case .refused(let why) = policy.check(commit: head.id, signature: headState.snapshot.signature)
             {
-                throw TrustOptions.Refusal(description: why)
+                throw CommandFailure(why)
             }
             hasChanges = report.plan.hasChanges
         }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import SkiffPKI
 import SkiffModel
 import SkiffScaffold
 
@@ -11,7 +13,7 @@ struct SiteCommand: ParsableCommand {
             Like Skupper's verbs, but the result is YAML in the work tree, never a change to a running \
             site: commit it and let apply or the daemon act. Example: skiff site create west --enable-link-access --commit
             """,
-        subcommands: [Create.self, Delete.self]
+        subcommands: [Create.self, Delete.self, CA.self]
     )
 
     struct Create: ParsableCommand {
@@ -87,6 +89,40 @@ struct SiteCommand: ParsableCommand {
 
         func run() throws {
             try target.perform(summary: "delete site \(name)") { try $0.deleteSite(name) }
+        }
+    }
+
+    /// `skiff site ca`: the site's CA certificate, which is public: what applications and other
+    /// sites trust to reach this site (never its key).
+    struct CA: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ca",
+            abstract: "Print the site's CA certificate (public, PEM): what clients of its listeners and other sites trust.",
+            discussion: """
+                The certificate only, checked to be the CA whose key the site holds; never the key. With --output, \
+                written 0644. Example: skiff site ca --site west --output west-ca.crt
+                """
+        )
+
+        @OptionGroup var siteOptions: SiteOptions
+
+        @Option(name: .long, help: ArgumentHelp("Write it to this file instead of printing it.", valueName: "file"))
+        var output: String?
+
+        func run() throws {
+            let pki = SitePKI(stateDirectory: siteOptions.stateDirectory.path)
+            guard FileManager.default.fileExists(atPath: pki.caCertificatePath) else {
+                throw CommandFailure("site \(siteOptions.site) has no CA yet at \(pki.caCertificatePath): `skiff apply --site \(siteOptions.site)` makes it")
+            }
+            // Loading the CA checks the certificate is a CA and matches the site's key.
+            let pem = try pki.loadCA().certificate.serializeAsPEM().pemString + "\n"
+            if let output {
+                try Data(pem.utf8).write(to: URL(fileURLWithPath: output))
+                chmod(output, 0o644)
+                print("Wrote \(output): the CA of site \(siteOptions.site).")
+            } else {
+                print(pem, terminator: "")
+            }
         }
     }
 }

@@ -16,17 +16,12 @@ struct TrustOptions: ParsableArguments {
         valueName: "file"))
     var trustedGPGKeys: String?
 
-    /// A commit the policy refuses (exit 1, one line).
-    struct Refusal: Error, CustomStringConvertible {
-        var description: String
-    }
-
     /// The policy, or nil when no key file is given; a bad file is an error naming its line.
     func policy() throws -> SignaturePolicy? {
         do {
             return try SignaturePolicy.make(allowedSigners: allowedSigners, trustedGPGKeys: trustedGPGKeys)
         } catch {
-            throw ValidationError("\(error)")
+            throw CommandFailure("\(error)")
         }
     }
 
@@ -35,9 +30,9 @@ struct TrustOptions: ParsableArguments {
         let desired = try DesiredState.read(request)
         guard let policy else { return desired }
         guard let commit = desired.snapshot.commit else {
-            throw Refusal(description: "\(desired.snapshot.summary) is not a commit: signed commits need a git repository")
+            throw CommandFailure("\(desired.snapshot.summary) is not a commit: signed commits need a git repository")
         }
-        if case .refused(let why) = policy.check(commit: commit.id, signature: desired.snapshot.signature) { throw Refusal(description: why) }
+        if case .refused(let why) = policy.check(commit: commit.id, signature: desired.snapshot.signature) { throw CommandFailure(why) }
         return desired
     }
 
