@@ -12,6 +12,7 @@
 # median over the rounds, with Skiff's ratio to skupper-router.
 # Usage: scripts/bench-router.sh [path/to/skiff]   (make bench-router builds a release binary first)
 set -euo pipefail
+trap 'echo "bench-router: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 skupper=${SKUPPER_ROUTER:-}
 rounds=${ROUNDS:-$([ -n "$skupper" ] && echo 2 || echo 1)}
 skiff="$(cd "$(dirname "${1:-.build/release/skiff}")" && pwd)/$(basename "${1:-.build/release/skiff}")"
@@ -207,17 +208,33 @@ paths=("direct $IPERF $HTTP $ECHO" "stunnel4 $T_IPERF $T_HTTP $T_ECHO $s_client 
 [ -z "$skupper" ] || paths+=("skupper-router $R_IPERF $R_HTTP $R_ECHO $sr_a $sr_b")
 # Each round measures every path in turn (the order rotates, so no path always runs first); a
 # failed check exits in the command substitution and stops the benchmark, not a hole in the table.
+# Before each path, wait (at most 30 s) until every proxy and router is idle: a path's leftovers
+# (stunnel4 tearing down thousands of connections keeps a core busy for a while) must not slow the
+# next path's figures.
+all_procs="$s_client $s_server $west_pid $east_pid ${sr_a:-} ${sr_b:-}"
+cpu_ticks() { local t=0 p; for p in $all_procs; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+settle() {  # until they use under a tenth of a core (cpu ticks are 1/100 s), or 30 s have passed
+  local a b
+  for _ in $(seq 30); do a=$(cpu_ticks); sleep 1; b=$(cpu_ticks); if [ $((b - a)) -le 10 ]; then return 0; fi; done
+  return 0
+}
 declare -A figures
 for round in $(seq "$rounds"); do
   for ((i = 0; i < ${#paths[@]}; i++)); do
     read -r name iperf_port http_port echo_port procs <<<"${paths[$(( (i + round - 1) % ${#paths[@]} ))]}"
+    settle
     figures[$name,bulk1]+="$(iperf "$iperf_port" 1) "
     figures[$name,bulk8]+="$(iperf "$iperf_port" 8) "
     figures[$name,rps]+="$(rps "$http_port") "
     lat=$(latency "$http_port"); figures[$name,p50]+="${lat% *} "; figures[$name,p99]+="${lat#* } "
-    # shellcheck disable=SC2086
-    if [ -n "$procs" ]; then figures[$name,idle]+="$(idle_memory "$echo_port" $procs) "; else figures[$name,idle]+="- "; fi
   done
+done
+# Memory per idle flow last, once per path: 10,000 connections are the heaviest leftovers.
+for path in "${paths[@]}"; do
+  read -r name iperf_port http_port echo_port procs <<<"$path"
+  settle
+  # shellcheck disable=SC2086
+  if [ -n "$procs" ]; then figures[$name,idle]="$(idle_memory "$echo_port" $procs)"; else figures[$name,idle]="-"; fi
 done
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {if (NR==0 || v[1]=="-") print "-"; else if (NR%2) print v[(NR+1)/2]; else printf "%.2f\n", (v[NR/2]+v[NR/2+1])/2}'; }
 names=(direct stunnel4 skiff); [ -z "$skupper" ] || names+=(skupper-router)
