@@ -32,9 +32,7 @@ struct DebugCommand: ParsableCommand {
 
         func run() throws {
             let now = Date()
-            let stamp = ISO8601DateFormatter.string(from: now, timeZone: TimeZone(identifier: "UTC")!,
-                                                    formatOptions: [.withYear, .withMonth, .withDay, .withTime, .withTimeZone])
-            let path = output ?? "skiff-debug-\(siteOptions.site)-\(stamp.filter { $0.isLetter || $0.isNumber }).tar.gz"
+            let path = output ?? DebugDump.name(site: siteOptions.site, at: now) + ".tar.gz"
             let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
             let version = try VersionCommand.json(VersionCommand.report(site: siteOptions.site, stateDirectory: siteOptions.stateDirectory))
             let files = try DebugDump.write(site: siteOptions.site, stateDirectory: siteOptions.stateDirectory, versionJSON: version, to: absolute, now: now)

@@ -22,12 +22,19 @@ public enum DebugDump {
     /// Most of the router's log that goes in: its end.
     static let logTail = 2 << 20
 
+    /// `skiff-debug-west-20261206T101500Z`: the archive's top folder, and its default file name
+    /// with `.tar.gz`.
+    public static func name(site: String, at time: Date) -> String {
+        let stamp = ISO8601DateFormatter.string(from: time, timeZone: TimeZone(identifier: "UTC")!,
+                                                formatOptions: [.withYear, .withMonth, .withDay, .withTime, .withTimeZone])
+        return "skiff-debug-\(site)-\(stamp.filter { $0.isLetter || $0.isNumber })"
+    }
+
     /// Writes the archive to `output`; returns the paths it holds (inside its top folder).
     @discardableResult
     public static func write(site: String, stateDirectory: StateDirectory, versionJSON: String, to output: String, now: Date = Date()) throws -> [String] {
         guard stateDirectory.exists else { throw Failure(description: "no state directory for site \(site) at \(stateDirectory.path)") }
-        let stamp = ISO8601DateFormatter.string(from: now, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withYear, .withMonth, .withDay, .withTime, .withTimeZone])
-        let name = "skiff-debug-\(site)-\(stamp.filter { $0.isLetter || $0.isNumber })"
+        let name = Self.name(site: site, at: now)
         let scratch = try TemporaryFolder()
         let root = scratch.path + "/" + name
         var written: [String] = []
