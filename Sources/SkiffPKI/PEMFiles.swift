@@ -11,13 +11,17 @@ public enum PEMFiles {
 
     /// Every certificate in a PEM bundle.
     public static func readCertificates(_ path: String, expectingOne: Bool = false) throws -> [Certificate] {
-        let text = try readText(path)
+        try certificates(inPEM: try readText(path), source: path, expectingOne: expectingOne)
+    }
+
+    /// Every certificate in PEM text; `source` names it in the error (a path, or where it came from).
+    public static func certificates(inPEM text: String, source: String, expectingOne: Bool = false) throws -> [Certificate] {
         let blocks = text.components(separatedBy: "-----END CERTIFICATE-----").dropLast()
         let certificates = blocks.compactMap { block -> Certificate? in
             try? Certificate(pemEncoded: block + "-----END CERTIFICATE-----\n")
         }
         guard !certificates.isEmpty, certificates.count == blocks.count, !expectingOne || certificates.count == 1 else {
-            throw PKIError.unreadable(path: path, expected: expectingOne ? "a PEM certificate" : "a PEM certificate (or a bundle of them)")
+            throw PKIError.unreadable(path: source, expected: expectingOne ? "a PEM certificate" : "a PEM certificate (or a bundle of them)")
         }
         return certificates
     }

@@ -34,7 +34,8 @@ extension Router {
     func closeUntrustedLinks(now: Date = Date()) {
         guard let trusted = try? PeerTrust.bundle(at: pkiRoot + "/trust/bundle.pem") else { return }
         for session in incoming.values {
-            guard let der = session.peerCertificate, let problem = PeerTrust.problem(peerDER: der, trusted: trusted, now: now) else { continue }
+            guard let der = session.peerCertificate,
+                  let problem = PeerTrust.problem(peerDER: der, trusted: trusted, bound: peerAuthorities, now: now) else { continue }
             logger.notice("closing link: peer no longer trusted",
                           metadata: ["peerSite": "\(session.peerSite ?? "?")", "reason": "\(problem)"])
             session.close(reason: "peer no longer trusted: \(problem)", code: .accessRevoked)
@@ -44,7 +45,7 @@ extension Router {
     private func bindAccess(_ access: RouterConfig.LinkAccess) -> EventLoopFuture<Void> {
         let context: NIOSSLContext
         do {
-            context = try TLSContexts.server(pki: pkiRoot, credentials: config.serverCredentials)
+            context = try TLSContexts.server(pki: pkiRoot, credentials: config.serverCredentials, peers: peerAuthorities)
         } catch {
             accessServers[access] = BoundServer(channel: nil, error: "server certificate or trust bundle unusable: \(error)")
             logger.error("cannot accept links", metadata: ["role": "\(access.role)", "error": "\(error)"])
@@ -54,6 +55,7 @@ extension Router {
         binding.error = "binding"
         accessServers[access] = binding
         let configuration = LinkConfiguration(config.tuning, dialling: false)
+        let boundCAs = peerAuthorities
         let bootstrap = ServerBootstrap(group: loop)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
@@ -65,7 +67,7 @@ extension Router {
                     let session = LinkSession(direction: .incoming, localSite: self.config.site, configuration: configuration, delegate: self,
                                               logger: self.logger, budget: self.budget)
                     let tls = NIOSSLServerHandler(context: context, configuration: TLSPolicy.linkHandler)
-                    try channel.pipeline.syncOperations.addHandlers([tls, LinkTLSHandler(direction: .incoming, logger: self.logger)]
+                    try channel.pipeline.syncOperations.addHandlers([tls, LinkTLSHandler(direction: .incoming, logger: self.logger, boundCAs: boundCAs)]
                         + session.frameHandlers)
                     self.incoming[ObjectIdentifier(session)] = session
                 }
@@ -88,6 +90,21 @@ extension Router {
             self.logger.error("cannot accept links; retrying", metadata: [
                 "address": "\(address)", "error": "\(error)", "retryIn": "\(Double(delay.nanoseconds) / 1e9) s",
             ])
+        }
+    }
+}
+
+extension Router {
+    /// The peer sites' CAs of a configuration; one that cannot be read is left out (its site's
+    /// links are refused) and said in the log, and the others still count.
+    func parsePeerCAs(_ peers: [PeerCA]) -> [SiteBoundCA] {
+        peers.flatMap { peer -> [SiteBoundCA] in
+            do {
+                return try SiteBoundCA.parse(site: peer.site, pem: peer.pem)
+            } catch {
+                logger.error("cannot trust a peer site's CA; its links are refused", metadata: ["site": "\(peer.site)", "error": "\(error)"])
+                return []
+            }
         }
     }
 }

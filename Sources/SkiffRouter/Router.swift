@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import SkiffLink
+import SkiffPKI
 import SkiffRouterAPI
 
 /// A site's data plane: accepts and dials links, binds listeners, dials connectors, routes flows.
@@ -21,6 +22,8 @@ public final class Router: @unchecked Sendable {
     var incoming: [ObjectIdentifier: LinkSession] = [:]
     var listeners: [String: ListenerState] = [:]
     var connectors: [String: ConnectorState] = [:]
+    /// Other sites' CAs accepted for links through git, each for its own site (`RouterConfig.peerCAs`).
+    var peerAuthorities: [SiteBoundCA] = []
     /// Services hosted beside the router that follow its configuration (the grant server).
     let companions: [RouterCompanion]
     // Routing (Router+Routing.swift): the link-state database, the routes computed from it, and the
@@ -74,7 +77,8 @@ public final class Router: @unchecked Sendable {
         config = new
         budget.limit = new.tuning.maxBufferedBytes
         var work: [EventLoopFuture<Void>] = []
-        let reload = old.tlsRevision != new.tlsRevision || old.serverCredentials != new.serverCredentials
+        if old.peerCAs != new.peerCAs { peerAuthorities = parsePeerCAs(new.peerCAs) }
+        let reload = old.tlsRevision != new.tlsRevision || old.serverCredentials != new.serverCredentials || old.peerCAs != new.peerCAs
         work += reconcileAccess(old: old.linkAccess, new: new.linkAccess, reloadCertificates: reload)
         work += reconcileListeners(new.listeners)
         let keysBefore = Set(old.connectors.map(\.routingKey))

@@ -109,6 +109,8 @@ public struct RouterConfig: Codable, Sendable, Hashable {
     /// Provided credentials (`pki/certificates/<name>`) the router serves links and grants with;
     /// nil: the certificate Skiff generates (`pki/server`).
     public var serverCredentials: String?
+    /// Other sites' CAs the router accepts links from (link trust through git), besides its own trust bundle.
+    public var peerCAs: [PeerCA] = []
 
     public init(site: String, edge: Bool = false, linkAccess: [LinkAccess] = [], links: [Link] = [], listeners: [Listener] = [],
                 connectors: [Connector] = [], tuning: RouterTuning = .defaults)
@@ -122,7 +124,7 @@ public struct RouterConfig: Codable, Sendable, Hashable {
         self.tuning = tuning
     }
 
-    enum CodingKeys: String, CodingKey { case site, edge, linkAccess, links, listeners, connectors, tuning, tlsRevision, grantServer, serverCredentials }
+    enum CodingKeys: String, CodingKey { case site, edge, linkAccess, links, listeners, connectors, tuning, tlsRevision, grantServer, serverCredentials, peerCAs }
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -136,6 +138,7 @@ public struct RouterConfig: Codable, Sendable, Hashable {
         tlsRevision = try container.decodeIfPresent(String.self, forKey: .tlsRevision)
         grantServer = try container.decodeIfPresent(GrantServerConfig.self, forKey: .grantServer)
         serverCredentials = try container.decodeIfPresent(String.self, forKey: .serverCredentials)
+        peerCAs = try container.decodeIfPresent([PeerCA].self, forKey: .peerCAs) ?? []
     }
 }
 

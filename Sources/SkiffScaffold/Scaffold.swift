@@ -88,6 +88,11 @@ public struct Scaffold: Sendable {
         guard network.sites[site] != nil else { throw ScaffoldError.noSite(site, networkPath: networkPath) }
         var after = files
         for (path, bytes) in files where path.hasPrefix(site + "/") {
+            // The site's public CA goes with it: nothing may trust it any more.
+            if SiteTrust.isSiteCA(path) {
+                after[path] = nil
+                continue
+            }
             let spans = DocumentSpans(text(bytes))
             let skupper = Set(spans.spans.indices.filter { Self.isSkupperDocument(spans.text(of: $0), path: path) })
             guard !skupper.isEmpty else { continue }

@@ -34,7 +34,7 @@ struct FolderReader {
             case .typeDirectory?:
                 try walk(full, prefix: path)
             case .typeRegular?:
-                guard SourceFile.isResourceFile(name) else { continue }
+                guard SourceFile.isRead(name) else { continue }
                 let size = (attributes[.size] as? Int) ?? 0
                 guard size <= limits.maxFileBytes else {
                     problems.append(SourceProblem(path: path, message: "file is \(size) bytes; the limit is \(limits.maxFileBytes); not read"))

@@ -52,7 +52,7 @@ struct GitTreeReader {
             case GIT_FILEMODE_COMMIT:
                 problems.append(SourceProblem(path: path, message: "submodule; not read"))
             default:
-                guard SourceFile.isResourceFile(name) else { continue }
+                guard SourceFile.isRead(name) else { continue }
                 try readBlob(git_tree_entry_id(entry), path: path)
             }
         }

@@ -8,9 +8,10 @@ public struct SourceFile: Sendable, Hashable {
         self.bytes = bytes
     }
 
-    /// Whether a file name is one Skiff reads (`.yaml`, `.yml`); others are ignored, unread.
-    public static func isResourceFile(_ name: String) -> Bool {
-        name.hasSuffix(".yaml") || name.hasSuffix(".yml")
+    /// Whether a file name is one Skiff reads: resources (`.yaml`, `.yml`) and a site's public CA
+    /// (`ca.crt`, see `SiteTrust`); others are ignored, unread.
+    public static func isRead(_ name: String) -> Bool {
+        name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name == "ca.crt"
     }
 }
 

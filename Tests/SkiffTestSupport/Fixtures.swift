@@ -105,6 +105,14 @@ public enum Fixtures {
         """
     }
 
+    /// `document` with `metadata.annotations` (keys sorted) after its `metadata.name`.
+    public static func annotated(_ document: String, _ annotations: [String: String]) -> String {
+        guard let name = document.range(of: "\nmetadata:\n  name: ") else { return document }
+        let lineEnd = document[name.upperBound...].firstIndex(of: "\n") ?? document.endIndex
+        let lines = annotations.keys.sorted().map { "\n    \($0): \"\(annotations[$0]!)\"" }.joined()
+        return String(document[..<lineEnd]) + "\n  annotations:" + lines + String(document[lineEnd...])
+    }
+
     public static func file(_ documents: String...) -> String {
         documents.joined(separator: "\n---\n") + "\n"
     }

@@ -4,6 +4,7 @@ then the frames of CASE (docs/protocol.md). Piped into `openssl s_client` holdin
 credentials, so the router under test sees a peer it has every reason to trust.
 
 Usage: hostile_frames.py SITE CASE
+  hello          nothing more (a peer that only says who it is)
   garbage        bytes that are no frame header (version 7)
   unknown-type   a frame of type 42
   overrun        OPEN stream 1 for key west-echo, then one byte more DATA than the initial window (64 KiB)
@@ -30,7 +31,9 @@ def main():
     site, case = sys.argv[1], sys.argv[2]
     hello = {"site": site, "protocolVersion": 0, "edge": False, "cost": 1, "window": 65536, "maxFrame": 1048576}
     out = frame(5, 0, 0, json.dumps(hello).encode()) + frame(6, 0, 0, b'{"keys":[]}')
-    if case == "garbage":
+    if case == "hello":
+        pass
+    elif case == "garbage":
         out += bytes([7]) + b"\x00" * 11
     elif case == "unknown-type":
         out += frame(42, 0, 0)

@@ -8,6 +8,9 @@ package enum PeerIdentity: Sendable, Hashable {
     case uncertified
     /// The peer presented no certificate.
     case noCertificate
+    /// The certificate chains to a CA this site trusts for one site only, but names another
+    /// (`reason` says which): it may speak for no site.
+    case misissued(reason: String)
 
     /// Why a peer with this identity may not speak for `claimed`, if it may not.
     func problem(claiming claimed: String) -> String? {
@@ -20,6 +23,8 @@ package enum PeerIdentity: Sendable, Hashable {
             "the peer's certificate names no site (issued before Skiff checked site identities: grant a new token)"
         case .noCertificate:
             "the peer presented no certificate"
+        case .misissued(let reason):
+            reason
         }
     }
 }

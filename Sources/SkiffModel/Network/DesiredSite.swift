@@ -7,6 +7,13 @@ public struct DesiredSite: Sendable, Hashable {
     public var hasInvalidSite = false
     /// `v1` Secrets in the folder: link credentials committed to git (`NetworkChecks` warns).
     public var secrets: [CredentialSecret] = []
+    /// The site's public CA as committed (`<site>/ca.crt`), if it is.
+    public var publicCA: PublicCA?
+    /// The CAs of the sites this site accepts links from through git (its Site's
+    /// `skiff.io/accept-links-from`, each with a `ca.crt` in the repository). Set by `Network.load`.
+    public var trustedPeers: [PublicCA] = []
+    /// This site's Links trusted through git (`skiff.io/site`), by link name, that validated. Set by `Network.load`.
+    public var trustedLinks: [String: TrustedLink] = [:]
 
     public init(name: String, resources: [Resource]) {
         self.name = name
@@ -21,6 +28,12 @@ public struct DesiredSite: Sendable, Hashable {
     public func secret(for link: Resource) -> CredentialSecret? {
         let name = LinkSpec(link.spec).tlsCredentials ?? link.name
         return secrets.first { $0.name == name }
+    }
+
+    /// The sites named by the Site's `skiff.io/accept-links-from`, in the order written.
+    public var acceptsLinksFrom: [String] {
+        guard let value = site?.annotations[SiteTrust.acceptLinksFrom] else { return [] }
+        return value.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\n" }).map(String.init)
     }
 
     public func resources(of kind: ResourceKind) -> [Resource] {

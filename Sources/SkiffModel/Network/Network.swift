@@ -39,8 +39,41 @@ public struct Network: Sendable, Hashable {
             site.secrets = secretsBySite[folder] ?? []
             network.sites[folder] = site
         }
+        diagnostics += readPublicCAs(files, into: &network)
+        diagnostics += SiteTrustResolver.resolve(&network)
         diagnostics += NetworkChecks.check(network)
         return (network, diagnostics.sortedForDisplay())
+    }
+
+    /// Each site's `<site>/ca.crt`: PEM text holding one certificate, no key, at most 16 KiB.
+    /// (Whether it is a CA that can sign is checked where certificates are read: `skiff plan --site`.)
+    private static func readPublicCAs(_ files: [NetworkFile], into network: inout Network) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        for file in files where SiteTrust.isSiteCA(file.path) {
+            let site = String(file.path.prefix { $0 != "/" })
+            guard network.sites[site] != nil else { continue }  // not a site folder: not read
+            let location = SourceLocation(file: file.path)
+            guard file.bytes.count <= SiteTrust.maxCABytes else {
+                diagnostics.append(.error(at: location, "\(file.bytes.count) bytes; a site's public CA certificate is at most \(SiteTrust.maxCABytes)"))
+                continue
+            }
+            guard let text = String(validating: file.bytes, as: UTF8.self) else {
+                diagnostics.append(.error(at: location, "not PEM text (commit the output of skiff site ca --site \(site))"))
+                continue
+            }
+            if text.contains("PRIVATE KEY") {
+                diagnostics.append(.error(at: location, "KEY MATERIAL IN GIT: this file holds a private key; \(SiteTrust.caFileName) is the site's public CA certificate only (skiff site ca --site \(site)) — remove the key from git and rotate the CA (skiff revoke-access)"))
+                continue
+            }
+            let count = text.components(separatedBy: "-----BEGIN CERTIFICATE-----").count - 1
+            guard count == 1 else {
+                diagnostics.append(.error(at: location, count == 0 ? "holds no PEM certificate (commit the output of skiff site ca --site \(site))"
+                                          : "holds \(count) certificates; a site's public CA is exactly one"))
+                continue
+            }
+            network.sites[site]?.publicCA = PublicCA(site: site, pem: text, location: location)
+        }
+        return diagnostics
     }
 
     /// Reads and validates one file on its own, as if it sat in `site`'s folder (a token or a link

@@ -13,6 +13,8 @@ public enum LinkCredentialCheck {
     public static func problems(site: DesiredSite, pki: SitePKI, now: Date) -> [Diagnostic] {
         let tokens = Set(site.resources(of: .accessToken).map(\.name))
         return site.resources(of: .link).flatMap { link -> [Diagnostic] in
+            // A link trusted through git: Skiff makes and repairs its credentials (TrustedLinkPlanning).
+            if site.trustedLinks[link.name] != nil { return [] }
             let name = LinkSpec(link.spec).tlsCredentials ?? link.name
             let report = pki.inspectLink(name, now: now)
             if report.isMissing {

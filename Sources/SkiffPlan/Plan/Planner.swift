@@ -27,6 +27,7 @@ public enum Planner {
         }
         let resourceActions = resourceActions(desired: desired, live: live, baseline: baseline)
             + (desired.flatMap { site in live.linkCredentials.map { linkCredentialActions(site: site, onDisk: $0) } } ?? [])
+            + (desired.flatMap { site in live.trustedLinks.map { TrustedLinkPlanning.actions(site: site, onDisk: $0) } } ?? [])
             + (desired.flatMap { site in live.tokens.map { TokenPlanning.actions(site: site, ledger: $0) } } ?? [])
         let (removals, others) = (certificateOutcome.actions.filter { $0.verb == .delete }, certificateOutcome.actions.filter { $0.verb != .delete })
         let routerActions = router.flatMap { routerAction(site: site, desired: $0, live: live.router, otherActions: others + resourceActions) }
@@ -68,6 +69,7 @@ public enum Planner {
             // Who changed it: git (a resource changed), Skiff itself (certificates, redemptions),
             // or nobody this plan knows of — drift, someone changed the router by hand.
             let fromGit = otherActions.contains { [.listener, .connector, .link, .routerAccess, .site].contains($0.target.resourceKind) }
+                || config.peerCAs != desired.peerCAs  // a site's permission or its ca.crt changed in git
             let bySkiff = otherActions.contains { action in
                 switch action.target {
                 case .certificate, .credentials, .redemption, .linkCredentials: true

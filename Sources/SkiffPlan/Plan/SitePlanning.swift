@@ -29,6 +29,7 @@ public enum SitePlanning {
         live.trust = SitePKI(stateDirectory: stateDirectory.path).inspectTrust(now: now)
         live.tokens = try TokenLedger.load(stateDirectory: stateDirectory.path)
         live.linkCredentials = SitePKI(stateDirectory: stateDirectory.path).linkDigests()
+        live.trustedLinks = SitePKI(stateDirectory: stateDirectory.path).inspectTrustedLinks(now: now)
         live.credentials = SitePKI(stateDirectory: stateDirectory.path).inspectCertificates(now: now)
         if router { live.router = RouterSupervisor(stateDirectory: stateDirectory).live() }
         return (live, applied)
@@ -92,6 +93,7 @@ public enum SitePlanning {
                                                       credentials: live.credentials ?? [:], hostname: hostname),
                                  now: now)
         plan?.problems += LinkCredentialCheck.problems(site: desiredSite, pki: SitePKI(stateDirectory: stateDirectory.path), now: now)
+        plan?.problems += PublicCACheck.problems(site: desiredSite, pki: SitePKI(stateDirectory: stateDirectory.path), now: now)
         plan?.problems += TokenPlanning.problems(site: desiredSite, ledger: live.tokens ?? TokenLedger())
         plan?.problems += CredentialsCheck.problems(site: desiredSite, credentials: live.credentials ?? [:])
         var report = SitePlanReport(site: site, desired: desired, plan: plan, applied: applied, stateDirectory: stateDirectory,

@@ -37,6 +37,7 @@ public enum RouterConfigBuilder {
         config.grantServer = GrantServerPlanning.config(for: site, linkAccess: access, hostname: hostname)
         config.serverCredentials = site.serverCredentials.provided
         config.grantServer?.serverCredentials = config.serverCredentials
+        config.peerCAs = site.trustedPeers.map { PeerCA(site: $0.site, pem: $0.pem) }
         return config
     }
 
@@ -96,6 +97,13 @@ public enum RouterConfigBuilder {
         if live.tuning != desired.tuning { changes.append("tuning differs") }
         if live.tlsRevision != desired.tlsRevision { changes.append(certificatesRenewed) }
         if live.grantServer != desired.grantServer { changes.append("grant server differs") }
+        if live.peerCAs != desired.peerCAs {
+            let before = Set(live.peerCAs.map(\.site)), after = Set(desired.peerCAs.map(\.site))
+            let added = after.subtracting(before).sorted(), removed = before.subtracting(after).sorted()
+            var words = added.map { "accepts links from \($0)" } + removed.map { "no longer accepts links from \($0)" }
+            if words.isEmpty { words = ["a trusted site's CA changed"] }
+            changes += words
+        }
         return changes
     }
 }

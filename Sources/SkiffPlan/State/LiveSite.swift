@@ -18,6 +18,9 @@ public struct LiveSite: Sendable, Hashable {
     /// Digests of the link credentials on disk (`pki/links/<name>/`); nil when they are not part of
     /// the comparison (CI).
     public var linkCredentials: [String: String]?
+    /// The link folders on disk checked as links trusted through git (against this site's CA), by
+    /// name; nil when they are not part of the comparison (CI).
+    public var trustedLinks: [String: TrustedLinkReport]?
     /// What is in `pki/certificates/` (the credentials of Certificate resources, and those placed
     /// by hand); nil when they are not part of the comparison (CI).
     public var credentials: [String: IssuedCredentials]?

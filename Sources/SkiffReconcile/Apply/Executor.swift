@@ -33,6 +33,10 @@ public enum Executor {
         for action in plan.actions {
             do {
                 if case .linkCredentials(let name) = action.target {
+                    if let trusted = site.trustedLinks[name] {
+                        try pki.issueTrustedLinkCredentials(name, site: site.name, peer: trusted.peer, peerCA: trusted.peerCA.pem, now: now)
+                        continue
+                    }
                     guard let secret = site.secrets.first(where: { $0.name == name }) else { continue }
                     try pki.writeLinkCredentials(name, pem: secret.pem)
                     continue

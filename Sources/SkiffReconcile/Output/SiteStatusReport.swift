@@ -70,7 +70,12 @@ public struct SiteStatusReport: Sendable {
                 entries.append(credentialsEntry(resource.name, credentials[resource.name], now: now))
                 continue
             }
-            entries.append(entry(for: resource, router: router, routerError: routerError, tokens: tokens))
+            var entry = entry(for: resource, router: router, routerError: routerError, tokens: tokens)
+            // A link whose certificate this site's own CA issued is trusted through git, not a token.
+            if resource.kind == .link, entry.status == .ready, pki.inspectTrustedLink(resource.name, now: now).credential.isHealthy {
+                entry.message += " (trusted through git)"
+            }
+            entries.append(entry)
         }
         var report = SiteStatusReport(site: site, applied: applied, router: router, routerError: routerError, entries: entries)
         report.daemon = DaemonState.load(from: stateDirectory)

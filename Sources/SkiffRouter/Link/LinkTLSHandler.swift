@@ -5,6 +5,7 @@ import NIOTLS
 import SkiffLink
 import SkiffNetSupport
 import SkiffPKI
+import X509
 
 /// Sits between TLS and a link session and tells the session, in its own terms, what TLS knows:
 /// which site the peer's certificate names (`LinkPeerIdentified`, once the handshake completes and
@@ -17,12 +18,15 @@ final class LinkTLSHandler: ChannelInboundHandler {
 
     private let direction: LinkSession.Direction
     private let logger: Logger
+    /// Other sites' CAs trusted for their own site alone (link trust through git).
+    private let boundCAs: [SiteBoundCA]
     /// After the handshake, a TLS error is no handshake failure: it is passed on as it is.
     private var handshakeCompleted = false
 
-    init(direction: LinkSession.Direction, logger: Logger) {
+    init(direction: LinkSession.Direction, logger: Logger, boundCAs: [SiteBoundCA] = []) {
         self.direction = direction
         self.logger = logger
+        self.boundCAs = boundCAs
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -32,17 +36,23 @@ final class LinkTLSHandler: ChannelInboundHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case TLSUserEvent.handshakeCompleted = event {
             handshakeCompleted = true
-            context.fireUserInboundEventTriggered(Self.identify(context))
+            context.fireUserInboundEventTriggered(identify(context))
         }
         context.fireUserInboundEventTriggered(event)
     }
 
-    /// The site the peer's certificate names, read from the TLS handler before this one.
-    private static func identify(_ context: ChannelHandlerContext) -> LinkPeerIdentified {
+    /// The site the peer's certificate names, read from the TLS handler before this one. A
+    /// certificate from another site's CA that names a third site speaks for none.
+    private func identify(_ context: ChannelHandlerContext) -> LinkPeerIdentified {
         guard let tls = try? context.pipeline.syncOperations.handler(type: NIOSSLHandler.self),
-              let der = try? tls.peerCertificate?.toDERBytes()
+              let der = try? tls.peerCertificate?.toDERBytes(), let certificate = try? Certificate(derEncoded: der)
         else { return LinkPeerIdentified(identity: .noCertificate, certificate: nil) }
-        let identity: PeerIdentity = SiteIdentity.site(ofDER: der).map { .certified(site: $0) } ?? .uncertified
+        if let reason = PeerTrust.misissue(certificate, bound: boundCAs) {
+            logger.warning("refused a link: certificate issued for another site",
+                           metadata: ["peer": "\(context.channel.remoteAddress?.hostPortText ?? "?")", "reason": "\(reason)"])
+            return LinkPeerIdentified(identity: .misissued(reason: reason), certificate: der)
+        }
+        let identity: PeerIdentity = SiteIdentity.site(of: certificate).map { .certified(site: $0) } ?? .uncertified
         return LinkPeerIdentified(identity: identity, certificate: der)
     }
 

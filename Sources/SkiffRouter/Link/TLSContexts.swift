@@ -9,13 +9,18 @@ enum TLSContexts {
     static let shutdownTimeout = TimeAmount.seconds(1)
 
     /// For accepting links: our server certificate (`pki/server`, or provided credentials
-    /// `pki/certificates/<credentials>`); clients must chain to the trust bundle.
-    static func server(pki root: String, credentials: String? = nil) throws -> NIOSSLContext {
+    /// `pki/certificates/<credentials>`); clients must chain to the trust bundle or to a peer
+    /// site's CA trusted through git (`peers`; which site each may certify is checked after the
+    /// handshake, by `LinkTLSHandler`).
+    static func server(pki root: String, credentials: String? = nil, peers: [SiteBoundCA] = []) throws -> NIOSSLContext {
         let folder = root + (credentials.map { "/certificates/" + $0 } ?? "/server")
         var configuration = TLSConfiguration.makeServerConfigurationWithMTLS(
             certificateChain: try NIOSSLCertificate.fromPEMFile(folder + "/tls.crt").map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(file: folder + "/tls.key", format: .pem)),
             trustRoots: .file(root + "/trust/bundle.pem"))
+        if !peers.isEmpty {
+            configuration.additionalTrustRoots = [.certificates(try peers.map { try NIOSSLCertificate(bytes: Array(try $0.certificate.serializeAsPEM().pemString.utf8), format: .pem) })]
+        }
         configuration = TLSPolicy.applied(to: configuration)
         // Client certificates name a link, not a host: check the chain, not a hostname.
         configuration.certificateVerification = .noHostnameVerification
