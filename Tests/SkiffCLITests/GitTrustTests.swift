@@ -166,6 +166,10 @@ struct GitTrustTests {
         let link = sites.path("east") + "/pki/links/to-west"
         let eastHandshake = try sites.handshake(certificate: link + "/tls.crt", key: link + "/tls.key")
         #expect(eastHandshake.contains("Verify return code: 0 (ok)") && !eastHandshake.contains("alert"), "\(eastHandshake)")
+        // A certificate of west's own CA (what a redeemed token holds, for a site outside git): accepted as before.
+        let outside = try sites.mint(names: "outside", issuer: "west")
+        let tokenHandshake = try sites.handshake(certificate: outside.certificate, key: outside.key)
+        #expect(tokenHandshake.contains("Verify return code: 0 (ok)") && !tokenHandshake.contains("alert"), "\(tokenHandshake)")
 
         // East's CA minting a certificate that names north: TLS passes (east's CA is trusted), the
         // link is refused before its first frame is taken.
@@ -194,6 +198,10 @@ struct GitTrustTests {
         let commit = try sites.repo.commit("west no longer accepts north")
         let committed = Date()
         #expect(eventually(timeout: 10) { sites.westPeers() == ["east"] }, "\(sites.westPeers())")
+        // What CI shows the reviewer of that commit.
+        let review = try sites.skiff(["plan", "--base", "HEAD~1"])
+        #expect(review.stdout.contains("~ update Site/west") && review.stdout.contains(#"skiff.io/accept-links-from "east, north" → "east""#),
+                "\(review.stdout)")
         print("north's link closed \(Date().timeIntervalSince(committed)) s after the commit")
         func log() -> String { (try? String(contentsOfFile: daemonLog, encoding: .utf8)) ?? "" }
         #expect(eventually(timeout: 5) { log().contains("no longer accepts links from north") && log().contains(String(commit.prefix(12))) },

@@ -18,6 +18,11 @@ public enum SiteTrust {
         return parts.count == 2 && parts[1] == caFileName && !parts[0].isEmpty
     }
 
+    /// The annotations that change what a site does (every other annotation is the user's): they
+    /// are planned and recorded like spec fields, so `plan --base` shows a pull request that lets
+    /// east link to west.
+    public static let plannedAnnotations: Set<String> = [acceptLinksFrom, linkedSite]
+
     /// The annotation path diagnostics point at.
     static func annotationPath(_ key: String) -> String { "metadata.annotations.\(key)" }
 }

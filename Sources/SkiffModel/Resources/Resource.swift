@@ -32,6 +32,11 @@ public struct Resource: Sendable, Hashable {
         fieldLocations[path] ?? location
     }
 
+    /// The annotations planned like spec fields (`SiteTrust.plannedAnnotations`).
+    public var plannedAnnotations: [String: String] {
+        annotations.filter { SiteTrust.plannedAnnotations.contains($0.key) }
+    }
+
     /// Identity within a site: kind and name.
     public var id: ResourceID { ResourceID(kind: kind, name: name) }
 }

@@ -106,15 +106,17 @@ public enum Planner {
 
     static func resourceActions(desired: DesiredSite?, live: LiveSite, baseline: Baseline) -> [PlanAction] {
         let wanted = Dictionary((desired?.resources ?? []).map { ($0.id, $0.spec) }, uniquingKeysWith: { _, last in last })
+        let wantedAnnotations = Dictionary((desired?.resources ?? []).map { ($0.id, $0.plannedAnnotations) }, uniquingKeysWith: { _, last in last })
         var actions: [PlanAction] = []
         for id in wanted.keys.sorted() {
             let spec = wanted[id]!
+            let annotated = annotationChanges(from: live.annotations[id] ?? [:], to: wantedAnnotations[id] ?? [:])
             guard let current = live.resources[id] else {
                 actions.append(PlanAction(verb: .create, target: .resource(id), reason: PlanReason(baseline == .live ? .addedInGit : .added),
-                                          changes: changes(from: nil, to: spec, kind: id.kind)))
+                                          changes: annotated + changes(from: nil, to: spec, kind: id.kind)))
                 continue
             }
-            let fieldChanges = changes(from: current, to: spec, kind: id.kind)
+            let fieldChanges = annotated + changes(from: current, to: spec, kind: id.kind)
             guard !fieldChanges.isEmpty else { continue }
             actions.append(PlanAction(verb: .update, target: .resource(id),
                                       reason: PlanReason(baseline == .live ? .changedInGit : .changed, describe(fieldChanges)),
@@ -136,6 +138,15 @@ public enum Planner {
         return Set(old.keys).union(new.keys).sorted().compactMap { field in
             guard old[field] != new[field] else { return nil }
             return FieldChange(field: field, before: old[field], after: new[field], sensitive: sensitive.contains(field))
+        }
+    }
+
+    /// Changes of the planned annotations, as fields `metadata.annotations.<key>`.
+    static func annotationChanges(from before: [String: String], to after: [String: String]) -> [FieldChange] {
+        Set(before.keys).union(after.keys).sorted().compactMap { key in
+            guard before[key] != after[key] else { return nil }
+            return FieldChange(field: "metadata.annotations.\(key)", before: before[key].map { .string($0) }, after: after[key].map { .string($0) },
+                               sensitive: false)
         }
     }
 

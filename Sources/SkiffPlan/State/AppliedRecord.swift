@@ -9,11 +9,14 @@ public struct AppliedRecord: Sendable, Codable, Hashable {
         public var kind: ResourceKind
         public var name: String
         public var spec: JSONValue
+        /// The planned annotations (`Resource.plannedAnnotations`); absent when there are none.
+        public var annotations: [String: String]?
 
-        public init(kind: ResourceKind, name: String, spec: JSONValue) {
+        public init(kind: ResourceKind, name: String, spec: JSONValue, annotations: [String: String]? = nil) {
             self.kind = kind
             self.name = name
             self.spec = spec
+            self.annotations = annotations?.isEmpty == true ? nil : annotations
         }
     }
 
@@ -35,7 +38,7 @@ public struct AppliedRecord: Sendable, Codable, Hashable {
 
     public init(site: DesiredSite, commit: String?, appliedAt: Date) {
         self.init(site: site.name, commit: commit, appliedAt: appliedAt,
-                  resources: site.resources.map { Entry(kind: $0.kind, name: $0.name, spec: $0.spec) })
+                  resources: site.resources.map { Entry(kind: $0.kind, name: $0.name, spec: $0.spec, annotations: $0.plannedAnnotations) })
     }
 
     enum CodingKeys: String, CodingKey {
@@ -74,8 +77,11 @@ public struct AppliedRecord: Sendable, Codable, Hashable {
     }
 
     public var liveSite: LiveSite {
-        LiveSite(resources: Dictionary(resources.map { (ResourceID(kind: $0.kind, name: $0.name), $0.spec) },
-                                       uniquingKeysWith: { _, last in last }))
+        var live = LiveSite(resources: Dictionary(resources.map { (ResourceID(kind: $0.kind, name: $0.name), $0.spec) },
+                                                  uniquingKeysWith: { _, last in last }))
+        live.annotations = Dictionary(resources.compactMap { entry in entry.annotations.map { (ResourceID(kind: entry.kind, name: entry.name), $0) } },
+                                      uniquingKeysWith: { _, last in last })
+        return live
     }
 
     static let encoder: JSONEncoder = {

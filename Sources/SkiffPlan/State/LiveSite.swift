@@ -7,6 +7,8 @@ import SkiffRouterAPI
 /// site's certificates as found on disk.
 public struct LiveSite: Sendable, Hashable {
     public var resources: [ResourceID: JSONValue]
+    /// Each resource's planned annotations (`Resource.plannedAnnotations`), when it has any.
+    public var annotations: [ResourceID: [String: String]] = [:]
     /// Nil when certificates are not part of the comparison (two commits compared in CI).
     public var certificates: [CertificateRole: CredentialReport]?
     /// The trust bundle against what it must hold; nil in CI, or when the site has no CA yet.
@@ -35,5 +37,7 @@ public struct LiveSite: Sendable, Hashable {
     /// A desired site seen as if it were live: the baseline when comparing two commits.
     public init(_ site: DesiredSite?) {
         self.init(resources: Dictionary((site?.resources ?? []).map { ($0.id, $0.spec) }, uniquingKeysWith: { _, last in last }))
+        annotations = Dictionary((site?.resources ?? []).filter { !$0.plannedAnnotations.isEmpty }.map { ($0.id, $0.plannedAnnotations) },
+                                 uniquingKeysWith: { _, last in last })
     }
 }
