@@ -214,7 +214,7 @@ struct GitTrustTests {
         #expect(sites.westPeers() == ["east"])
     }
 
-    @Test("a site's CA rotated (revoke-access) and the new public CA committed: the link comes back")
+    @Test("either site's CA rotated (revoke-access) and the new public CA committed: the link comes back")
     func rotation() throws {
         let sites = try GitTrustedSites()
         try sites.writeNetwork(accepting: ["east"], linking: ["east"])
@@ -237,6 +237,19 @@ struct GitTrustTests {
         #expect(eventually(timeout: 10) { sites.linkUp("east", "to-west") && sites.westPeers() == ["east"] })
         let verify = try OpenSSL.verify(ca: sites.repo.path + "/east/ca.crt", certificate: sites.path("east") + "/pki/links/to-west/tls.crt")
         #expect(verify.status == 0, "east now presents a certificate of its new CA: \(verify.stdout)\(verify.stderr)")
+        #expect(eventually(timeout: 5) { sites.flowIntact(port: sites.westListenerPort) })
+
+        // West, the accepting site, rotates too: its new server certificate verifies against the
+        // new west/ca.crt once committed and applied at east; a fresh connection proves it.
+        #expect(try sites.skiff(["revoke-access", "--site", "west", "--state-dir", sites.path("west")]).status == 0)
+        try sites.publishCA("west")
+        try sites.repo.commit("west's new CA")
+        let eastPlan = try sites.skiff(["plan", "--site", "east", "--state-dir", sites.path("east")])
+        #expect(eastPlan.stdout.contains("LinkCredentials/to-west") && eastPlan.stdout.contains("changed in git: west/ca.crt"), "\(eastPlan.stdout)")
+        #expect(try sites.apply("east").status == 0)
+        #expect(try sites.skiff(["stop", "--site", "west", "--state-dir", sites.path("west")]).status == 0)
+        #expect(try sites.apply("west").status == 0)
+        #expect(eventually(timeout: 10) { sites.linkUp("east", "to-west") }, "east redialled west's new server certificate")
         #expect(eventually(timeout: 5) { sites.flowIntact(port: sites.westListenerPort) })
     }
 }
