@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SkiffModel
 import SkiffPlan
 import SkiffReconcile
 import SkiffSource
@@ -71,8 +72,10 @@ struct PlanCommand: ParsableCommand {
             if let out { try SavedPlan(report).write(to: out) }
             hasChanges = plan.hasChanges
         } else {
-            let baseState = try DesiredState.read(source.request(revision: base))
-            let headState = try DesiredState.read(source.request())
+            // The two commits share most documents: each distinct one is read and validated once.
+            let documents = DocumentCache()
+            let baseState = try DesiredState.read(source.request(revision: base), cache: documents)
+            let headState = try DesiredState.read(source.request(), cache: documents)
             var report = ChangePlanReport(base: baseState, head: headState, strict: strict)
             if let head = headState.snapshot.commit, let base = baseState.snapshot.commit {
                 report.signatures = TrustOptions.trust(try NetworkSource.history(source.request(), head: head.id, base: base.id), policy: policy)

@@ -17,7 +17,9 @@ public struct DesiredSite: Sendable, Hashable {
 
     public init(name: String, resources: [Resource]) {
         self.name = name
-        self.resources = resources.sorted { $0.id < $1.id }
+        // Sorted by key, moving each resource once (comparing whole resources copies them).
+        let ids = resources.map(\.id)
+        self.resources = ids.indices.sorted { ids[$0] < ids[$1] }.map { resources[$0] }
     }
 
     public var site: Resource? { resources.first { $0.kind == .site } }

@@ -15,11 +15,13 @@ public struct Network: Sendable, Hashable {
     /// Reads and validates every file; returns the resources that validated and every finding.
     /// Schema errors, YAML errors and whole-network checks are all reported, not only the first.
     /// Files are independent until the whole-network checks, so they are read on every core.
-    public static func load(_ files: [NetworkFile], limits: YAMLLimits = .defaults) -> (Network, [Diagnostic]) {
+    /// With `cache`, each document is read once per distinct text and path across every load
+    /// that shares it (`DocumentCache`).
+    public static func load(_ files: [NetworkFile], limits: YAMLLimits = .defaults, cache: DocumentCache? = nil) -> (Network, [Diagnostic]) {
         let resourceFiles = files.filter { NetworkFile.isResourceFile($0.path) }.sorted { $0.path < $1.path }
         let results = ParallelResults<FileResult>(count: resourceFiles.count)
         DispatchQueue.concurrentPerform(iterations: resourceFiles.count) { index in
-            results[index] = loadFile(resourceFiles[index], limits: limits)
+            results[index] = loadFile(resourceFiles[index], limits: limits, cache: cache)
         }
         var diagnostics: [Diagnostic] = []
         var resourcesBySite: [String: [Resource]] = [:]
@@ -33,12 +35,15 @@ public struct Network: Sendable, Hashable {
             if let site = result.site, result.invalidSite { invalidSites.insert(site) }
         }
         var network = Network()
-        for (folder, resources) in resourcesBySite {
-            var site = DesiredSite(name: folder, resources: resources)
-            site.hasInvalidSite = invalidSites.contains(folder)
-            site.secrets = secretsBySite[folder] ?? []
-            network.sites[folder] = site
+        let (folders, bySite, invalid, secrets) = (Array(resourcesBySite.keys), resourcesBySite, invalidSites, secretsBySite)
+        let built = ParallelResults<DesiredSite>(count: folders.count)
+        DispatchQueue.concurrentPerform(iterations: folders.count) { index in
+            var site = DesiredSite(name: folders[index], resources: bySite[folders[index]]!)
+            site.hasInvalidSite = invalid.contains(folders[index])
+            site.secrets = secrets[folders[index]] ?? []
+            built[index] = site
         }
+        for site in built.values { network.sites[site.name] = site }
         diagnostics += readPublicCAs(files, into: &network)
         diagnostics += SiteTrustResolver.resolve(&network)
         diagnostics += NetworkChecks.check(network)
@@ -104,34 +109,75 @@ public struct Network: Sendable, Hashable {
         var skupperDocuments = 0
         /// A Site document was there but did not validate (its errors say why; "no Site" would mislead).
         var invalidSite = false
+
+        mutating func add(_ decoded: ResourceDecoder.Decoded) {
+            switch decoded {
+            case .resource(let resource):
+                resources.append(resource)
+                skupperDocuments += 1
+            case .invalid(let kind):
+                skupperDocuments += 1
+                if kind == .site { invalidSite = true }
+            case .secret(let secret):
+                secrets.append(secret)
+            case .skipped:
+                break
+            }
+        }
     }
 
-    private static func loadFile(_ file: NetworkFile, limits: YAMLLimits) -> FileResult {
+    private static func loadFile(_ file: NetworkFile, limits: YAMLLimits, cache: DocumentCache?) -> FileResult {
         guard let slash = file.path.firstIndex(of: "/") else {
             return FileResult(diagnostics: [.error(at: SourceLocation(file: file.path),
                                                    "resources belong in a site folder (<site>/\(file.path)), not at the top level")])
         }
         let site = String(file.path[..<slash])
+        if let cache, let result = loadByDocument(file, site: site, limits: limits, cache: cache) { return result }
         let (documents, yamlDiagnostics) = YAMLDocumentLoader.load(file.bytes, file: file.path, limits: limits)
         var validator = SchemaValidator(file: file.path, nodeBudget: limits.maxNodes)
         var result = FileResult(site: site)
         // YAML that does not parse may be anything: the folder counts as a site, so its errors block it.
         result.skupperDocuments = yamlDiagnostics.errors.isEmpty ? 0 : 1
         for document in documents {
-            switch ResourceDecoder.decode(document, site: site, validator: &validator) {
-            case .resource(let resource):
-                result.resources.append(resource)
-                result.skupperDocuments += 1
-            case .invalid(let kind):
-                result.skupperDocuments += 1
-                if kind == .site { result.invalidSite = true }
-            case .secret(let secret):
-                result.secrets.append(secret)
-            case .skipped:
-                break
-            }
+            result.add(ResourceDecoder.decode(document, site: site, validator: &validator))
         }
         result.diagnostics = yamlDiagnostics + validator.diagnostics
         return result
+    }
+
+    /// A file read document by document through `cache`. Nil when it must be read whole — a YAML
+    /// error anywhere, a directive, a node budget spent — so that every finding about a bad file
+    /// is exactly the one reading it whole gives.
+    private static func loadByDocument(_ file: NetworkFile, site: String, limits: YAMLLimits, cache: DocumentCache) -> FileResult? {
+        let bytes = file.bytes
+        guard bytes.count <= limits.maxFileBytes, String(validating: bytes, as: UTF8.self) != nil,
+              YAMLPrescan.check(bytes, limits: limits) == nil, let chunks = YAMLDocumentSplit.chunks(bytes)
+        else { return nil }
+        var result = FileResult(site: site)
+        var nodes = 0
+        for chunk in chunks {
+            let text = Array(bytes[chunk.range])
+            let entry = cache.entry(DocumentCache.Key(path: file.path, text: text)) {
+                readDocument(text, path: file.path, site: site, lineOffset: chunk.lineOffset)
+            }
+            guard let entry else { return nil }
+            nodes += entry.nodes
+            // Most documents stand where they stood when first read: nothing to move.
+            let moved = chunk.lineOffset - entry.lineOffset
+            entry.decoded.forEach { result.add(moved == 0 ? $0 : $0.shiftingLines(by: moved)) }
+            result.diagnostics += moved == 0 ? entry.diagnostics : entry.diagnostics.map { $0.shiftingLines(by: moved) }
+        }
+        return nodes <= limits.maxNodes ? result : nil
+    }
+
+    /// One chunk of a file (a document, with the comments around it), `lineOffset` lines into it,
+    /// read and validated alone. The whole file passed the limits' checks already.
+    private static func readDocument(_ text: [UInt8], path: String, site: String, lineOffset: Int) -> DocumentCache.Entry? {
+        guard let (documents, error) = YAMLDocumentLoader.compose(text, file: path), error == nil else { return nil }
+        var validator = SchemaValidator(file: path, nodeBudget: YAMLLimits.defaults.maxNodes)
+        let decoded = documents.map { ResourceDecoder.decode($0, site: site, validator: &validator).shiftingLines(by: lineOffset) }
+        guard !validator.exhausted else { return nil }
+        return DocumentCache.Entry(decoded: decoded, diagnostics: validator.diagnostics.map { $0.shiftingLines(by: lineOffset) },
+                                   nodes: validator.nodesVisited, lineOffset: lineOffset)
     }
 }

@@ -1,24 +1,33 @@
+import Dispatch
 import SkiffSupport
 
 /// Checks that need more than one document: within a site folder and across the whole network.
 public enum NetworkChecks {
     public static func check(_ network: Network) -> [Diagnostic] {
-        var diagnostics: [Diagnostic] = []
-        for name in network.siteNames {
-            let site = network.sites[name]!
-            diagnostics += checkSiteResource(site)
-            diagnostics += checkDuplicateNames(site)
-            diagnostics += checkListenerAddresses(site)
-            diagnostics += checkEdge(site)
-            diagnostics += checkSelfLinks(site)
-            diagnostics += checkSecrets(site)
-            diagnostics += checkStrategies(site)
-            diagnostics += checkCertificates(site)
-            diagnostics += checkServiceTLS(site)
-            diagnostics += checkServerCredentials(site)
+        // Sites are checked on every core; the findings keep site order.
+        let names = network.siteNames
+        let perSite = ParallelResults<[Diagnostic]>(count: names.count)
+        DispatchQueue.concurrentPerform(iterations: names.count) { index in
+            perSite[index] = checkSite(network.sites[names[index]]!)
         }
+        var diagnostics = perSite.values.flatMap { $0 }
         diagnostics += checkLinkEndpoints(network)
         diagnostics += checkRoutingKeys(network)
+        return diagnostics
+    }
+
+    static func checkSite(_ site: DesiredSite) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        diagnostics += checkSiteResource(site)
+        diagnostics += checkDuplicateNames(site)
+        diagnostics += checkListenerAddresses(site)
+        diagnostics += checkEdge(site)
+        diagnostics += checkSelfLinks(site)
+        diagnostics += checkSecrets(site)
+        diagnostics += checkStrategies(site)
+        diagnostics += checkCertificates(site)
+        diagnostics += checkServiceTLS(site)
+        diagnostics += checkServerCredentials(site)
         return diagnostics
     }
 

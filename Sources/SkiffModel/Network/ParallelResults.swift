@@ -1,20 +1,20 @@
 import Foundation
 
 /// Fixed-size storage that concurrent workers fill, one slot each (for `DispatchQueue.concurrentPerform`).
-final class ParallelResults<Value: Sendable>: @unchecked Sendable {
+public final class ParallelResults<Value: Sendable>: @unchecked Sendable {
     // @unchecked: every access goes through `lock`.
     private var slots: [Value?]
     private let lock = NSLock()
 
-    init(count: Int) {
+    public init(count: Int) {
         slots = Array(repeating: nil, count: count)
     }
 
-    subscript(index: Int) -> Value? {
+    public subscript(index: Int) -> Value? {
         get { lock.withLock { slots[index] } }
         set { lock.withLock { slots[index] = newValue } }
     }
 
     /// The filled slots, in index order.
-    var values: [Value] { lock.withLock { slots.compactMap { $0 } } }
+    public var values: [Value] { lock.withLock { slots.compactMap { $0 } } }
 }

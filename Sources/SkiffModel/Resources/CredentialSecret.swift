@@ -23,7 +23,7 @@ public struct CredentialSecret: Sendable, Hashable {
 
     /// Whether `document` is a Secret (`apiVersion: v1`, `kind: Secret`).
     static func isSecret(_ document: YAMLDocument) -> Bool {
-        document.node["apiVersion"]?.scalar?.string == "v1" && document.node["kind"]?.scalar?.string == "Secret"
+        document.field("apiVersion")?.scalar?.string == "v1" && document.field("kind")?.scalar?.string == "Secret"
     }
 
     /// The credentials in a Secret document: `data` (base64, as Kubernetes stores it) or

@@ -33,19 +33,20 @@ enum ResourceDecoder {
             validator.appendDiagnostic(.error(at: location, "expected a resource (a mapping with apiVersion, kind, metadata and spec)"))
             return .invalid(nil)
         }
-        let kindName = document.node["kind"]?.scalar?.string
+        let kindNode = document.field("kind")
+        let kindName = kindNode?.scalar?.string
         if CredentialSecret.isSecret(document) {
             let (secret, diagnostics) = CredentialSecret.decode(document, site: site)
             diagnostics.forEach { validator.appendDiagnostic($0) }
             return secret.map(Decoded.secret) ?? .skipped
         }
-        if let apiVersion = document.node["apiVersion"], let api = apiVersion.scalar?.string, !api.hasPrefix("skupper.io/") {
+        if let apiVersion = document.field("apiVersion"), let api = apiVersion.scalar?.string, !api.hasPrefix("skupper.io/") {
             let what = kindName.map { "a \($0) (\(api))" } ?? "apiVersion \(api)"
             validator.appendDiagnostic(.warning(at: at(apiVersion, document), path: "apiVersion",
                                                 "\(what) is not a Skupper resource; skipped (Skiff reads only skupper.io kinds)"))
             return .skipped
         }
-        guard let kindNode = document.node["kind"], let kindName else {
+        guard let kindNode, let kindName else {
             validator.appendDiagnostic(.error(at: location, path: "kind", "required field is missing"))
             return .invalid(nil)
         }

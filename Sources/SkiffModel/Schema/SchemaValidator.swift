@@ -12,12 +12,17 @@ struct SchemaValidator {
     /// Where each field path of the current document was written; reset per document.
     var fieldLocations: [String: SourceLocation] = [:]
     private var budget: Int
-    private var exhausted = false
+    private let initialBudget: Int
+    private(set) var exhausted = false
 
     init(file: String, nodeBudget: Int) {
         self.file = file
         self.budget = nodeBudget
+        self.initialBudget = nodeBudget
     }
+
+    /// Nodes visited so far.
+    var nodesVisited: Int { initialBudget - max(budget, 0) }
 
     /// Validates `node` and returns its value with defaults applied (meaningful only without errors).
     mutating func validate(_ node: Node, against schema: JSONSchema?, path: String) -> JSONValue {

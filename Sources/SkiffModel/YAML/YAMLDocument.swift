@@ -8,6 +8,13 @@ public struct YAMLDocument {
     public var index: Int
     public var node: Node
 
+    /// The top-level field `key` of a mapping document, found by its text (Yams's own subscript
+    /// builds a key node and compares whole nodes, tags included, for every field).
+    public func field(_ key: String) -> Node? {
+        guard case .mapping(let mapping) = node else { return nil }
+        return mapping.first { $0.key.scalar?.string == key }?.value
+    }
+
     public var location: SourceLocation {
         SourceLocation(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
     }
@@ -31,11 +38,23 @@ public enum YAMLDocumentLoader {
             let location = SourceLocation(file: file, line: finding.line, column: finding.column)
             return ([], [.error(at: location, finding.message)])
         }
+        let (documents, error) = compose(text, file: file)
+        return (documents, error.map { [$0] } ?? [])
+    }
+
+    /// The documents of text that passed the limits' checks, up to a syntax error (then the error too).
+    static func compose(_ bytes: [UInt8], file: String) -> (documents: [YAMLDocument], error: Diagnostic?)? {
+        guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
+        return compose(text, file: file)
+    }
+
+    private static func compose(_ text: String, file: String) -> (documents: [YAMLDocument], error: Diagnostic?) {
         var documents: [YAMLDocument] = []
         do {
             // `Resolver.basic` keeps Yams from typing scalars with regular expressions while it
             // composes (it hashes every mapping key to find duplicates); `ScalarTyping` types them later.
-            var iterator = try Yams.compose_all(yaml: text, Resolver.basic).makeIterator()
+            // The encoding is given: Yams's default reads the whole process environment on every call.
+            var iterator = try Yams.compose_all(yaml: text, Resolver.basic, .default, .utf8).makeIterator()
             var index = 0
             while let node = iterator.next() {
                 defer { index += 1 }
@@ -44,9 +63,9 @@ public enum YAMLDocumentLoader {
             }
             if let error = iterator.error { throw error }
         } catch {
-            return (documents, [diagnostic(for: error, file: file)])
+            return (documents, diagnostic(for: error, file: file))
         }
-        return (documents, [])
+        return (documents, nil)
     }
 
     /// A Yams error as one line with its position (Yams's own text spans several lines with a snippet).

@@ -9,11 +9,12 @@ public struct DesiredState: Sendable {
     public var diagnostics: [Diagnostic]
 
     /// Reads `request` and validates it. Throws only when nothing could be read at all
-    /// (no repository, no revision, no path); everything else is a diagnostic.
-    public static func read(_ request: SourceRequest, yamlLimits: YAMLLimits = .defaults) throws -> DesiredState {
+    /// (no repository, no revision, no path); everything else is a diagnostic. Reads that share a
+    /// `cache` read each document once per distinct text (`DocumentCache`).
+    public static func read(_ request: SourceRequest, yamlLimits: YAMLLimits = .defaults, cache: DocumentCache? = nil) throws -> DesiredState {
         let snapshot = try NetworkSource.read(request)
         let files = snapshot.files.map { NetworkFile(path: $0.path, bytes: $0.bytes) }
-        let (network, diagnostics) = Network.load(files, limits: yamlLimits)
+        let (network, diagnostics) = Network.load(files, limits: yamlLimits, cache: cache)
         let problems = snapshot.problems.map { Diagnostic.error(at: SourceLocation(file: $0.path), $0.message) }
         return DesiredState(snapshot: snapshot, network: network, diagnostics: (problems + diagnostics).sortedForDisplay())
     }

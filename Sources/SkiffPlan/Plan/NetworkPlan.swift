@@ -1,3 +1,4 @@
+import Dispatch
 import SkiffModel
 
 /// What a change does to the whole network, site by site: the CI view of a pull request.
@@ -11,9 +12,13 @@ public struct NetworkPlan: Sendable, Hashable {
     /// Compares the desired network at two commits. Every site of either side gets a plan.
     public static func between(base: Network, head: Network) -> NetworkPlan {
         let names = Set(base.sites.keys).union(head.sites.keys).sorted()
-        return NetworkPlan(plans: names.map { name in
-            Planner.plan(site: name, desired: head.sites[name], live: LiveSite(base.sites[name]), baseline: .commit)
-        })
+        // Sites are planned on every core: each plan depends on its own site only.
+        let plans = ParallelResults<Plan>(count: names.count)
+        DispatchQueue.concurrentPerform(iterations: names.count) { index in
+            let name = names[index]
+            plans[index] = Planner.plan(site: name, desired: head.sites[name], live: LiveSite(base.sites[name]), baseline: .commit)
+        }
+        return NetworkPlan(plans: plans.values)
     }
 
     public var hasChanges: Bool { plans.contains(where: \.hasChanges) }

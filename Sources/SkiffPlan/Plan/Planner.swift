@@ -116,6 +116,8 @@ public enum Planner {
                                           changes: annotated + changes(from: nil, to: spec, kind: id.kind)))
                 continue
             }
+            // Most resources are unchanged: comparing values is cheaper than listing their fields.
+            if annotated.isEmpty, current == spec { continue }
             let fieldChanges = annotated + changes(from: current, to: spec, kind: id.kind)
             guard !fieldChanges.isEmpty else { continue }
             actions.append(PlanAction(verb: .update, target: .resource(id),
