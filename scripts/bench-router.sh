@@ -2,8 +2,10 @@
 # Benchmark: the same workloads three ways on loopback — direct TCP, a stunnel4 pair (two TLS
 # proxies), and two Skiff routers linked by mutual TLS — and a table of the figures:
 #   bulk throughput, 1 flow and 8 parallel flows (iperf3)
-#   new connections per second, one small HTTP request each, no keep-alive (ab → nginx)
+#   new connections per second, one small HTTP request each, no keep-alive (ab → nginx), and the
+#   CPU time the routers (or proxies) spend per connection
 #   request/response latency p50 and p99 (ab, one client)
+#   10,000 flows opened at once, one request each: p99 connect-to-first-byte and flows/s
 #   router memory with 10,000 idle flows open
 # With SKUPPER_ROUTER=DIR (a skupper-router build: DIR/bin/skrouterd and DIR/python, as in
 # ../shared/anchors/skupper-router), a fourth column: two skrouterd processes (interior, 4 worker
@@ -42,7 +44,7 @@ head -c 100 /dev/zero | tr '\0' x > "$www/index.html"; chmod 644 "$www/index.htm
 cat > "$work/nginx.conf" <<NGINX
 worker_processes 1; daemon off; pid $work/nginx.pid; error_log $work/nginx.err;
 events { worker_connections 20000; }
-http { access_log off; server { listen 127.0.0.1:$HTTP; root $www; } }
+http { access_log off; server { listen 127.0.0.1:$HTTP backlog=4096; root $www; } }
 NGINX
 nginx -c "$work/nginx.conf" & pids+=($!)
 python3 "$(dirname "$0")/../Tests/Tools/echo_server.py" "$ECHO" >/dev/null & pids+=($!)
@@ -178,6 +180,23 @@ ab_checked() {  # requests, concurrency, port [ab options]: ab's report, or exit
   printf '%s\n' "$out"
 }
 rps() { ab_checked 5000 32 "$1" | awk '/Requests per second/ {print $4}'; }
+ticks_of() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+# New connections per second, and the CPU the path's processes (both routers, or both proxies)
+# spent per connection meanwhile, in microseconds (user + system, from /proc/PID/stat).
+connections() {  # port, pid…: "rate µs-per-connection"
+  local port=$1; shift
+  local before; before=$(ticks_of "$@")
+  local rate; rate=$(rps "$port")
+  local after; after=$(ticks_of "$@")
+  local hz; hz=$(getconf CLK_TCK)
+  if [ $# -eq 0 ]; then echo "$rate -"; else python3 -c "print('$rate', '%.0f' % (($after - $before) * 1e6 / $hz / 5000))"; fi
+}
+# 10,000 flows opened at once through the path to nginx, each one request: p99 connect-to-first-
+# byte (ms) and flows per second (Tests/Tools/short_flows.py). Every flow must be answered.
+short_flows() {  # port
+  local out; out=$(python3 "$(dirname "$0")/../Tests/Tools/short_flows.py" "$1" 10000)
+  python3 -c "import json,sys; d=json.loads(sys.argv[1]); sys.exit('short flows through port $1: %d of %d failed' % (d['failed'], d['flows'])) if d['failed'] else print(d['p99_ms'], round(d['flows'] / d['seconds']))" "$out"
+}
 latency() {  # p50 and p99 in ms with fractions (ab -e writes the percentiles)
   ab_checked 2000 1 "$1" -e "$work/lat.csv" >/dev/null
   awk -F, '$1=="50" {p50=$2} $1=="99" {p99=$2} END {printf "%.2f %.2f\n", p50, p99}' "$work/lat.csv"
@@ -225,8 +244,12 @@ for round in $(seq "$rounds"); do
     settle
     figures[$name,bulk1]+="$(iperf "$iperf_port" 1) "
     figures[$name,bulk8]+="$(iperf "$iperf_port" 8) "
-    figures[$name,rps]+="$(rps "$http_port") "
+    # shellcheck disable=SC2086
+    conn=$(connections "$http_port" $procs); figures[$name,rps]+="${conn% *} "; figures[$name,cpu]+="${conn#* } "
     lat=$(latency "$http_port"); figures[$name,p50]+="${lat% *} "; figures[$name,p99]+="${lat#* } "
+    # stunnel4 forks a process per connection: 10,000 at once would take minutes; not run.
+    if [ "$name" = stunnel4 ]; then sf="- -"; else settle; sf=$(short_flows "$http_port"); fi
+    figures[$name,sf99]+="${sf% *} "; figures[$name,sfs]+="${sf#* } "
   done
 done
 # Memory per idle flow last, once per path: 10,000 connections are the heaviest leftovers.
@@ -252,7 +275,10 @@ printf '%-34s' ""; for name in "${names[@]}"; do printf ' %14s' "$name"; done
 row "bulk, 1 flow (Gbit/s)" bulk1
 row "bulk, 8 flows (Gbit/s)" bulk8
 row "new connections/s (ab, c=32)" rps
+row "router CPU per connection (µs)" cpu
 row "latency p50 (ms, ab -e, c=1)" p50
 row "latency p99 (ms, ab -e, c=1)" p99
+row "10,000 flows at once: p99 (ms)" sf99
+row "10,000 flows at once: flows/s" sfs
 row "memory per idle flow (KiB, both)" idle
 echo "(medians of $rounds round(s); every ab figure counts only status-200 responses with the 100-byte page, checked per request)"

@@ -55,7 +55,9 @@ extension Router {
         }
         return ServerBootstrap(group: loop)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-            .serverChannelOption(ChannelOptions.backlog, value: 1024)
+            // A burst of new flows waits in the kernel's queue, not in SYN retries a second apart
+            // (the kernel caps it at net.core.somaxconn, 4096 by default).
+            .serverChannelOption(ChannelOptions.backlog, value: 4096)
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(ChannelOptions.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64 << 10, initial: 256 << 10, maximum: 1 << 20))
@@ -109,7 +111,7 @@ extension Router {
             if let destination { stream.routeCounters = counters(toward: destination) }
             try? child.pipeline.syncOperations.addHandler(FlowTCPHandler(stream: stream, logger: logger))
             stream.attach(child)
-            session.flush()
+            session.flushSoon()
         case nil:
             logger.debug("no route for a flow; closing it", metadata: ["routingKey": "\(key)"])
             child.close(promise: nil)
@@ -191,6 +193,14 @@ extension Router {
             }
     }
 
+    /// Dials a connector's target. An IP address needs no resolver: NIO's would look every host up
+    /// on another thread and race the answers (Happy Eyeballs), which cost a new flow more than
+    /// the rest of its dial on the connector's side.
+    static func connect(_ bootstrap: ClientBootstrap, to target: RouterConfig.Connector) -> EventLoopFuture<Channel> {
+        if let address = try? SocketAddress(ipAddress: target.host, port: target.port) { return bootstrap.connect(to: address) }
+        return bootstrap.connect(host: target.host, port: target.port)
+    }
+
     /// Dials the connector's target for a stream the peer opened; a refusal resets the stream. The
     /// stream may end while the dial is in flight (its link dies, the peer resets it): the dial is
     /// then cancelled, or the connection closed as soon as it is made, and the target is not blamed.
@@ -201,13 +211,14 @@ extension Router {
             markUnreachable(connector, error: error)
             return stream.tcpFailed()
         }
-        connectorBootstrap(connector) { channel in
+        let bootstrap = connectorBootstrap(connector) { channel in
             stream.dialling = channel
-            return channel.setOption(ChannelOptions.autoRead, value: false).flatMapThrowing {
+            return channel.eventLoop.makeCompletedFuture {
+                try channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
                 try channel.pipeline.syncOperations.addHandler(FlowTCPHandler(stream: stream, logger: logger))
             }
         }
-        .connect(host: target.host, port: target.port)
+        Self.connect(bootstrap, to: target)
         .whenComplete { [weak self] result in
             switch result {
             case .success(let channel):
@@ -246,10 +257,10 @@ extension Router {
         // On the client now, so nothing it sends is read before the connector answers.
         try? client.pipeline.syncOperations.addHandler(clientSide)
         let target = connector.config
-        connectorBootstrap(connector) { channel in
+        let bootstrap = connectorBootstrap(connector) { channel in
             channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(serverSide) }
         }
-        .connect(host: target.host, port: target.port)
+        Self.connect(bootstrap, to: target)
         .whenComplete { result in
             switch result {
             case .success(let channel):

@@ -28,7 +28,7 @@ final class ReadLimit: @unchecked Sendable {
 /// sendable — and the buffers NIO pools for reuse — stay within the window instead of pinning a
 /// megabyte per stalled flow.
 struct FlowReadAllocator: RecvByteBufferAllocator {
-    private var adaptive = AdaptiveRecvByteBufferAllocator(minimum: 64 << 10, initial: 256 << 10, maximum: 1 << 20)
+    private var adaptive = AdaptiveRecvByteBufferAllocator(minimum: 16 << 10, initial: 16 << 10, maximum: 1 << 20)
     let limit: ReadLimit
 
     /// Smallest read: below it a read is not worth a system call (the stream reads only with window left).

@@ -84,7 +84,12 @@ package final class FlowStream: @unchecked Sendable {
         tcp = channel
         let limit = ReadLimit(loop: channel.eventLoop, bytes: session.machine.streams[id]?.sendWindow ?? 0)
         readLimit = limit
-        channel.setOption(ChannelOptions.recvAllocator, value: FlowReadAllocator(limit: limit)).whenFailure { _ in }
+        // On the channel's own loop the option is set at once, with no future to allocate.
+        if let options = channel.syncOptions {
+            try? options.setOption(ChannelOptions.recvAllocator, value: FlowReadAllocator(limit: limit))
+        } else {
+            channel.setOption(ChannelOptions.recvAllocator, value: FlowReadAllocator(limit: limit)).whenFailure { _ in }
+        }
         let early = pendingIn
         pendingIn = []
         for payload in early { deliver(payload) }
@@ -232,8 +237,10 @@ package final class FlowStream: @unchecked Sendable {
         tcp.flush()
     }
 
+    /// Sends what this flow wrote to its link at the end of the loop's tick, with every other
+    /// flow's (`LinkSession.flushSoon`).
     package func flushLink() {
-        session?.flush()
+        session?.flushSoon()
     }
 
     /// Half-closes TCP once every byte before the peer's FIN has been written (once, and only
