@@ -58,13 +58,9 @@ extension Router {
             // A burst of new flows waits in the kernel's queue, not in SYN retries a second apart
             // (the kernel caps it at net.core.somaxconn, 4096 by default).
             .serverChannelOption(ChannelOptions.backlog, value: 4096)
-            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
-            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(ChannelOptions.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64 << 10, initial: 256 << 10, maximum: 1 << 20))
-            // One read per wakeup keeps NIO's pool at one buffer per flow (it pools one per read).
-            .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 1)
             .childChannelInitializer { [self] child in
                 child.eventLoop.makeCompletedFuture {
+                    try FlowSocketOptions.apply(to: child)
                     if let tls { try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls, configuration: TLSPolicy.flowHandler)) }
                     self.acceptFlow(child, listener: state)
                 }
@@ -184,12 +180,11 @@ extension Router {
     private func connectorBootstrap(_ connector: ConnectorState, _ initializer: @escaping @Sendable (Channel) -> EventLoopFuture<Void>) -> ClientBootstrap {
         ClientBootstrap(group: loop)
             .connectTimeout(.milliseconds(Int64(config.tuning.connectTimeout * 1000)))
-            .channelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
-            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-            .channelOption(ChannelOptions.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64 << 10, initial: 256 << 10, maximum: 1 << 20))
-            .channelOption(ChannelOptions.maxMessagesPerRead, value: 1)
             .channelInitializer { [self] channel in
-                channel.eventLoop.makeCompletedFuture { try self.addBackendTLS(channel, for: connector) }.flatMap { initializer(channel) }
+                channel.eventLoop.makeCompletedFuture {
+                    try FlowSocketOptions.apply(to: channel)
+                    try self.addBackendTLS(channel, for: connector)
+                }.flatMap { initializer(channel) }
             }
     }
 
