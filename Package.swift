@@ -59,7 +59,7 @@ let package = Package(
         ),
         // The router's API as its clients see it, Foundation only: configuration, status, the
         // management client and the files of a router process. The reconciler and planner use it.
-        .target(name: "SkiffRouterAPI", dependencies: ["SkiffSupport"]),
+        .target(name: "SkiffRouterAPI", dependencies: ["SkiffSupport", "SkiffTelemetry"]),
         // Plumbing the NIO servers share: one HTTP/1 exchange handler, one TLS policy.
         .target(
             name: "SkiffNetSupport",
@@ -98,6 +98,9 @@ let package = Package(
             name: "SkiffScaffold",
             dependencies: ["SkiffModel", "SkiffSource", "SkiffSupport", .product(name: "Yams", package: "Yams")]
         ),
+        // The network's figures as values, Foundation only: site summaries (the SUMMARY frame's
+        // payload) and their limits, the network view assembled from them, throughput history.
+        .target(name: "SkiffTelemetry"),
         // glibc's heap figures (mallinfo2), which Swift's Glibc module does not export.
         .target(name: "CMallocInfo"),
         // The link layer: wire format, the multiplexer's state machine (link and streams as values),
@@ -105,6 +108,7 @@ let package = Package(
         .target(
             name: "SkiffLink",
             dependencies: [
+                "SkiffTelemetry",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -113,7 +117,7 @@ let package = Package(
             name: "SkiffRouter",
             dependencies: [
                 "SkiffBuildInfo",
-                "SkiffLink", "SkiffRouterAPI", "SkiffNetSupport", "SkiffPKI", "SkiffSupport",
+                "SkiffLink", "SkiffRouterAPI", "SkiffNetSupport", "SkiffPKI", "SkiffSupport", "SkiffTelemetry",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOTLS", package: "swift-nio"),
@@ -148,20 +152,39 @@ let package = Package(
             name: "SkiffReconcile",
             dependencies: [
                 "SkiffPlan", "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffAccess", "SkiffAccessHTTPS", "SkiffRouterAPI", "SkiffNetSupport",
-                "SkiffSupport",
+                "SkiffSupport", "SkiffTelemetry",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        // The web console every site serves: the network view, services, sites, throughput and
+        // GitOps state as a page (its assets embedded in the binary) and a JSON API, with access
+        // rules for addresses beyond loopback.
+        .target(
+            name: "SkiffConsole",
+            dependencies: [
+                "SkiffReconcile", "SkiffRouterAPI", "SkiffTelemetry", "SkiffNetSupport", "SkiffPKI", "SkiffSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            resources: [
+                .embedInCode("Assets/index.html"), .embedInCode("Assets/console.js"), .embedInCode("Assets/console.css"),
+                .embedInCode("Assets/chart.min.js"), .embedInCode("Assets/chart.js.LICENSE"),
             ]
         ),
         .executableTarget(
             name: "skiff",
             dependencies: [
                 "SkiffModel", "SkiffSource", "SkiffPKI", "SkiffAccess", "SkiffAccessHTTPS", "SkiffRouterAPI", "SkiffRouterHost", "SkiffPlan",
-                "SkiffReconcile", "SkiffScaffold", "SkiffSupport", "SkiffBuildInfo", "SkiffTrust", "CGit2",
+                "SkiffReconcile", "SkiffScaffold", "SkiffSupport", "SkiffBuildInfo", "SkiffTrust", "SkiffTelemetry", "SkiffConsole", "CGit2",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -173,7 +196,7 @@ let package = Package(
         // Fuzz targets (Tests/Fuzz): what a peer or a user controls, fed to the code that reads it.
         // `skiff-fuzz` is a libFuzzer binary when built by `make fuzz`, a replayer otherwise.
         .target(name: "SkiffFuzzTargets", dependencies: [
-            "SkiffLink", "SkiffRouter", "SkiffRouterAPI", "SkiffAccess", "SkiffAccessHTTPS", "SkiffModel", "SkiffPlan", "SkiffReconcile",
+            "SkiffLink", "SkiffRouter", "SkiffRouterAPI", "SkiffAccess", "SkiffAccessHTTPS", "SkiffModel", "SkiffPlan", "SkiffReconcile", "SkiffTelemetry",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -186,7 +209,7 @@ let package = Package(
         .testTarget(name: "SkiffSourceTests", dependencies: ["SkiffSource", "SkiffTestSupport"]),
         .testTarget(name: "SkiffPKITests", dependencies: ["SkiffPKI", "SkiffTestSupport"]),
         .testTarget(name: "SkiffLinkTests", dependencies: [
-            "SkiffLink",
+            "SkiffLink", "SkiffTelemetry",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),

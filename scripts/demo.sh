@@ -81,6 +81,9 @@ PY
 
 run "$skiff" status --site west --state-dir "$work/state/west"
 run "$skiff" status --site east --state-dir "$work/state/east"
+# Every site's summary reaches every other: east's listener-less site and west's flows, from west.
+sleep 2
+run "$skiff" network status --site west --state-dir "$work/state/west"
 
 step "curl -X POST http://127.0.0.1:$west_http/hooks/git; curl http://127.0.0.1:$west_http/metrics | grep skiff_listener"
 curl -s -X POST "http://127.0.0.1:$west_http/hooks/git"

@@ -290,10 +290,6 @@ public final class GrantServer: @unchecked Sendable {
     /// `credentials`); clients present none.
     static func tlsContext(pki: SitePKI, credentials: String? = nil) throws -> NIOSSLContext {
         let folder = pki.servedCredentialsFolder(credentials)
-        var configuration = TLSConfiguration.makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMFile(folder + "/tls.crt").map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(file: folder + "/tls.key", format: .pem)))
-        configuration = TLSPolicy.applied(to: configuration)
-        return try NIOSSLContext(configuration: configuration)
+        return try HTTPServer.tlsContext(certificateFile: folder + "/tls.crt", keyFile: folder + "/tls.key")
     }
 }

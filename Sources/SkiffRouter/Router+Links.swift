@@ -42,7 +42,9 @@ extension Router: LinkSessionDelegate {
     package func sessionUp(_ session: LinkSession) {
         if case .outgoing(let name) = session.direction { dialers[name]?.connected() }
         synchronise(session)
+        synchroniseSummaries(session)
         originateAdvert()
+        summarySoon()
         if session.peerIsEdge { session.advertise() }
     }
 
@@ -54,6 +56,7 @@ extension Router: LinkSessionDelegate {
         }
         originateAdvert()
         recomputeRoutes()
+        summarySoon()
     }
 
     /// An edge peer's keys are served here; an interior peer's ADVERT only matters to an edge router.

@@ -168,6 +168,7 @@ extension Router {
             }
             if !self.linkState.expire(now: Date(), keeping: self.site).isEmpty { self.recomputeRoutes() }
             self.probeUnreachableConnectors()
+            self.telemetryTick()
         }
     }
 

@@ -42,10 +42,13 @@ extension Router {
                                            sites: sites, linkStateSent: linkStateSent, linkStateReceived: linkStateReceived,
                                            transitFlows: transitCounters.open)
         routing.versions = versions
+        routing.summaries = telemetry.summaries.messages.count
+        routing.summaryBytesSent = telemetry.bytesSent
+        routing.summaryBytesReceived = telemetry.bytesReceived
         return routing
     }
 
-    private func statusOnLoop() -> RouterStatus {
+    func statusOnLoop() -> RouterStatus {
         loop.preconditionInEventLoop()
         let reachableKeys = networkKeys
         var links: [RouterStatus.Link] = dialers.values.sorted { $0.config.name < $1.config.name }.map { dialer in

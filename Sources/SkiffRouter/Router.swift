@@ -50,6 +50,10 @@ public final class Router: @unchecked Sendable {
     /// The router-wide cap on bytes links may make this router hold; one for the router's life, so
     /// a tuning change caps existing links too.
     let budget: BufferBudget
+    /// Every site's summary, this router's own, throughput history (Telemetry/).
+    var telemetry = TelemetryState()
+    /// A summary is to be issued soon (`summarySoon`).
+    var telemetryScheduled = false
 
     /// A router for the site whose state directory is `stateDirectory` (certificates under `pki/`),
     /// with `companions` configured, asked for status and stopped along with it.

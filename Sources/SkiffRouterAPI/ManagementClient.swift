@@ -1,4 +1,5 @@
 import Foundation
+import SkiffTelemetry
 
 /// A small blocking client for the management API on the router's Unix socket, for the
 /// reconciler and the CLI (they run outside any event loop).
@@ -49,9 +50,32 @@ public struct ManagementClient: Sendable {
         try decode(RouterStatus.self, try request("PUT", "/v1/config", body: try JSONEncoder().encode(config)))
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
+    /// The whole network from every site's summary.
+    public func network() throws -> NetworkView {
+        try decode(NetworkView.self, try request("GET", "/v1/network"), isoDates: true)
+    }
+
+    public func throughput(_ query: ThroughputQuery) throws -> ThroughputReport {
+        try decode(ThroughputReport.self, try request("GET", "/v1/throughput" + query.queryString), isoDates: true)
+    }
+
+    /// The raw JSON of a GET (the console passes the router's answers on as they are).
+    public func get(_ path: String) throws -> Data {
+        try request("GET", path)
+    }
+
+    /// Hands the router the reconciler's report, to go round the network in the site's summary.
+    public func putGitOps(_ report: GitOpsReport) throws {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        _ = try request("PUT", "/v1/gitops", body: try encoder.encode(report))
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ data: Data, isoDates: Bool = false) throws -> T {
         do {
-            return try JSONDecoder().decode(type, from: data)
+            let decoder = JSONDecoder()
+            if isoDates { decoder.dateDecodingStrategy = .iso8601 }
+            return try decoder.decode(type, from: data)
         } catch {
             throw Failure(.unexpectedAnswer, "unexpected answer from the router at \(socketPath): \(error)")
         }

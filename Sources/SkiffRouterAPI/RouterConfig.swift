@@ -169,11 +169,15 @@ public struct RouterTuning: Codable, Sendable, Hashable {
     /// Seconds after which an advert not refreshed is dropped (three refreshes missed). Default 190.
     /// A dead router's routes go at once (its neighbours withdraw it); this only forgets it.
     public var advertMaxAge: Double
+    /// Seconds between a site's summaries while its figures change (links, flows, bytes): the
+    /// network's view of the site and its throughput history move in these steps. Default 5.
+    public var summaryInterval: Double
 
     public init(streamWindow: Int, maxFramePayload: Int, maxStreamsPerLink: Int, keepaliveInterval: Double,
                 keepaliveTimeout: Double, connectTimeout: Double, maxBufferedBytes: Int = 256 << 20, advertRefresh: Double = 60,
-                advertMaxAge: Double = 190, initialStreamWindow: Int = 64 << 10)
+                advertMaxAge: Double = 190, initialStreamWindow: Int = 64 << 10, summaryInterval: Double = 5)
     {
+        self.summaryInterval = min(max(summaryInterval, 1), 3_600)
         self.initialStreamWindow = min(initialStreamWindow, streamWindow)
         self.maxBufferedBytes = maxBufferedBytes
         self.advertRefresh = advertRefresh
@@ -188,7 +192,7 @@ public struct RouterTuning: Codable, Sendable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case streamWindow, maxFramePayload, maxStreamsPerLink, keepaliveInterval, keepaliveTimeout, connectTimeout, maxBufferedBytes,
-             advertRefresh, advertMaxAge, initialStreamWindow
+             advertRefresh, advertMaxAge, initialStreamWindow, summaryInterval
     }
 
     /// Every field is optional in JSON; a missing one takes its default.
@@ -205,7 +209,8 @@ public struct RouterTuning: Codable, Sendable, Hashable {
             maxBufferedBytes: try container.decodeIfPresent(Int.self, forKey: .maxBufferedBytes) ?? defaults.maxBufferedBytes,
             advertRefresh: try container.decodeIfPresent(Double.self, forKey: .advertRefresh) ?? defaults.advertRefresh,
             advertMaxAge: try container.decodeIfPresent(Double.self, forKey: .advertMaxAge) ?? defaults.advertMaxAge,
-            initialStreamWindow: try container.decodeIfPresent(Int.self, forKey: .initialStreamWindow) ?? defaults.initialStreamWindow)
+            initialStreamWindow: try container.decodeIfPresent(Int.self, forKey: .initialStreamWindow) ?? defaults.initialStreamWindow,
+            summaryInterval: try container.decodeIfPresent(Double.self, forKey: .summaryInterval) ?? defaults.summaryInterval)
     }
 
     /// 4 MiB stream window (starting at 64 KiB), 1 MiB frames, 20,000 streams per link, ping every 1 s, dead

@@ -178,6 +178,11 @@ public struct RouterStatus: Codable, Sendable, Hashable {
         public var linkStateReceived: Int
         /// Flows passing through this router between two links.
         public var transitFlows: Int
+        /// Site summaries known (this site's included), and the bytes of SUMMARY frames sent and
+        /// received since the router started: what network-wide figures cost it.
+        public var summaries: Int?
+        public var summaryBytesSent: Int?
+        public var summaryBytesReceived: Int?
 
         public init(edge: Bool, routes: [Route], services: [String: [String]], sites: [String: [String]], linkStateSent: Int, linkStateReceived: Int, transitFlows: Int) {
             self.edge = edge

@@ -51,6 +51,10 @@ struct ApplyCommand: ParsableCommand {
         print("")
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         let result = try ApplyRun.execute(report, routerExecutable: executable)
+        // The network's consoles show what this site applied, as they do for a daemon's site.
+        GitOpsReporting.send(GitOpsReporting.applyReport(stateDirectory: directory, result: result.succeeded ? "applied" : "failed",
+                                                         changes: report.plan?.actions.count ?? 0, errors: result.bindFailures),
+                             stateDirectory: directory)
         print(result.applied.render())
         print("")
         print(result.status.render(.text))

@@ -5,6 +5,7 @@ import Metrics
 import NIOPosix
 import Prometheus
 import ServiceLifecycle
+import SkiffConsole
 import SkiffModel
 import SkiffPlan
 import SkiffReconcile
@@ -22,6 +23,10 @@ struct DaemonCommand: AsyncParsableCommand {
             start a cycle at once; SIGTERM stops the daemon after its cycle. The router runs in its own \
             process: stopping or restarting the daemon (even kill -9) drops no flow.
 
+            The same address serves the console at / and its JSON API under /api/v1/. On loopback (the default) it \
+            is plain HTTP with no password; on any other address it is HTTPS with the site's server certificate and \
+            asks for user admin with the password in <state-dir>/console/password (made on first use, 0600).
+
             Example: skiff daemon --site west --repo https://git.example.com/net.git --path network --http 127.0.0.1:8181
             """
     )
@@ -34,7 +39,7 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Time between cycles, a duration such as 30s or 5m.", valueName: "duration"))
     var interval: String = "30s"
 
-    @Option(name: .long, help: ArgumentHelp("Address for /healthz, /readyz, /metrics, /api/v1/status and /hooks/git.", valueName: "host:port"))
+    @Option(name: .long, help: ArgumentHelp("Address for the console (/), its API (/api/v1/), /healthz, /readyz, /metrics and /hooks/git. Beyond loopback: HTTPS and a password.", valueName: "host:port"))
     var http: String = "127.0.0.1:8181"
 
     @Option(name: .customLong("webhook-secret-file"), help: ArgumentHelp("File holding the webhook secret: the HMAC key of X-Hub-Signature-256 (GitHub) and X-Gitea-Signature (Gitea, Forgejo), or the X-Gitlab-Token (GitLab).", valueName: "file"))
@@ -80,15 +85,23 @@ struct DaemonCommand: AsyncParsableCommand {
         let daemon = Daemon(options: options)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let address = HTTPAddress(argument: http)!
-        let server = try await DaemonHTTPServer.start(daemon: daemon, host: address.host, port: address.port,
-                                                group: group) { registry.emitToString() }.get()
+        // Off loopback the console needs the site's server certificate: a new site gets it in its first cycle.
+        if !ConsoleAccess.isLoopback(address.host), !ConsoleAccess.hasServerCertificate(options.stateDirectory) { daemon.cycle() }
+        let access = try ConsoleAccess.forServing(on: address.host, site: options.site, stateDirectory: options.stateDirectory)
+        let console = ConsoleResponder(stateDirectory: options.stateDirectory)
+        let server = try await DaemonHTTPServer.start(
+            daemon: daemon, host: address.host, port: address.port, group: group, tls: access.tls, gate: access.refusal,
+            console: { console.respond($0, on: $1) }) { registry.emitToString() }.get()
         let logger = Logger(label: "skiff.daemon")
         FetchProgress.report { line in logger.info("\(line)") }
         try FileManager.default.createDirectory(atPath: options.stateDirectory.path, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         try AtomicFile.write(Data("\(getpid())\n".utf8), to: options.stateDirectory.daemonPIDPath, permissions: 0o644)
         defer { unlink(options.stateDirectory.daemonPIDPath) }
-        logger.info("daemon running", metadata: ["site": "\(options.site)", "http": "\(http)"])
+        logger.info("daemon running", metadata: ["site": "\(options.site)", "http": "\(http)", "console": "\(access.url(host: address.host, port: address.port))"])
+        if access.password != nil {
+            logger.notice("console password", metadata: ["user": "\(ConsoleAccess.user)", "file": "\(ConsoleAccess.passwordPath(options.stateDirectory))"])
+        }
         // SIGHUP starts a cycle at once (as a webhook does): `systemctl reload` and `kill -HUP`.
         signal(SIGHUP, SIG_IGN)
         let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())

@@ -19,7 +19,7 @@ struct Skiff: AsyncParsableCommand {
             (plan --detailed-exitcode).
             """,
         version: version,
-        subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DaemonCommand.self, StatusCommand.self, StopCommand.self, RouterCommand.self, VersionCommand.self, DebugCommand.self, CompletionCommand.self, InstallCommand.self, UninstallCommand.self,
+        subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DaemonCommand.self, StatusCommand.self, NetworkCommand.self, ConsoleCommand.self, StopCommand.self, RouterCommand.self, VersionCommand.self, DebugCommand.self, CompletionCommand.self, InstallCommand.self, UninstallCommand.self,
                       RevokeAccessCommand.self, TokenCommand.self, SchemaCommand.self,
                       SiteCommand.self, ListenerCommand.self, ConnectorCommand.self, GrantCommand.self, LinkCommand.self]
     )

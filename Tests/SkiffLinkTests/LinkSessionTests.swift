@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import SkiffTelemetry
 import NIOEmbedded
 @testable import SkiffLink
 import Testing
@@ -25,6 +26,8 @@ final class LinkSessionTests {
         var linkState: [LinkStateAdvert] = []
         func advertisedKeys(for session: LinkSession) -> [String] { keys }
         func sessionReceivedLinkState(_ session: LinkSession, _ adverts: [LinkStateAdvert]) { linkState += adverts }
+        var summaries: [SiteSummary] = []
+        func sessionReceivedSummaries(_ session: LinkSession, _ summaries: [SiteSummary], bytes: Int) { self.summaries += summaries }
         func sessionUp(_ session: LinkSession) { ups += 1 }
         func sessionDown(_ session: LinkSession, reason: String) { downs.append(reason) }
         func sessionKeysChanged(_ session: LinkSession) {}

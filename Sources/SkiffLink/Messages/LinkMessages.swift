@@ -12,13 +12,16 @@ package struct LinkHello: Codable, Sendable {
     package var maxFrame: Int?
     /// The software the sender runs, for operators (`skiff status`); never acted on.
     package var version: String?
+    /// The sender reads SUMMARY frames (absent from routers of earlier releases, which must not be sent one).
+    package var summaries: Bool?
 
     /// Longest `version` accepted.
     package static let maxVersionBytes = 64
 
     package init(site: String, protocolVersion: Int, edge: Bool? = nil, cost: Int? = nil, window: Int? = nil, maxFrame: Int? = nil,
-                 version: String? = nil)
+                 version: String? = nil, summaries: Bool? = true)
     {
+        self.summaries = summaries
         self.site = site
         self.protocolVersion = protocolVersion
         self.edge = edge

@@ -5,6 +5,7 @@ import Foundation
 #endif
 import Logging
 import NIOCore
+import SkiffTelemetry
 
 /// One link, after TLS: the channel handler of the link's multiplexer. Every decision — hello,
 /// stream ids, windows, FIN and RST, keepalive, output owed — is the `LinkStateMachine`'s; this
@@ -35,8 +36,9 @@ package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     /// The certificate the peer presented (DER), kept so its trust can be checked again later.
     package private(set) var peerCertificate: [UInt8]?
     package private(set) var peerKeys: Set<String> = []
-    /// Link-state adverts waiting to go to the peer: the newest from each origin.
-    private var pendingLinkState: [String: LinkStateAdvert] = [:]
+    /// Link-state adverts and site summaries waiting to go to the peer: the newest from each origin.
+    private var pendingLinkState = FloodQueue<LinkStateAdvert>()
+    private var pendingSummaries = FloodQueue<SiteSummary>()
     private var context: ChannelHandlerContext?
     private var needsFlush = false
     /// A flush is scheduled for the end of this event-loop tick (`flushSoon`).
@@ -68,6 +70,8 @@ package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     package var peerSite: String? { machine.peer?.site }
     package var peerIsEdge: Bool { machine.peer?.isEdge ?? false }
     package var peerVersion: String? { machine.peer?.version }
+    /// The peer's HELLO said it reads SUMMARY frames.
+    package var peerReadsSummaries: Bool { machine.peer?.readsSummaries ?? false }
     package var cost: Int { machine.cost }
     package var rtt: TimeAmount? { machine.rtt }
     package var closeReason: String? { machine.closeReason }
@@ -264,6 +268,16 @@ package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
             }
             guard adverts.allSatisfy(\.isWellFormed) else { return protocolViolation(.linkStateBeyondLimits) }
             delegate?.sessionReceivedLinkState(self, adverts)
+        case .summary(let payload):
+            guard let summaries = JSONBatch.decode(SiteSummary.self, payload.readableBytesView) else {
+                return protocolViolation(.unreadable("site summary"))
+            }
+            if let problem = summaries.lazy.compactMap(SummaryLimits.problem).first { return protocolViolation(.summaryRefused(problem)) }
+            // An edge site takes no part in flooding: it speaks for itself only.
+            if peerIsEdge, let other = summaries.first(where: { $0.origin != peerSite }) {
+                return protocolViolation(.summaryRefused("edge site \(peerSite ?? "?") sent a summary for \(other.origin)"))
+            }
+            delegate?.sessionReceivedSummaries(self, summaries, bytes: payload.readableBytes + WireFormat.headerSize)
         }
     }
 
@@ -364,10 +378,7 @@ package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     /// then arranges one `flushLinkState()` for everything queued until it runs.
     package func queueLinkState(_ advert: LinkStateAdvert) -> Bool {
         onLoop()
-        let wasEmpty = pendingLinkState.isEmpty
-        if let queued = pendingLinkState[advert.origin], queued.sequence >= advert.sequence { return wasEmpty }
-        pendingLinkState[advert.origin] = advert
-        return wasEmpty
+        return pendingLinkState.queue(advert)
     }
 
     /// Sends every queued advert in as few LINK_STATE frames as fit the link's frame limit (oldest
@@ -375,13 +386,32 @@ package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     @discardableResult
     package func flushLinkState() -> Int {
         onLoop()
-        let adverts = pendingLinkState.values.sorted { $0.origin < $1.origin }
-        pendingLinkState = [:]
-        guard context != nil, !adverts.isEmpty else { return 0 }
-        let payloads = LinkStateBatch.encode(adverts, limit: min(LinkStateBatch.maxPayload, machine.parameters.maxFramePayload))
-        for payload in payloads { sendPayload(payload, as: Frame.linkState) }
+        return send(pendingLinkState.drain(), as: Frame.linkState).frames
+    }
+
+    /// Queues a site summary (this site's or one being flooded on) for the peer, as
+    /// `queueLinkState` does an advert; nothing goes to a peer that does not read summaries.
+    package func queueSummary(_ summary: SiteSummary) -> Bool {
+        onLoop()
+        guard peerReadsSummaries else { return false }
+        return pendingSummaries.queue(summary)
+    }
+
+    /// Sends every queued summary, as `flushLinkState` does adverts; returns the bytes that went.
+    @discardableResult
+    package func flushSummaries() -> Int {
+        onLoop()
+        return send(pendingSummaries.drain(), as: Frame.summary).bytes
+    }
+
+    /// Flooded messages in as few frames as fit the link's frame limit; returns how many frames and
+    /// bytes (headers included) went.
+    private func send(_ messages: [some Encodable], as frame: (ByteBuffer) -> Frame) -> (frames: Int, bytes: Int) {
+        guard context != nil, !messages.isEmpty else { return (0, 0) }
+        let payloads = JSONBatch.encode(messages, limit: min(JSONBatch.maxPayload, machine.parameters.maxFramePayload))
+        for payload in payloads { sendPayload(payload, as: frame) }
         flush()
-        return payloads.count
+        return (payloads.count, payloads.reduce(0) { $0 + $1.count + WireFormat.headerSize })
     }
 
     /// Sends a frame the peer's own frames call for (RST), within the control backlog.

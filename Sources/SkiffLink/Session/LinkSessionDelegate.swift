@@ -1,3 +1,5 @@
+import SkiffTelemetry
+
 /// What a link session needs from its router. Called on the link's event loop.
 package protocol LinkSessionDelegate: AnyObject, Sendable {
     /// The routing keys to advertise to `session`'s peer (ADVERT).
@@ -8,6 +10,8 @@ package protocol LinkSessionDelegate: AnyObject, Sendable {
     var softwareVersion: String? { get }
     /// Link-state adverts from an interior peer (one LINK_STATE frame's: one or several).
     func sessionReceivedLinkState(_ session: LinkSession, _ adverts: [LinkStateAdvert])
+    /// Site summaries from a peer (one SUMMARY frame's), each within `SummaryLimits`.
+    func sessionReceivedSummaries(_ session: LinkSession, _ summaries: [SiteSummary], bytes: Int)
     func sessionUp(_ session: LinkSession)
     func sessionDown(_ session: LinkSession, reason: String)
     func sessionKeysChanged(_ session: LinkSession)

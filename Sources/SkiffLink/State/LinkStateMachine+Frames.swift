@@ -20,7 +20,7 @@ extension LinkStateMachine {
         {
             return .violation(.identity(problem))
         }
-        let peer = Peer(site: hello.site, isEdge: hello.edge ?? false, version: hello.version)
+        let peer = Peer(site: hello.site, isEdge: hello.edge ?? false, version: hello.version, readsSummaries: hello.summaries ?? false)
         if !isDialler, let cost = hello.cost { self.cost = cost }
         parameters = StreamParameters(local: configuration, peer: hello)
         phase = .up(peer)

@@ -28,6 +28,8 @@ package struct LinkStateMachine: Sendable {
         package var isEdge: Bool
         /// The software it runs, as its HELLO said.
         package var version: String? = nil
+        /// It reads SUMMARY frames.
+        package var readsSummaries = false
     }
 
     package let configuration: LinkConfiguration

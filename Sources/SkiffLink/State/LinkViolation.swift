@@ -20,6 +20,8 @@ package enum LinkViolation: Error, Sendable, Hashable, CustomStringConvertible {
     /// DATA (or a second FIN) on a stream after the peer's FIN on it.
     case dataAfterFin(stream: UInt32)
     case linkStateBeyondLimits
+    /// A site summary beyond `SummaryLimits`, or one an edge peer sent for another site.
+    case summaryRefused(String)
     /// Control frames the peer's own frames call for piled up while it did not read them.
     case notReading(queued: Int)
 
@@ -37,6 +39,7 @@ package enum LinkViolation: Error, Sendable, Hashable, CustomStringConvertible {
         case .windowUpdate(let stream, let delta): "window update of \(delta) on stream \(stream) takes its window past \(WireFormat.maxWindow)"
         case .dataAfterFin(let stream): "data on stream \(stream) after its FIN"
         case .linkStateBeyondLimits: "link-state advert beyond the limits"
+        case .summaryRefused(let problem): "site summary refused: \(problem)"
         case .notReading(let queued): "the peer does not read: \(queued) bytes of control frames queued"
         }
     }

@@ -11,6 +11,7 @@ public enum Frame: Sendable, Equatable {
     case hello(ByteBuffer)
     case advert(ByteBuffer)
     case linkState(ByteBuffer)
+    case summary(ByteBuffer)
 
     /// A stream abort: a data frame with RST and no payload.
     public static func reset(_ stream: UInt32) -> Frame {

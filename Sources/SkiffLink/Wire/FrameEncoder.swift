@@ -27,10 +27,11 @@ public enum FrameEncoder {
             }
             writeHeader(&header, .open, [], stream, UInt32(payload.readableBytes))
             header.writeBuffer(&payload)
-        case .hello(var payload), .advert(var payload), .linkState(var payload):
+        case .hello(var payload), .advert(var payload), .linkState(var payload), .summary(var payload):
             let type: FrameType = switch frame {
             case .hello: .hello
             case .advert: .advert
+            case .summary: .summary
             default: .linkState
             }
             writeHeader(&header, type, [], 0, UInt32(payload.readableBytes))

@@ -43,7 +43,7 @@ public struct FrameParser: Sendable {
             buffer.moveReaderIndex(forwardBy: WireFormat.headerSize)
             guard length > 0 else { return .data(stream: stream, flags: flags, payload: ByteBuffer()) }
             return continueData((stream, flags, Int(length)), from: &buffer)
-        case .open, .hello, .advert, .linkState:
+        case .open, .hello, .advert, .linkState, .summary:
             guard length <= maxPayload else { throw FrameError.payloadTooLarge(length: length, limit: maxPayload) }
             guard buffer.readableBytes >= WireFormat.headerSize + Int(length) else { return nil }
             buffer.moveReaderIndex(forwardBy: WireFormat.headerSize)
@@ -84,6 +84,8 @@ public struct FrameParser: Sendable {
             return .hello(payload)
         case .linkState:
             return .linkState(payload)
+        case .summary:
+            return .summary(payload)
         default:
             return .advert(payload)
         }

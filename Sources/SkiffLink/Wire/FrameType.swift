@@ -1,6 +1,6 @@
 /// Wire constants of the link protocol (docs/protocol.md). Every number here is pinned by a test.
 
-/// The frame types. 0–3 are yamux's; 4–7 are Skiff's.
+/// The frame types. 0–3 are yamux's; 4–8 are Skiff's.
 public enum FrameType: UInt8, Sendable, CaseIterable {
     /// Stream payload; flags FIN (half-close) and RST (abort) ride on it.
     case data = 0
@@ -20,6 +20,9 @@ public enum FrameType: UInt8, Sendable, CaseIterable {
     case advert = 6
     /// An interior router's link-state advert (JSON `LinkStateAdvert`), flooded to every interior router.
     case linkState = 7
+    /// A site's summary of its links, listeners, connectors and reconciler (JSON `SiteSummary`, or
+    /// an array of them), flooded to every site whose HELLO said it reads them.
+    case summary = 8
 }
 
 /// Frame flags (a bit set in the 16-bit flags field).

@@ -73,6 +73,10 @@ public final class Daemon: @unchecked Sendable {
     struct Outcome {
         var result: DaemonResult
         var errors: [String] = []
+        /// Actions planned and not applied (the site blocked it, or applying failed).
+        var pending: [String] = []
+        /// Actions applied.
+        var changes = 0
     }
 
     /// One cycle; returns the seconds to wait before the next.
@@ -93,7 +97,7 @@ public final class Daemon: @unchecked Sendable {
             state.cycles += 1
             state.lastCycleAt = started
             state.lastCycleSeconds = seconds
-            state.settle(outcome.result, errors: outcome.errors)
+            state.settle(outcome.result, errors: outcome.errors, pending: outcome.pending, changes: outcome.changes, at: started)
             state.pid = getpid()
             return (nextDelay(), state)
         }
@@ -102,6 +106,7 @@ public final class Daemon: @unchecked Sendable {
         } catch {
             logger.warning("cannot record the daemon's state", metadata: ["error": "\(error)"])
         }
+        GitOpsReporting.send(GitOpsReporting.daemonReport(record, stateDirectory: options.stateDirectory), stateDirectory: options.stateDirectory)
         return delay
     }
 
@@ -144,7 +149,8 @@ public final class Daemon: @unchecked Sendable {
             // The site itself blocks it (a damaged CA): a person must act; retrying cannot help.
             let lines = report.blockingErrors.map(\.description)
             logger.error("the site cannot apply", metadata: ["error": "\(lines.first ?? "?")"])
-            return outcome.result.isStalled ? outcome : Outcome(result: .blocked, errors: lines)
+            let pending = report.plan.map(Self.actionLines) ?? []
+            return outcome.result.isStalled ? outcome : Outcome(result: .blocked, errors: lines, pending: pending)
         }
         if plan.hasChanges {
             let run = try ApplyRun.execute(report, routerExecutable: options.routerExecutable)
@@ -160,8 +166,10 @@ public final class Daemon: @unchecked Sendable {
             // retried with backoff, each retry pushing the configuration again.
             if let failure = run.failure, outcome.result == .applied {
                 lock.withLock { state.goodCommit = target.snapshot.commit?.id }
-                return Outcome(result: .failed, errors: run.bindFailures.isEmpty ? [failure] : run.bindFailures)
+                return Outcome(result: .failed, errors: run.bindFailures.isEmpty ? [failure] : run.bindFailures,
+                               pending: run.applied.followUp.map(Self.actionLines) ?? [], changes: plan.actions.count)
             }
+            outcome.changes = plan.actions.count
         } else if outcome.result == .applied {
             outcome.result = .unchanged
         }
@@ -169,6 +177,11 @@ public final class Daemon: @unchecked Sendable {
         Gauge(label: "skiff_applied_commit_info", dimensions: [("commit", target.snapshot.commit?.shortID ?? "folder")]).record(1)
         recordRouterMetrics()
         return outcome
+    }
+
+    /// A plan's actions as `plan` prints them, one line each.
+    static func actionLines(_ plan: Plan) -> [String] {
+        plan.actions.compactMap { ActionText.lines($0, indent: "").first }
     }
 
     /// Link state, bytes and flows per link, listener and connector, from the router's own status.

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import SkiffNetSupport
 import SkiffPlan
 
@@ -16,25 +17,27 @@ import SkiffPlan
 public enum DaemonHTTPServer {
     public static let maxBody = 1 << 20
 
-    public static func start(daemon: Daemon, host: String, port: Int, group: EventLoopGroup,
+    /// Serves the daemon's endpoints; `console` answers what they do not (the console, served at
+    /// `/`), and `gate` may refuse a request first (authentication off loopback).
+    public static func start(daemon: Daemon, host: String, port: Int, group: EventLoopGroup, tls: NIOSSLContext? = nil,
+                             gate: (@Sendable (HTTPRequest) -> HTTPResponse?)? = nil,
+                             console: (@Sendable (HTTPRequest, EventLoop) -> EventLoopFuture<HTTPResponse>?)? = nil,
                              metrics: @escaping @Sendable () -> String) -> EventLoopFuture<Channel>
     {
-        ServerBootstrap(group: group)
-            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMapThrowing {
-                    let responder = DaemonResponder(daemon: daemon, metrics: metrics)
-                    try channel.pipeline.syncOperations.addHandler(HTTPExchangeHandler(maxBody: maxBody, tooLarge: .text(.payloadTooLarge, "body too large\n")) {
-                        channel.eventLoop.makeSucceededFuture(responder.respond($0))
-                    })
-                }
-            }
-            .bind(host: host, port: port)
+        let responder = DaemonResponder(daemon: daemon, metrics: metrics)
+        let loop = group.next()
+        return HTTPServer.start(host: host, port: port, group: group, tls: tls, maxBody: maxBody) { request in
+            if let refusal = gate?(request) { return loop.makeSucceededFuture(refusal) }
+            if !DaemonResponder.paths.contains(request.path), let answer = console?(request, loop) { return answer }
+            return loop.makeSucceededFuture(responder.respond(request))
+        }
     }
 }
 
 /// What the daemon's endpoints answer.
 struct DaemonResponder: Sendable {
+    static let paths: Set<String> = ["/healthz", "/readyz", "/metrics", "/api/v1/status", "/hooks/git"]
+
     let daemon: Daemon
     let metrics: @Sendable () -> String
 

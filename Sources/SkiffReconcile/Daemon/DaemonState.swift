@@ -1,6 +1,7 @@
 import Foundation
 import SkiffPlan
 import SkiffSupport
+import SkiffTelemetry
 
 /// What the daemon knows about its last cycles, for `/readyz`, `skiff status` and metrics. Written
 /// to `records/daemon.json` after every cycle, so `skiff status` shows it too.
@@ -26,13 +27,34 @@ public struct DaemonState: Sendable, Codable, Hashable {
     public var pid: Int32?
     /// How the router last ended under this daemon, and when (`pid 4242 killed by signal 9 (SIGKILL) at …`).
     public var lastRouterExit: String?
+    /// What the last cycle planned and could not apply, one line per action (absent when none).
+    private var pendingActions: [String]?
+    /// The latest cycles that changed something or came to a new result, newest first (absent in
+    /// records of earlier releases).
+    private var applies: [GitOpsReport.Apply]?
+
+    public var pending: [String] { pendingActions ?? [] }
+    public var history: [GitOpsReport.Apply] { applies ?? [] }
+
+    /// Most cycles kept in `history`.
+    static let historyLength = 20
 
     public init() {}
 
     /// Records a cycle that came to `result` because of `errors` (the first explains it): the
     /// one-line error, the conditions and readiness all follow from them here, and only here.
-    mutating func settle(_ result: DaemonResult, errors: [String]) {
+    mutating func settle(_ result: DaemonResult, errors: [String], pending: [String] = [], changes: Int = 0, at: Date = Date()) {
+        let previous = lastResult
         lastResult = result
+        pendingActions = pending.isEmpty ? nil : pending
+        // A cycle that changed something, or whose result differs from the last one, is history;
+        // the same result again (an unchanged site, the same invalid commit) is not.
+        let last = applies?.first
+        if changes > 0 || previous != result || last?.commit != (result == .invalid || result == .untrusted ? headCommit : goodCommit) {
+            let commit = result == .invalid || result == .untrusted ? headCommit : goodCommit
+            applies = Array(([GitOpsReport.Apply(commit: commit, at: at, result: result.rawValue, changes: changes)] + (applies ?? []))
+                .prefix(Self.historyLength))
+        }
         self.errors = errors
         consecutiveFailures = result == .failed ? consecutiveFailures + 1 : 0
         let commit = headCommit.map { String($0.prefix(12)) } ?? "?"
@@ -52,7 +74,8 @@ public struct DaemonState: Sendable, Codable, Hashable {
     enum CodingKeys: String, CodingKey {
         case lastResult = "last_result", lastCycleAt = "last_cycle_at", lastCycleSeconds = "last_cycle_seconds",
              goodCommit = "good_commit", headCommit = "head_commit", lastError = "last_error", errors, conditions, cycles,
-             consecutiveFailures = "consecutive_failures", pid, lastRouterExit = "last_router_exit", ready
+             consecutiveFailures = "consecutive_failures", pid, lastRouterExit = "last_router_exit", ready,
+             pendingActions = "pending", applies = "history"
     }
 
     // MARK: records/daemon.json

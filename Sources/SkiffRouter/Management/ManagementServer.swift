@@ -5,12 +5,16 @@ import NIOHTTP1
 import NIOPosix
 import SkiffNetSupport
 import SkiffRouterAPI
+import SkiffTelemetry
 
 /// The router's management API: HTTP/1.1 on a Unix socket (0600) in the state directory.
 ///
 /// * `GET /v1/status` — links, listeners and connectors with counters
 /// * `GET /v1/config` — the configuration in force
 /// * `PUT /v1/config` — apply a whole new configuration (incrementally); answers with the status
+/// * `GET /v1/network` — the whole network from every site's summary (`NetworkView`)
+/// * `GET /v1/throughput?seconds=900&service=KEY&top=10` — throughput history (`ThroughputReport`)
+/// * `PUT /v1/gitops` — the reconciler's report (`GitOpsReport`), sent round the network
 ///
 /// `curl --unix-socket router.sock http://localhost/v1/status` works as a client.
 public enum ManagementServer {
@@ -58,16 +62,31 @@ enum ManagementResponder {
                 onConfig(config)
                 return router.status()
             }.map { ok($0) }
-        case (_, "/v1/status"), (_, "/v1/config"):
+        case (.GET, "/v1/network"):
+            return router.networkView().map { ok($0, isoDates: true) }
+        case (.GET, "/v1/throughput"):
+            let query = ThroughputQuery(uri: request.head.uri)
+            return router.throughput(seconds: query.seconds, services: query.services, top: query.top).map { ok($0, isoDates: true) }
+        case (.PUT, "/v1/gitops"):
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            guard let report = try? decoder.decode(GitOpsReport.self, from: Data(request.body.readableBytesView)) else {
+                return router.loop.makeSucceededFuture(failure(.badRequest, "not a GitOps report"))
+            }
+            return router.setGitOps(report).map { ok(["accepted": true]) }
+        case (_, "/v1/status"), (_, "/v1/config"), (_, "/v1/network"), (_, "/v1/throughput"), (_, "/v1/gitops"):
             return router.loop.makeSucceededFuture(failure(.methodNotAllowed, "method \(request.head.method) not allowed on \(request.path)"))
         default:
             return router.loop.makeSucceededFuture(failure(.notFound, "no such endpoint \(request.path); try /v1/status or /v1/config"))
         }
     }
 
-    static func ok(_ value: some Encodable) -> HTTPResponse {
+    /// `isoDates`: dates as ISO 8601 text (the telemetry endpoints, whose JSON the console serves as
+    /// it is); the status and configuration keep Foundation's default, as their readers expect.
+    static func ok(_ value: some Encodable, isoDates: Bool = false) -> HTTPResponse {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        if isoDates { encoder.dateEncodingStrategy = .iso8601 }
         return json(.ok, (try? encoder.encode(value)) ?? Data("{}".utf8))
     }
 

@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import SkiffTelemetry
 import NIOEmbedded
 @testable import SkiffLink
 
@@ -82,6 +83,7 @@ enum LinkSessionFuzzer {
         var softwareVersion: String? { "0.1.0 (test)" }
         func advertisedKeys(for session: LinkSession) -> [String] { ["backend"] }
         func sessionReceivedLinkState(_ session: LinkSession, _ adverts: [LinkStateAdvert]) {}
+        func sessionReceivedSummaries(_ session: LinkSession, _ summaries: [SiteSummary], bytes: Int) {}
         func sessionUp(_ session: LinkSession) { ups += 1 }
         func sessionDown(_ session: LinkSession, reason: String) {}
         func sessionKeysChanged(_ session: LinkSession) {}
