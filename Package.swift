@@ -208,13 +208,14 @@ let package = Package(
         .testTarget(name: "SkiffModelTests", dependencies: ["SkiffModel", "SkiffTestSupport"]),
         .testTarget(name: "SkiffSourceTests", dependencies: ["SkiffSource", "SkiffTestSupport"]),
         .testTarget(name: "SkiffPKITests", dependencies: ["SkiffPKI", "SkiffTestSupport"]),
+        .testTarget(name: "SkiffTelemetryTests", dependencies: ["SkiffTelemetry"]),
         .testTarget(name: "SkiffLinkTests", dependencies: [
             "SkiffLink", "SkiffTelemetry",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
         .testTarget(name: "SkiffRouterTests", dependencies: [
-            "SkiffLink", "SkiffRouter", "SkiffRouterAPI", "SkiffNetSupport", "SkiffPKI", "SkiffTestSupport",
+            "SkiffLink", "SkiffRouter", "SkiffRouterAPI", "SkiffNetSupport", "SkiffPKI", "SkiffTelemetry", "SkiffTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),

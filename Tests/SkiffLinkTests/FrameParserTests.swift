@@ -8,7 +8,7 @@ struct FrameParserTests {
     func constants() {
         #expect(WireFormat.headerSize == 12)
         #expect(WireFormat.version == 0)
-        #expect(FrameType.allCases.map(\.rawValue) == [0, 1, 2, 3, 4, 5, 6, 7])
+        #expect(FrameType.allCases.map(\.rawValue) == [0, 1, 2, 3, 4, 5, 6, 7, 8])
         #expect([FrameFlags.ack, .fin, .rst].map(\.rawValue) == [0x2, 0x4, 0x8])
         #expect([LinkErrorCode.normal, .protocolError, .internalError].map(\.rawValue) == [0, 1, 2])
         #expect(WireFormat.maxRoutingKeyBytes == 255)
@@ -33,6 +33,7 @@ struct FrameParserTests {
         .linkState(ByteBuffer(string: #"{"origin":"west","sequence":1,"neighbours":[],"keys":[]}"#)),
         .hello(ByteBuffer(string: #"{"site":"west","protocolVersion":0}"#)),
         .advert(ByteBuffer(string: #"{"keys":["a","b"]}"#)),
+        .summary(ByteBuffer(string: #"{"origin":"west","sequence":1}"#)),
     ]
 
     @Test("a data frame header is laid out as the protocol document says")
