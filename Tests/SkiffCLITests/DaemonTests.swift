@@ -54,6 +54,14 @@ final class DaemonSite: @unchecked Sendable {
                                    + ["--data", body, "http://127.0.0.1:\(httpPort)/hooks/git"]).stdout
     }
 
+    /// A site's GitOps report as the console's API serves it.
+    func gitops(_ name: String) -> [String: Any]? {
+        guard let text = try? get("/api/v1/gitops").stdout,
+              let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return nil }
+        let sites = object["sites"] as? [[String: Any]] ?? []
+        return sites.first { $0["name"] as? String == name }?["gitops"] as? [String: Any]
+    }
+
     func cycles() -> Int {
         ((try? daemonState())?["cycles"] as? Int) ?? -1
     }
@@ -243,6 +251,14 @@ struct DaemonTests {
         #expect(status.contains("\n    west/broken.yaml:7:1: "), "every error line, indented: \(status)")
         #expect(try site.get("/metrics").stdout.contains("skiff_invalid_commits_total 1"))
         #expect(site.listeners() == ["backend"])
+        // The console's GitOps view (served by the daemon at the same address) shows the same.
+        #expect(try site.get("/").stdout.contains("<title>Skiff console</title>"))
+        #expect(eventually(timeout: 8) {
+            guard let west = site.gitops("west") else { return false }
+            return west["lastResult"] as? String == "invalid" && west["invalidCommit"] as? String == head && west["appliedCommit"] as? String == good
+                && west["headCommit"] as? String == head && (west["errors"] as? [String])?.first?.hasPrefix("west/broken.yaml:7:1: invalid YAML") == true
+                && (west["history"] as? [[String: Any]])?.first?["result"] as? String == "invalid"
+        }, "\(String(describing: site.gitops("west")))")
         try site.sites.repo.git("rm", "-q", "west/broken.yaml")
         try site.addListener("fixed", port: try FreePort.next())
         _ = try site.hook()
@@ -252,6 +268,11 @@ struct DaemonTests {
             return state["last_error"] == nil && state["last_result"] as? String == "applied"
         }, "the error clears once a good commit is applied")
         #expect(eventually { (try? site.get("/readyz"))?.stdout.hasPrefix("ready: commit ") == true })
+        #expect(eventually(timeout: 8) {
+            let history = site.gitops("west")?["history"] as? [[String: Any]] ?? []
+            return history.first?["result"] as? String == "applied" && (history.first?["changes"] as? Int ?? 0) >= 1
+                && history.contains { $0["result"] as? String == "invalid" }
+        }, "\(String(describing: site.gitops("west")))")
     }
 
     @Test("a router that dies is started again at once, not at the next interval; how it ended is in the log and status; no zombie is left")
