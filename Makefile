@@ -6,13 +6,14 @@ SKIFF = .build/debug/skiff
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: install container-check all build release test test-netlab demo deps fuzz sanitize bench-plan bench-router bench-reconcile bench-mesh schemas clean
+.PHONY: install container-check all build release test test-netlab demo deps fuzz sanitize bench-plan bench-router bench-reconcile bench-mesh bench-console schemas clean
 
 all: build
 
 # Installs what the build and the tests need when it is missing: libgit2 (through pkg-config),
 # openssl, git (with git-daemon), curl, iperf3, socat, ps and setpriv for the tests, ip, tc and nft for the network lab,
 # gpg/gpgv and ssh-keygen (signed commits), systemd-analyze (units), groff and man (man pages), tar (debug dumps),
+# headless Chromium (the console's page),
 # and Python's jsonschema + PyYAML for the schema cross-check.
 deps:
 	@missing=""; \
@@ -33,6 +34,7 @@ deps:
 	command -v groff >/dev/null || missing="$$missing groff-base"; \
 	command -v man >/dev/null || missing="$$missing man-db"; \
 	command -v tar >/dev/null || missing="$$missing tar"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
@@ -90,6 +92,11 @@ bench-reconcile: release
 MESH_SIZES ?= 50 100 200
 bench-mesh: release
 	@scripts/bench-mesh.sh .build/release/skiff $(MESH_SIZES)
+
+# The console: SUMMARY bytes per router with 50 routers and 1,000 services (idle and busy), and
+# the console's first load over HTTP and in headless Chromium (release build).
+bench-console: release
+	@scripts/bench-console.sh .build/release/skiff
 
 # Times validate + plan on generated networks of 10, 1,000 and 10,000 resources (release build).
 bench-plan: release
