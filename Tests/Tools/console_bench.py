@@ -96,7 +96,7 @@ def bench(skiff, n, services, seconds, degree, seed):
     try:
         mesh = Mesh(skiff, n, degree, seed, work)
         echo = subprocess.Popen([sys.executable, os.path.join(os.path.dirname(__file__), "echo_server.py")], stdout=subprocess.PIPE,
-                                preexec_fn=die_with_parent)
+                                stderr=subprocess.DEVNULL, preexec_fn=die_with_parent)
         echo_port = int(echo.stdout.readline())
         listener_ports = free_ports(services)
         first_listener = {}
