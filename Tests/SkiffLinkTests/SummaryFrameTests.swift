@@ -35,7 +35,7 @@ struct SummaryFrameTests {
         case "unreadable": frame = .summary(ByteBuffer(string: #"{"origin": 7}"#))
         // JSON cannot carry infinity, but a peer's "1e999" decodes to it.
         case "rate": frame = .summary(ByteBuffer(string: String(decoding: JSONBatch.encode([summary], limit: 1 << 30)[0], as: UTF8.self)
-            .replacingOccurrences(of: #""rateOut":10"#, with: #""rateOut":1e999"#)))
+            .replacingOccurrences(of: #""ro":10"#, with: #""ro":1e999"#)))
         default: frame = Self.frame([summary])
         }
         try LinkSessionTests.feed(channel, frame)

@@ -84,6 +84,24 @@ async def trickle(ports, seconds):
     await asyncio.gather(*(one(port) for port in ports))
 
 
+def quiet_ports(count):
+    """`count` ports that bind now, below the kernel's ephemeral range: the hundreds of connections
+    the routers dial take ephemeral ports, and must not take a port a router is yet to bind."""
+    low, _ = (int(x) for x in open("/proc/sys/net/ipv4/ip_local_port_range").read().split())
+    ports, candidate = [], max(1024, low - 1)
+    while len(ports) < count and candidate > 1024:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", candidate))
+                ports.append(candidate)
+            except OSError:
+                pass
+        candidate -= 1
+    if len(ports) < count:
+        raise RuntimeError(f"only {len(ports)} free ports below the ephemeral range")
+    return ports
+
+
 def curl_time(url):
     out = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{time_total} %{size_download}", "--max-time", "10", url],
                          capture_output=True, text=True).stdout.split()
@@ -98,7 +116,8 @@ def bench(skiff, n, services, seconds, degree, seed):
         echo = subprocess.Popen([sys.executable, os.path.join(os.path.dirname(__file__), "echo_server.py")], stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL, preexec_fn=die_with_parent)
         echo_port = int(echo.stdout.readline())
-        listener_ports = free_ports(services)
+        ports = quiet_ports(n + services)
+        mesh.ports, listener_ports = ports[:n], ports[n:]
         first_listener = {}
         for i in range(n):
             config = mesh.config(i)
@@ -159,7 +178,10 @@ def bench(skiff, n, services, seconds, degree, seed):
                 process.wait()
         if mesh:
             mesh.stop()
-        shutil.rmtree(work, ignore_errors=True)
+        if os.environ.get("KEEP_WORK"):
+            print(f"kept {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def main():

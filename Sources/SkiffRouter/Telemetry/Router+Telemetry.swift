@@ -22,17 +22,20 @@ extension Router {
     }
 
     /// Something the network should see at once changed (a link up or down): issue a summary soon,
-    /// at most one a second, without waiting for the interval.
+    /// without waiting for the interval — but at most one every `soonGap`, so the links of a
+    /// starting network coming up one by one cost each site a few summaries, not one per link.
     func summarySoon() {
         guard !telemetryScheduled else { return }
         telemetryScheduled = true
-        let wait = max(.milliseconds(200), telemetry.lastIssuedAt + .seconds(1) - .now())
+        let wait = max(.milliseconds(200), telemetry.lastIssuedAt + Self.soonGap - .now())
         loop.scheduleTask(in: wait) { [weak self] in
             guard let self else { return }
             self.telemetryScheduled = false
             self.issueSummary(now: .now(), recordHistory: false)
         }
     }
+
+    static let soonGap = TimeAmount.seconds(2)
 
     /// Builds this site's summary from its counters; issues and floods it when it differs from the
     /// last one issued (round-trip times aside, which move with every ping) or the refresh is due.
