@@ -132,7 +132,7 @@ let package = Package(
         .target(
             name: "SkiffRouterHost",
             dependencies: [
-                "SkiffRouter", "SkiffRouterAPI", "SkiffAccess", "SkiffAccessHTTPS", "SkiffSupport", "CMallocInfo",
+                "SkiffRouter", "SkiffRouterAPI", "SkiffAccess", "SkiffAccessHTTPS", "SkiffSupport", "SkiffTelemetry", "CMallocInfo",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -209,6 +209,11 @@ let package = Package(
         .testTarget(name: "SkiffSourceTests", dependencies: ["SkiffSource", "SkiffTestSupport"]),
         .testTarget(name: "SkiffPKITests", dependencies: ["SkiffPKI", "SkiffTestSupport"]),
         .testTarget(name: "SkiffTelemetryTests", dependencies: ["SkiffTelemetry"]),
+        .testTarget(name: "SkiffConsoleTests", dependencies: [
+            "SkiffConsole", "SkiffNetSupport", "SkiffPKI", "SkiffSupport", "SkiffTestSupport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .testTarget(name: "SkiffLinkTests", dependencies: [
             "SkiffLink", "SkiffTelemetry",
             .product(name: "NIOCore", package: "swift-nio"),

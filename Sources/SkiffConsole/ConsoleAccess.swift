@@ -22,8 +22,18 @@ public struct ConsoleAccess: Sendable {
     /// TLS for the address, nil on loopback.
     public let tls: NIOSSLContext?
 
+    /// `localhost`, 127.0.0.0/8, `::1`, and IPv4-mapped 127.0.0.0/8 (`::ffff:127.0.0.1`, which
+    /// binds the same loopback address); anything else — `0.0.0.0`, `::`, a name — is not.
     public static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+        let host = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        if host == "localhost" { return true }
+        var v4 = in_addr()
+        if inet_pton(AF_INET, host, &v4) == 1 { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }
+        var v6 = in6_addr()
+        guard inet_pton(AF_INET6, host, &v6) == 1 else { return false }
+        let bytes = withUnsafeBytes(of: v6) { Array($0) }
+        if bytes == Array(repeating: 0, count: 15) + [1] { return true }
+        return bytes.prefix(12) == Array(repeating: 0, count: 10) + [0xFF, 0xFF] && bytes[12] == 127
     }
 
     public static func passwordPath(_ directory: StateDirectory) -> String { directory.path + "/console/password" }

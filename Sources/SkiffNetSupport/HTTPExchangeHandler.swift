@@ -8,6 +8,13 @@ public struct HTTPRequest: Sendable {
     public var body: ByteBuffer
     /// The peer's IP address, when the connection has one (not on a Unix socket).
     public var remoteIP: String?
+
+    public init(head: HTTPRequestHead, path: String, body: ByteBuffer, remoteIP: String? = nil) {
+        self.head = head
+        self.path = path
+        self.body = body
+        self.remoteIP = remoteIP
+    }
 }
 
 /// A whole response: status, content type, body and any extra headers; `close` ends the connection

@@ -16,6 +16,8 @@ public enum RouterProcess {
     public static func configPath(_ stateDirectory: String) -> String { stateDirectory + "/router/config.json" }
     public static func socketPath(_ stateDirectory: String) -> String { stateDirectory + "/router/router.sock" }
     public static func pidPath(_ stateDirectory: String) -> String { stateDirectory + "/router/router.pid" }
+    /// The reconciler's last report (`PUT /v1/gitops`), kept so a restarted router sends it round again.
+    public static func gitopsPath(_ stateDirectory: String) -> String { stateDirectory + "/router/gitops.json" }
 
     public static func loadConfig(_ stateDirectory: String) throws -> RouterConfig {
         let path = configPath(stateDirectory)

@@ -27,13 +27,21 @@ public enum RouterHost {
         let grants = GrantServerCompanion(GrantServer(stateDirectory: stateDirectory, loop: loop, logger: logger))
         let router = Router(stateDirectory: stateDirectory, loop: loop, logger: logger, companions: [grants, ProcessMemoryCompanion(loop: loop, logger: logger)])
         try router.apply(config).wait()
-        let management = try ManagementServer.start(router: router, socketPath: RouterProcess.socketPath(stateDirectory)) { applied in
+        // What the reconciler last reported goes round again with this router's first summaries.
+        if let report = GitOpsFile.load(stateDirectory) { try router.setGitOps(report).wait() }
+        let management = try ManagementServer.start(router: router, socketPath: RouterProcess.socketPath(stateDirectory), onConfig: { applied in
             do {
                 try RouterProcess.saveConfig(applied, stateDirectory: stateDirectory)
             } catch {
                 logger.error("cannot save the router configuration", metadata: ["error": "\(error)"])
             }
-        }.wait()
+        }, onGitOps: { report in
+            do {
+                try GitOpsFile.save(report, stateDirectory: stateDirectory)
+            } catch {
+                logger.warning("cannot save the reconciler's report", metadata: ["error": "\(error)"])
+            }
+        }).wait()
         try AtomicFile.write("\(getpid())\n", to: RouterProcess.pidPath(stateDirectory), permissions: 0o644)
         logger.info("router running", metadata: ["site": "\(config.site)", "socket": "\(RouterProcess.socketPath(stateDirectory))"])
 

@@ -72,7 +72,7 @@ struct NetworkTelemetryTests {
         }, "\(String(describing: Self.view(network, "A")))")
     }
 
-    @Test("a reconciler's report goes round the network in its site's summary, bounded")
+    @Test("a reconciler's report goes round the network in its site's summary, bounded, and again after its router restarts")
     func gitopsReport() throws {
         let (network, _) = try Self.line()
         let report = GitOpsReport(reconciler: "daemon", headCommit: "b" + String(repeating: "0", count: 39), appliedCommit: "a" + String(repeating: "0", count: 39),
@@ -82,5 +82,13 @@ struct NetworkTelemetryTests {
             let gitops = Self.view(network, "A")?.sites.first { $0.name == "C" }?.gitops
             return gitops?.lastResult == "invalid" && gitops?.errors.count == SummaryLimits.maxReportLines && gitops?.errors.last == "… and 11 more"
         })
+        // C's router restarts with no reconciler about (a site run with apply): its report goes round again.
+        network.kill("C")
+        #expect(eventually(timeout: 10) { Self.view(network, "A")?.sites.first { $0.name == "C" }?.reachable == false })
+        try network.start(["C"])
+        #expect(eventually(timeout: 15) {
+            let site = Self.view(network, "A")?.sites.first { $0.name == "C" }
+            return site?.reachable == true && site?.gitops?.lastResult == "invalid" && site?.summaryAge ?? 99 < 3
+        }, "\(String(describing: Self.view(network, "A")?.sites))")
     }
 }

@@ -19,7 +19,7 @@ package struct LinkHello: Codable, Sendable {
     package static let maxVersionBytes = 64
 
     package init(site: String, protocolVersion: Int, edge: Bool? = nil, cost: Int? = nil, window: Int? = nil, maxFrame: Int? = nil,
-                 version: String? = nil, summaries: Bool? = true)
+                 version: String? = nil, summaries: Bool? = nil)
     {
         self.summaries = summaries
         self.site = site

@@ -119,7 +119,7 @@ package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
         let configuration = machine.configuration
         sendJSON(LinkHello(site: localSite, protocolVersion: Int(WireFormat.version), edge: delegate?.isEdgeRouter ?? false,
                            cost: machine.isDialler ? machine.cost : nil, window: configuration.initialWindow,
-                           maxFrame: configuration.maxFramePayload, version: delegate?.softwareVersion), as: Frame.hello)
+                           maxFrame: configuration.maxFramePayload, version: delegate?.softwareVersion, summaries: true), as: Frame.hello)
         advertise()
         let every = machine.tickInterval
         keepaliveTimer = context.eventLoop.scheduleRepeatedTask(initialDelay: every, delay: every) { [weak self] _ in

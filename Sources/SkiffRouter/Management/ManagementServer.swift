@@ -21,15 +21,17 @@ public enum ManagementServer {
     /// Largest request body accepted.
     public static let maxBody = 4 << 20
 
-    /// Serves `router` on `socketPath`; `onConfig` persists each configuration applied through it.
-    public static func start(router: Router, socketPath: String, onConfig: @escaping @Sendable (RouterConfig) -> Void) -> EventLoopFuture<Channel> {
+    /// Serves `router` on `socketPath`; `onConfig` persists each configuration applied through it,
+    /// `onGitOps` each reconciler's report.
+    public static func start(router: Router, socketPath: String, onConfig: @escaping @Sendable (RouterConfig) -> Void,
+                             onGitOps: @escaping @Sendable (GitOpsReport) -> Void = { _ in }) -> EventLoopFuture<Channel> {
         unlink(socketPath)
         return ServerBootstrap(group: router.loop)
             .childChannelInitializer { channel in
                 channel.pipeline.configureHTTPServerPipeline().flatMapThrowing {
                     let tooLarge = ManagementResponder.failure(.payloadTooLarge, "body larger than \(maxBody) bytes")
                     try channel.pipeline.syncOperations.addHandler(HTTPExchangeHandler(maxBody: maxBody, tooLarge: tooLarge) { request in
-                        ManagementResponder.respond(request, router: router, onConfig: onConfig)
+                        ManagementResponder.respond(request, router: router, onConfig: onConfig, onGitOps: onGitOps)
                     })
                 }
             }
@@ -43,8 +45,8 @@ public enum ManagementServer {
 
 /// What the management API answers: JSON, pretty-printed, one line feed at the end.
 enum ManagementResponder {
-    static func respond(_ request: HTTPRequest, router: Router, onConfig: @escaping @Sendable (RouterConfig) -> Void)
-        -> EventLoopFuture<HTTPResponse>
+    static func respond(_ request: HTTPRequest, router: Router, onConfig: @escaping @Sendable (RouterConfig) -> Void,
+                        onGitOps: @escaping @Sendable (GitOpsReport) -> Void = { _ in }) -> EventLoopFuture<HTTPResponse>
     {
         switch (request.head.method, request.path) {
         case (.GET, "/v1/status"):
@@ -63,17 +65,20 @@ enum ManagementResponder {
                 return router.status()
             }.map { ok($0) }
         case (.GET, "/v1/network"):
-            return router.networkView().map { ok($0, isoDates: true) }
+            return router.networkView().map { ok($0, telemetry: true) }
         case (.GET, "/v1/throughput"):
             let query = ThroughputQuery(uri: request.head.uri)
-            return router.throughput(seconds: query.seconds, services: query.services, top: query.top).map { ok($0, isoDates: true) }
+            return router.throughput(seconds: query.seconds, services: query.services, top: query.top).map { ok($0, telemetry: true) }
         case (.PUT, "/v1/gitops"):
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .iso8601
             guard let report = try? decoder.decode(GitOpsReport.self, from: Data(request.body.readableBytesView)) else {
                 return router.loop.makeSucceededFuture(failure(.badRequest, "not a GitOps report"))
             }
-            return router.setGitOps(report).map { ok(["accepted": true]) }
+            return router.setGitOps(report).map {
+                onGitOps(report)
+                return ok(["accepted": true])
+            }
         case (_, "/v1/status"), (_, "/v1/config"), (_, "/v1/network"), (_, "/v1/throughput"), (_, "/v1/gitops"):
             return router.loop.makeSucceededFuture(failure(.methodNotAllowed, "method \(request.head.method) not allowed on \(request.path)"))
         default:
@@ -81,12 +86,14 @@ enum ManagementResponder {
         }
     }
 
-    /// `isoDates`: dates as ISO 8601 text (the telemetry endpoints, whose JSON the console serves as
-    /// it is); the status and configuration keep Foundation's default, as their readers expect.
-    static func ok(_ value: some Encodable, isoDates: Bool = false) -> HTTPResponse {
+    /// `telemetry`: the network view and throughput, which the console serves as they are —
+    /// compact (a view of 50 sites and 1,000 services is most of a megabyte pretty-printed) and
+    /// with ISO 8601 dates; the status and configuration stay pretty, with Foundation's default
+    /// dates, as their readers expect.
+    static func ok(_ value: some Encodable, telemetry: Bool = false) -> HTTPResponse {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        if isoDates { encoder.dateEncodingStrategy = .iso8601 }
+        encoder.outputFormatting = telemetry ? [] : [.prettyPrinted, .sortedKeys]
+        if telemetry { encoder.dateEncodingStrategy = .iso8601 }
         return json(.ok, (try? encoder.encode(value)) ?? Data("{}".utf8))
     }
 
