@@ -81,8 +81,8 @@ PY
 
 run "$skiff" status --site west --state-dir "$work/state/west"
 run "$skiff" status --site east --state-dir "$work/state/east"
-# Every site's summary reaches every other: east's listener-less site and west's flows, from west.
-sleep 2
+# Every site's summary reaches every other (every 5 s while figures change): the whole network, from west.
+for _ in $(seq 100); do "$skiff" network status --site west --state-dir "$work/state/west" 2>/dev/null | grep -q "backend: reachable, 0 open flows" && break; sleep 0.1; done
 run "$skiff" network status --site west --state-dir "$work/state/west"
 
 step "curl -X POST http://127.0.0.1:$west_http/hooks/git; curl http://127.0.0.1:$west_http/metrics | grep skiff_listener"
