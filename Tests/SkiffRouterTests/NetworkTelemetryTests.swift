@@ -60,6 +60,23 @@ struct NetworkTelemetryTests {
         #expect((routing.summaryBytesReceived ?? 0) > 0 && (routing.summaryBytesSent ?? 0) > 0 && routing.summaries == 4)
     }
 
+    @Test("history is sampled once per summary interval, idle or busy, and says so")
+    func samplingInterval() throws {
+        var tuning = RouterTuning.defaults
+        tuning.summaryInterval = 2
+        let network = try RouterNetwork(["A", "B"], tuning: tuning)
+        network.link("A", "B")
+        try network.start()
+        var history: ThroughputReport?
+        #expect(eventually(timeout: 15) {
+            history = try? network.client("A").throughput(ThroughputQuery())
+            return (history?.times.count ?? 0) >= 4
+        })
+        let times = history?.times ?? []
+        let gaps = zip(times.dropFirst(), times).map { $0.timeIntervalSince($1) }
+        #expect(history?.interval == 2 && gaps.allSatisfy { $0 > 1.5 && $0 < 3 }, "\(gaps)")
+    }
+
     @Test("a router that dies: its link shows down at once at the others, and the site unreachable")
     func deathShows() throws {
         let (network, _) = try Self.line()

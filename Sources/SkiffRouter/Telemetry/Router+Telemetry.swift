@@ -13,10 +13,11 @@ import SkiffTelemetry
 extension Router {
     var summaryInterval: TimeAmount { .milliseconds(Int64(config.tuning.summaryInterval * 1000)) }
 
-    /// Called every second by the routing timer: samples and issues once an interval has passed.
+    /// Called every second by the routing timer: samples (and issues a summary if it changed) once
+    /// an interval has passed since the last sample.
     func telemetryTick() {
         let now = NIODeadline.now()
-        guard now - telemetry.lastIssuedAt >= summaryInterval - .milliseconds(100) else { return }
+        guard now - (telemetry.previousAt ?? .distantPast) >= summaryInterval - .milliseconds(100) else { return }
         issueSummary(now: now, recordHistory: true)
         _ = telemetry.summaries.expire(now: Date(), keeping: site)
     }
@@ -50,8 +51,15 @@ extension Router {
             guard elapsed > 0, let before = telemetry.previous[id] else { return (0, 0) }
             return (Double(max(0, bytesIn - before.bytesIn)) / elapsed, Double(max(0, bytesOut - before.bytesOut)) / elapsed)
         }
-        let links = status.links.enumerated().map { index, link in
-            let (rateIn, rateOut) = rates("link/\(link.name ?? "in-\(link.peerSite ?? "?")-\(index)")", link.bytesIn, link.bytesOut)
+        var incomingSeen: [String: Int] = [:]
+        let links = status.links.map { link in
+            // A dialled link by its name; an accepted one by its peer (and which of that peer's, rarely more than one).
+            let id = link.name.map { "link/out/" + $0 } ?? {
+                let peer = link.peerSite ?? "?"
+                incomingSeen[peer, default: 0] += 1
+                return "link/in/\(peer)/\(incomingSeen[peer]!)"
+            }()
+            let (rateIn, rateOut) = rates(id, link.bytesIn, link.bytesOut)
             return SiteSummary.Link(name: link.name, peer: link.peerSite, direction: link.direction, state: link.state.rawValue,
                                     cost: link.name.flatMap { dialers[$0]?.config.cost } ?? cost(ofIncoming: link.peerSite),
                                     rttMilliseconds: link.rttMilliseconds.map { ($0 * 100).rounded() / 100 },

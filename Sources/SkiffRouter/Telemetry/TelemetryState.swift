@@ -13,7 +13,8 @@ struct TelemetryState {
     /// The last summary this router issued, and when.
     var lastIssued: SiteSummary?
     var lastIssuedAt = NIODeadline.distantPast
-    /// Byte counters at the last sample, by `link/…`, `listener/…` or `connector/…`, and when.
+    /// Byte counters at the last sample (every `tuning.summaryInterval`), by `link/…`, `listener/…`
+    /// or `connector/…`, and when it was taken.
     var previous: [String: (bytesIn: Int, bytesOut: Int)] = [:]
     var previousAt: NIODeadline?
     var history = ThroughputHistory(interval: RouterTuning.defaults.summaryInterval)
