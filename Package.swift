@@ -168,7 +168,7 @@ let package = Package(
         .target(
             name: "SkiffConsole",
             dependencies: [
-                "SkiffReconcile", "SkiffRouterAPI", "SkiffTelemetry", "SkiffNetSupport", "SkiffPKI", "SkiffSupport",
+                "SkiffRouterAPI", "SkiffTelemetry", "SkiffNetSupport", "SkiffPKI", "SkiffSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
