@@ -19,7 +19,7 @@ extension Router {
         let now = NIODeadline.now()
         guard now - (telemetry.previousAt ?? .distantPast) >= summaryInterval - .milliseconds(100) else { return }
         issueSummary(now: now, recordHistory: true)
-        _ = telemetry.summaries.expire(now: Date(), keeping: site)
+        telemetry.expire(now: Date(), keeping: site)
     }
 
     /// Something the network should see at once changed (a link up or down): issue a summary soon,
@@ -93,7 +93,7 @@ extension Router {
         summary.sequence = telemetry.sequence
         telemetry.lastIssued = summary
         telemetry.lastIssuedAt = now
-        telemetry.summaries.accept(summary, now: Date())
+        _ = telemetry.accept(summary, now: Date(), own: true)
         if recordHistory { recordThroughput() }
         for session in upSessions where isEdgeRouter || session.peerSite != nil { send(summary, to: session) }
     }
@@ -137,7 +137,14 @@ extension Router {
                 }
                 continue
             }
-            guard telemetry.summaries.accept(summary, now: Date()), !isEdgeRouter else { continue }
+            guard telemetry.accept(summary, now: Date()) else {
+                if telemetry.refused == 1 || telemetry.refused % 1_000 == 0 {
+                    logger.warning("site summary refused: the summaries held would list more than \(TelemetryState.maxWeight) links, listeners and connectors",
+                                   metadata: ["origin": "\(summary.origin)", "peerSite": "\(session.peerSite ?? "?")", "refused": "\(telemetry.refused)"])
+                }
+                continue
+            }
+            guard !isEdgeRouter else { continue }
             for peer in upSessions where peer !== session && peer.peerSite != nil && peer.peerSite != summary.origin {
                 send(summary, to: peer)
             }
