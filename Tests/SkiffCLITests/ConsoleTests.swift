@@ -98,6 +98,7 @@ struct ConsoleTests {
         RouterSupervisor(stateDirectory: StateDirectory(path: sites.sites.path("north"))).stop(timeout: 5)
         #expect(eventually(timeout: 10) { sites.linkStates()["north>west"] == "down" }, "\(sites.linkStates())")
         let seconds = Date().timeIntervalSince(killed)
+        print("console: north's link shown down \(String(format: "%.1f", seconds)) s after its router was stopped")
         let after = try sites.dom()
         #expect(after.contains("data-from=\"north\" data-to=\"west\" data-state=\"down\""), "shown down \(seconds) s after the kill")
         #expect(after.contains("data-site=\"north\" data-kind=\"interior\" data-state=\"unreachable\""))
