@@ -136,9 +136,14 @@ struct ConsoleTests {
         let everything = ["network", "sites", "services", "throughput", "gitops"].compactMap { try? sites.curl("/api/v1/\($0)").stdout }.joined()
         #expect(!everything.contains("PRIVATE KEY") && !everything.contains("\"code\""))
 
-        // A site whose router is not running has nothing to show: one clear line.
-        let stopped = try SkiffBinary.run(["network", "status", "--site", "nowhere", "--state-dir", sites.sites.state.path + "/nowhere"])
-        #expect(stopped.status != 0 && stopped.stderr.contains("the router is not running"), "\(stopped.stderr)")
+        // A site never applied, or whose router is not running, has nothing to show: one clear line each.
+        let never = try SkiffBinary.run(["network", "status", "--site", "nowhere", "--state-dir", sites.sites.state.path + "/nowhere"])
+        #expect(never.status == 1 && never.stderr.contains("site nowhere has no state directory at"), "\(never.stderr)")
+        try FileManager.default.createDirectory(atPath: sites.sites.state.path + "/idle", withIntermediateDirectories: true)
+        let stopped = try SkiffBinary.run(["network", "status", "--site", "idle", "--state-dir", sites.sites.state.path + "/idle"])
+        #expect(stopped.status == 1 && stopped.stderr.contains("site idle: the router is not running"), "\(stopped.stderr)")
+        let console = try SkiffBinary.run(["console", "--site", "nowhere", "--state-dir", sites.sites.state.path + "/nowhere"])
+        #expect(console.status == 1 && console.stderr.contains("site nowhere has no state directory at"), "\(console.stderr)")
     }
 
     @Test("off loopback the console is HTTPS with the site's server certificate and answers 401 without the password")
