@@ -53,6 +53,7 @@ extension Router {
                 return loop.makeSucceededVoidFuture()
             }
         }
+        let serverTLS = tls
         return ServerBootstrap(group: loop)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             // A burst of new flows waits in the kernel's queue, not in SYN retries a second apart
@@ -61,7 +62,7 @@ extension Router {
             .childChannelInitializer { [self] child in
                 child.eventLoop.makeCompletedFuture {
                     try FlowSocketOptions.apply(to: child)
-                    if let tls { try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls, configuration: TLSPolicy.flowHandler)) }
+                    if let serverTLS { try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: serverTLS, configuration: TLSPolicy.flowHandler)) }
                     self.acceptFlow(child, listener: state)
                 }
             }
