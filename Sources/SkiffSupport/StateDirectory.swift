@@ -21,6 +21,11 @@ public struct StateDirectory: Sendable, Hashable {
 
     public var exists: Bool { FileManager.default.fileExists(atPath: path) }
 
+    /// What a command that reads a site's state says when there is none.
+    public func neverApplied(site: String) -> String {
+        "site \(site) has no state directory at \(path): it was never applied (`skiff apply --site \(site)`), or --state-dir points elsewhere"
+    }
+
     /// Deletes the whole state directory (CA, credentials, records: gone for good); returns what
     /// it held, or nil when there was nothing to delete. The caller has stopped the daemon and the
     /// router and holds the site's lock.

@@ -41,11 +41,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         logOptions.bootstrap()
         let logger = Logger(label: "skiff.console")
         let address = HTTPAddress(argument: http)!
-        let directory = siteOptions.stateDirectory
-        guard directory.exists else {
-            throw CommandFailure("site \(siteOptions.site) has no state directory at \(directory.path): it was never applied "
-                + "(`skiff apply --site \(siteOptions.site)`), or --state-dir points elsewhere")
-        }
+        let directory = try siteOptions.existingStateDirectory()
         let access: ConsoleAccess
         do {
             access = try ConsoleAccess.forServing(on: address.host, site: siteOptions.site, stateDirectory: directory)

@@ -31,12 +31,8 @@ struct NetworkStatusCommand: ParsableCommand {
     var output: ReportFormatOption = .text
 
     func run() throws {
-        let directory = siteOptions.stateDirectory
-        guard directory.exists else {
-            throw CommandFailure("site \(siteOptions.site) has no state directory at \(directory.path): it was never applied "
-                + "(`skiff apply --site \(siteOptions.site)`), or --state-dir points elsewhere")
-        }
-        let client = ManagementClient(socketPath: RouterProcess.socketPath(siteOptions.stateDirectory.path), timeout: 5)
+        let directory = try siteOptions.existingStateDirectory()
+        let client = ManagementClient(socketPath: RouterProcess.socketPath(directory.path), timeout: 5)
         let view: NetworkView
         do {
             view = try client.network()

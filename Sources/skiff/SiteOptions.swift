@@ -15,4 +15,11 @@ struct SiteOptions: ParsableArguments {
     var stateDirectory: StateDirectory {
         StateDirectory(path: stateDir ?? StateDirectory.defaultPath(site: site))
     }
+
+    /// The state directory of a site that was applied; a clear error for one that never was.
+    func existingStateDirectory() throws -> StateDirectory {
+        let directory = stateDirectory
+        guard directory.exists else { throw CommandFailure(directory.neverApplied(site: site)) }
+        return directory
+    }
 }

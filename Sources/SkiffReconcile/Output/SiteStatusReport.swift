@@ -53,8 +53,7 @@ public struct SiteStatusReport: Sendable {
 
     public static func read(site: String, stateDirectory: StateDirectory, now: Date = Date()) throws -> SiteStatusReport {
         guard stateDirectory.exists else {
-            throw Failure(description: "site \(site) has no state directory at \(stateDirectory.path): it was never applied "
-                + "(`skiff apply --site \(site)`), or --state-dir points elsewhere")
+            throw Failure(description: stateDirectory.neverApplied(site: site))
         }
         let applied = try AppliedRecord.load(from: stateDirectory)
         let supervisor = RouterSupervisor(stateDirectory: stateDirectory)
