@@ -59,7 +59,7 @@ extension Router {
         let bootstrap = ServerBootstrap(group: loop)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
-            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(ChannelOptions.writeBufferWaterMark, value: LinkSocket.waterMark)
             .childChannelOption(LinkSocket.notSentLowat, value: LinkSocket.unsentLimit)
             .childChannelInitializer { [self] channel in

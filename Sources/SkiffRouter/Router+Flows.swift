@@ -59,6 +59,8 @@ extension Router {
             // A burst of new flows waits in the kernel's queue, not in SYN retries a second apart
             // (the kernel caps it at net.core.somaxconn, 4096 by default).
             .serverChannelOption(ChannelOptions.backlog, value: 4096)
+            // Accepted sockets inherit it (FlowSocketOptions).
+            .serverChannelOption(FlowSocketOptions.noDelay, value: 1)
             .childChannelInitializer { [self] child in
                 child.eventLoop.makeCompletedFuture {
                     try FlowSocketOptions.apply(to: child)
@@ -180,6 +182,7 @@ extension Router {
 
     private func connectorBootstrap(_ connector: ConnectorState, _ initializer: @escaping @Sendable (Channel) -> EventLoopFuture<Void>) -> ClientBootstrap {
         ClientBootstrap(group: loop)
+            .channelOption(FlowSocketOptions.noDelay, value: 1)
             .connectTimeout(.milliseconds(Int64(config.tuning.connectTimeout * 1000)))
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {

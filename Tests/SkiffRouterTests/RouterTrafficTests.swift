@@ -67,6 +67,25 @@ struct RouterTrafficTests {
         #expect(try sites.status("east").connectors.first?.totalFlows ?? 0 >= 302)
     }
 
+    /// The systemd unit runs the router as a `DynamicUser`. Every flow's and link's socket options
+    /// once asked for `SO_DEBUG` (a TCP option number given at the socket level), which only root
+    /// may set: unprivileged, no link came up ("permission denied") and no listener took a flow.
+    @Test("routers running as an unprivileged user link up and carry flows: through the link, and spliced locally")
+    func unprivilegedRouters() throws {
+        let sites = try TwoSites(unprivileged: true)
+        if TwoSites.asRoot {
+            let owners = try Command.check("ps", ["-o", "user=", "-p", "\(sites.westRouter!.process.processIdentifier),\(sites.eastRouter!.process.processIdentifier)"]).stdout
+            #expect(owners.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) } == ["nobody", "nobody"])
+        }
+        #expect(try sites.flows(["halfclose", "\(sites.listenerPort)"])["intact"] as? Bool == true)
+        #expect(try sites.flows(["many", "\(sites.listenerPort)", "100", "1000"])["completed"] as? Int == 100)
+        let port = try FreePort.next()
+        var config = sites.eastConfig()
+        config.listeners = [.init(name: "local", routingKey: "backend", host: "127.0.0.1", port: port)]
+        try sites.put(config, site: "east")
+        #expect(try sites.flows(["many", "\(port)", "100", "1000"])["completed"] as? Int == 100)
+    }
+
     @Test("1,000 concurrent flows all complete")
     func manyFlows() throws {
         let sites = try TwoSites()

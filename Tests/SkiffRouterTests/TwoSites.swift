@@ -19,7 +19,12 @@ final class TwoSites: @unchecked Sendable {
     var westRouter: BackgroundProcess?
     var eastRouter: BackgroundProcess?
 
-    init(tuning: RouterTuning = .defaults) throws {
+    /// Whether the routers run as an unprivileged user: as root, they run as nobody (setpriv, from
+    /// util-linux) in state folders nobody owns, as the systemd unit's `DynamicUser` would run them.
+    let unprivileged: Bool
+
+    init(tuning: RouterTuning = .defaults, unprivileged: Bool = false) throws {
+        self.unprivileged = unprivileged
         accessPort = try FreePort.next()
         listenerPort = try FreePort.next()
         echo = try BackgroundProcess("/usr/bin/env", ["python3", Self.root + "/Tests/Tools/echo_server.py"])
@@ -28,6 +33,9 @@ final class TwoSites: @unchecked Sendable {
         try makeCertificates()
         try RouterProcess.saveConfig(westConfig(tuning: tuning), stateDirectory: west.path)
         try RouterProcess.saveConfig(eastConfig(tuning: tuning), stateDirectory: east.path)
+        if unprivileged && Self.asRoot {
+            for folder in [west.path, east.path] { try Command.check("chown", ["-R", "nobody:nogroup", folder]) }
+        }
         westRouter = try startRouter(west.path, site: "west")
         eastRouter = try startRouter(east.path, site: "east")
         guard waitForLink() else { throw SetupError(message: "the link did not come up: \(log("west"))\(log("east"))") }
@@ -60,9 +68,12 @@ final class TwoSites: @unchecked Sendable {
         _ = try SitePKI(stateDirectory: east.path).createCA(site: "east")
     }
 
+    static var asRoot: Bool { getuid() == 0 }
+
     func startRouter(_ stateDirectory: String, site: String) throws -> BackgroundProcess {
-        let process = try BackgroundProcess(SkiffBinary.path, ["router", "--site", site, "--state-dir", stateDirectory],
-                                            logPath: stateDirectory + "/router.log")
+        let router = [SkiffBinary.path, "router", "--site", site, "--state-dir", stateDirectory]
+        let command = unprivileged && Self.asRoot ? ["/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] + router : router
+        let process = try BackgroundProcess(command[0], Array(command.dropFirst()), logPath: stateDirectory + "/router.log")
         _ = eventually { FileManager.default.fileExists(atPath: RouterProcess.socketPath(stateDirectory)) }
         return process
     }

@@ -50,8 +50,8 @@ package final class FlowStream: @unchecked Sendable {
     /// The stream has ended here: counted closed, its connections closed or closing.
     package private(set) var isClosed = false
     private var needsFlush = false
-    /// Completes when everything written to TCP so far has been written: closing waits for it,
-    /// since NIO fails writes still queued when a channel closes.
+    /// Completes when everything written to TCP so far has been written (nil once it has): closing
+    /// waits for it, since NIO fails writes still queued when a channel closes.
     private var lastWrite: EventLoopFuture<Void>?
 
     /// `counters` nil: the stream counts nowhere until `count(in:)`.
@@ -154,7 +154,13 @@ package final class FlowStream: @unchecked Sendable {
         guard force || decision.wanted != reading else { return }
         reading = decision.wanted
         let wanted = decision.wanted
-        tcp.setOption(ChannelOptions.autoRead, value: wanted).whenSuccess { if wanted { tcp.read() } }
+        // On the channel's own loop (always, but for tests' embedded channels) the option is set at
+        // once: a future per change cost every new flow an allocation and a callback.
+        guard let options = tcp.syncOptions else {
+            return tcp.setOption(ChannelOptions.autoRead, value: wanted).whenSuccess { if wanted { tcp.read() } }
+        }
+        try? options.setOption(ChannelOptions.autoRead, value: wanted)
+        if wanted { tcp.read() }
     }
 
     // MARK: link → TCP
@@ -199,8 +205,13 @@ package final class FlowStream: @unchecked Sendable {
         let count = payload.readableBytes
         counters.sent(count)
         let promise = tcp.eventLoop.makePromise(of: Void.self)
-        promise.futureResult.whenComplete { [weak self] _ in self?.written(count) }
-        lastWrite = promise.futureResult
+        let write = promise.futureResult
+        write.whenComplete { [weak self] _ in
+            guard let self else { return }
+            if self.lastWrite === write { self.lastWrite = nil }
+            self.written(count)
+        }
+        lastWrite = write
         tcp.write(payload, promise: promise)
         needsFlush = true
     }
@@ -248,7 +259,10 @@ package final class FlowStream: @unchecked Sendable {
     private func closeTCPOutput() {
         guard let tcp, session?.machine.takeOutputClose(on: id) == true else { return }
         flushTCP()
-        let written = lastWrite ?? tcp.eventLoop.makeSucceededVoidFuture()
+        guard let written = lastWrite else {
+            tcp.close(mode: .output, promise: nil)
+            return finishIfDone()
+        }
         written.whenComplete { [weak self] _ in
             tcp.close(mode: .output, promise: nil)
             self?.finishIfDone()

@@ -91,7 +91,7 @@ final class LinkDialer: @unchecked Sendable {
         let hostname = TLSContexts.serverHostname(config.host)
         let pending = ClientBootstrap(group: router.loop)
             .connectTimeout(.seconds(5))
-            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
             .channelOption(ChannelOptions.writeBufferWaterMark, value: LinkSocket.waterMark)
             .channelOption(LinkSocket.notSentLowat, value: LinkSocket.unsentLimit)
             .channelInitializer { channel in
