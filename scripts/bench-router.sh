@@ -3,7 +3,8 @@
 # proxies), and two Skiff routers linked by mutual TLS — and a table of the figures:
 #   bulk throughput, 1 flow and 8 parallel flows (iperf3)
 #   new connections per second, one small HTTP request each, no keep-alive (ab → nginx), and the
-#   CPU time the routers (or proxies) spend per connection
+#   CPU time the routers (or proxies) spend per connection, and their system calls per connection
+#   (strace -c, when strace is installed)
 #   request/response latency p50 and p99 (ab, one client)
 #   10,000 flows opened at once, one request each: p99 connect-to-first-byte and flows/s
 #   router memory with 10,000 idle flows open
@@ -191,6 +192,21 @@ connections() {  # port, pid…: "rate µs-per-connection"
   local hz; hz=$(getconf CLK_TCK)
   if [ $# -eq 0 ]; then echo "$rate -"; else python3 -c "print('$rate', '%.0f' % (($after - $before) * 1e6 / $hz / 5000))"; fi
 }
+# System calls per new flow in the path's processes (strace -c on every thread of each, during 2,000
+# checked requests at c=32): once per path, after the timed figures, since tracing slows everything.
+syscalls_per_flow() {  # port, pid…
+  local port=$1; shift
+  command -v strace >/dev/null || { echo "-"; return; }
+  local tracers=() pid
+  for pid in "$@"; do strace -c -f -p "$pid" -o "$work/strace.$pid" 2>/dev/null & tracers+=($!); done
+  sleep 1
+  ab_checked 2000 32 "$port" >/dev/null
+  sleep 0.5
+  kill -INT "${tracers[@]}" 2>/dev/null || true; wait "${tracers[@]}" 2>/dev/null || true
+  local calls=0
+  for pid in "$@"; do calls=$((calls + $(awk '$NF == "total" {print $4}' "$work/strace.$pid"))); done
+  python3 -c "print('%.1f' % ($calls / 2000))"
+}
 # 10,000 flows opened at once through the path to nginx, each one request: p99 connect-to-first-
 # byte (ms) and flows per second (Tests/Tools/short_flows.py). Every flow must be answered.
 short_flows() {  # port
@@ -252,9 +268,13 @@ for round in $(seq "$rounds"); do
     figures[$name,sf99]+="${sf% *} "; figures[$name,sfs]+="${sf#* } "
   done
 done
-# Memory per idle flow last, once per path: 10,000 connections are the heaviest leftovers.
+# Memory per idle flow last, once per path: 10,000 connections are the heaviest leftovers. Before
+# it, the system calls per new flow (stunnel4 forks a process per connection: not counted).
 for path in "${paths[@]}"; do
   read -r name iperf_port http_port echo_port procs <<<"$path"
+  settle
+  # shellcheck disable=SC2086
+  if [ -n "$procs" ] && [ "$name" != stunnel4 ]; then figures[$name,sys]="$(syscalls_per_flow "$http_port" $procs)"; else figures[$name,sys]="-"; fi
   settle
   # shellcheck disable=SC2086
   if [ -n "$procs" ]; then figures[$name,idle]="$(idle_memory "$echo_port" $procs)"; else figures[$name,idle]="-"; fi
@@ -276,6 +296,7 @@ row "bulk, 1 flow (Gbit/s)" bulk1
 row "bulk, 8 flows (Gbit/s)" bulk8
 row "new connections/s (ab, c=32)" rps
 row "router CPU per connection (µs)" cpu
+row "system calls per connection" sys
 row "latency p50 (ms, ab -e, c=1)" p50
 row "latency p99 (ms, ab -e, c=1)" p99
 row "10,000 flows at once: p99 (ms)" sf99
