@@ -6,7 +6,7 @@ SKIFF = .build/debug/skiff
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: install container-check all build release test test-netlab demo deps fuzz sanitize bench-plan bench-router bench-reconcile bench-mesh bench-console schemas clean
+.PHONY: install container-check all build release test test-netlab demo deps fuzz sanitize bench-plan bench-router bench-router-deps bench-reconcile bench-mesh bench-console schemas clean
 
 all: build
 
@@ -78,9 +78,26 @@ test-netlab: build
 demo: build
 	@scripts/demo.sh $(SKIFF)
 
-# Router data plane against direct TCP and a stunnel4 pair (release build; needs iperf3, ab, nginx, stunnel4).
-bench-router: release
+# Router data plane against direct TCP and a stunnel4 pair (release build), and skupper-router
+# beside them with SKUPPER_ROUTER=DIR. Installs what is missing: iperf3, ab, nginx, stunnel4,
+# strace (system calls per connection), and libwebsockets for skrouterd when SKUPPER_ROUTER is set.
+bench-router: release bench-router-deps
 	@scripts/bench-router.sh .build/release/skiff
+
+bench-router-deps:
+	@missing=""; \
+	command -v iperf3 >/dev/null || missing="$$missing iperf3"; \
+	command -v ab >/dev/null || missing="$$missing apache2-utils"; \
+	command -v nginx >/dev/null || missing="$$missing nginx-light"; \
+	command -v stunnel4 >/dev/null || missing="$$missing stunnel4"; \
+	command -v strace >/dev/null || missing="$$missing strace"; \
+	if [ -n "$(SKUPPER_ROUTER)" ] && ldd "$(SKUPPER_ROUTER)/bin/skrouterd" 2>/dev/null | grep -q "libwebsockets.*not found"; then \
+		missing="$$missing libwebsockets17"; fi; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
 
 # Commit-to-traffic time (webhook, polling) and no-change reconcile time with 1,000 services (release build).
 bench-reconcile: release
