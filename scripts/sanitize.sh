@@ -17,6 +17,8 @@ case $sanitizer in
     *) echo "usage: scripts/sanitize.sh address|thread [swift test arguments...]" >&2; exit 2 ;;
 esac
 reports=$(mktemp -d)
+# Some tests run routers and the demo as nobody: their reports must be writable there too.
+chmod 1777 "$reports"
 trap 'rm -rf "$reports"' EXIT
 root=$PWD
 swift build --build-tests --sanitize="$sanitizer" --scratch-path "$scratch"

@@ -72,8 +72,12 @@ struct ExampleTests {
         let home = try TemporaryDirectory("skiff-demo-home")
         let asRoot = getuid() == 0
         if asRoot { try Command.check("chown", ["nobody:nogroup", home.path]) }
-        let demo = ["env", "-i", "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=\(home.path)", "TMPDIR=/tmp",
-                    "bash", TwoSitesPaths.root + "/scripts/demo.sh", SkiffBinary.path]
+        // Nothing of root's environment but what `make sanitize` sets for every process it runs.
+        let sanitizers = ["ASAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS", "SKIFF_TEST_SLOWDOWN"].compactMap { name in
+            ProcessInfo.processInfo.environment[name].map { "\(name)=\($0)" }
+        }
+        let demo = ["env", "-i", "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=\(home.path)", "TMPDIR=/tmp"] + sanitizers
+            + ["bash", TwoSitesPaths.root + "/scripts/demo.sh", SkiffBinary.path]
         let user = asRoot ? ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] : []
         // A test's child inherits the test thread's blocked signals; the demo stops its backend
         // with SIGTERM, as from a shell, so it starts with none blocked.
