@@ -70,19 +70,17 @@ struct ExampleTests {
     @Test("make demo's script, run as an unprivileged user: validate, plan, two daemons, a token, traffic through the link, status")
     func demoUnprivileged() throws {
         let home = try TemporaryDirectory("skiff-demo-home")
-        let asRoot = getuid() == 0
-        if asRoot { try Command.check("chown", ["nobody:nogroup", home.path]) }
+        try Unprivileged.handOver(home.path)
         // Nothing of root's environment but what `make sanitize` sets for every process it runs.
         let sanitizers = ["ASAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS", "SKIFF_TEST_SLOWDOWN"].compactMap { name in
             ProcessInfo.processInfo.environment[name].map { "\(name)=\($0)" }
         }
         let demo = ["env", "-i", "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=\(home.path)", "TMPDIR=/tmp"] + sanitizers
             + ["bash", TwoSitesPaths.root + "/scripts/demo.sh", SkiffBinary.path]
-        let user = asRoot ? ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] : []
         // A test's child inherits the test thread's blocked signals; the demo stops its backend
         // with SIGTERM, as from a shell, so it starts with none blocked.
         let unblocked = ["-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execvp(sys.argv[1], sys.argv[1:])"]
-        let result = try Command.run("/usr/bin/python3", unblocked + user + demo, timeout: 180)
+        let result = try Command.run("/usr/bin/python3", unblocked + Unprivileged.command(demo), timeout: 180)
         #expect(result.status == 0, "\(result.stdout.suffix(3000))\(result.stderr.suffix(2000))")
         #expect(result.stdout.contains("hello from east, you said: hi from west"), "the hello crossed the link to east's backend and came back")
         #expect(result.stdout.contains("backend: reachable"))

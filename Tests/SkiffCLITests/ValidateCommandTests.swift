@@ -110,7 +110,7 @@ struct ValidateCommandTests {
         try repo.commit("one")
         let parent = try TemporaryDirectory("skiff-readonly")
         // Root writes anywhere: the check runs as nobody then (setpriv, util-linux); others as themselves.
-        let asRoot = getuid() == 0
+        let asRoot = Unprivileged.isRoot
         if asRoot {
             chmod(parent.path, 0o755)
         } else {
@@ -119,7 +119,7 @@ struct ValidateCommandTests {
         defer { chmod(parent.path, 0o700) }
         let skiff = ["apply", "--site", "west", "--repo", repo.path, "--state-dir", parent.path + "/west"]
         let result = asRoot
-            ? try Command.run("setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", SkiffBinary.path] + skiff)
+            ? try Unprivileged.run([SkiffBinary.path] + skiff)
             : try SkiffBinary.run(skiff)
         let user = asRoot ? "nobody" : String(cString: getpwuid(getuid()).pointee.pw_name)
         let owner = asRoot ? "root" : user

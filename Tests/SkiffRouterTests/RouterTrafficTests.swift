@@ -73,7 +73,7 @@ struct RouterTrafficTests {
     @Test("routers running as an unprivileged user link up and carry flows: through the link, and spliced locally")
     func unprivilegedRouters() throws {
         let sites = try TwoSites(unprivileged: true)
-        if TwoSites.asRoot {
+        if Unprivileged.isRoot {
             let owners = try Command.check("ps", ["-o", "user=", "-p", "\(sites.westRouter!.process.processIdentifier),\(sites.eastRouter!.process.processIdentifier)"]).stdout
             #expect(owners.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) } == ["nobody", "nobody"])
         }

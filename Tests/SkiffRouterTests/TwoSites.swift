@@ -33,8 +33,8 @@ final class TwoSites: @unchecked Sendable {
         try makeCertificates()
         try RouterProcess.saveConfig(westConfig(tuning: tuning), stateDirectory: west.path)
         try RouterProcess.saveConfig(eastConfig(tuning: tuning), stateDirectory: east.path)
-        if unprivileged && Self.asRoot {
-            for folder in [west.path, east.path] { try Command.check("chown", ["-R", "nobody:nogroup", folder]) }
+        if unprivileged {
+            for folder in [west.path, east.path] { try Unprivileged.handOver(folder) }
         }
         westRouter = try startRouter(west.path, site: "west")
         eastRouter = try startRouter(east.path, site: "east")
@@ -68,11 +68,9 @@ final class TwoSites: @unchecked Sendable {
         _ = try SitePKI(stateDirectory: east.path).createCA(site: "east")
     }
 
-    static var asRoot: Bool { getuid() == 0 }
-
     func startRouter(_ stateDirectory: String, site: String) throws -> BackgroundProcess {
         let router = [SkiffBinary.path, "router", "--site", site, "--state-dir", stateDirectory]
-        let command = unprivileged && Self.asRoot ? ["/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] + router : router
+        let command = unprivileged ? Unprivileged.command(router) : router
         let process = try BackgroundProcess(command[0], Array(command.dropFirst()), logPath: stateDirectory + "/router.log")
         _ = eventually { FileManager.default.fileExists(atPath: RouterProcess.socketPath(stateDirectory)) }
         return process
