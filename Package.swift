@@ -103,6 +103,8 @@ let package = Package(
         .target(name: "SkiffTelemetry"),
         // glibc's heap figures (mallinfo2), which Swift's Glibc module does not export.
         .target(name: "CMallocInfo"),
+        // epoll and eventfd for the connector dialler's thread (Glibc's module has neither).
+        .target(name: "CEpoll"),
         // The link layer: wire format, the multiplexer's state machine (link and streams as values),
         // and the handlers that move a flow's bytes. NIOCore only (and the standard library's JSON).
         .target(
@@ -116,7 +118,7 @@ let package = Package(
         .target(
             name: "SkiffRouter",
             dependencies: [
-                "SkiffBuildInfo",
+                "SkiffBuildInfo", "CEpoll",
                 "SkiffLink", "SkiffRouterAPI", "SkiffNetSupport", "SkiffPKI", "SkiffSupport", "SkiffTelemetry",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -180,24 +180,32 @@ extension Router {
         ])
     }
 
-    private func connectorBootstrap(_ connector: ConnectorState, _ initializer: @escaping @Sendable (Channel) -> EventLoopFuture<Void>) -> ClientBootstrap {
-        ClientBootstrap(group: loop)
-            .channelOption(FlowSocketOptions.noDelay, value: 1)
-            .connectTimeout(.milliseconds(Int64(config.tuning.connectTimeout * 1000)))
-            .channelInitializer { [self] channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try FlowSocketOptions.apply(to: channel)
-                    try self.addBackendTLS(channel, for: connector)
-                }.flatMap { initializer(channel) }
-            }
+    /// Connects to `connector`'s target for a new flow; `initializer` readies the connection's
+    /// pipeline, and `cancellable`, when given, learns how to call the dial off while it is under
+    /// way. An IP address is dialled off this loop, by the connector dialler; a host name by NIO,
+    /// which looks it up (on a thread of its own) and races the addresses it finds.
+    private func connect(_ connector: ConnectorState, cancellable: ((@escaping @Sendable () -> Void) -> Void)? = nil,
+                         _ initializer: @escaping @Sendable (Channel) throws -> Void) -> EventLoopFuture<Channel>
+    {
+        let target = connector.config
+        let timeout = TimeAmount.milliseconds(Int64(config.tuning.connectTimeout * 1000))
+        guard let address = try? SocketAddress(ipAddress: target.host, port: target.port) else {
+            return connectorBootstrap(connector, initializer).channelOption(FlowSocketOptions.noDelay, value: 1)
+                .connectTimeout(timeout).connect(host: target.host, port: target.port)
+        }
+        let dial = connectorDialer.dial(address, timeout: timeout, on: loop)
+        cancellable?(dial.cancel)
+        return dial.socket.flatMap { [self] in connectorBootstrap(connector, initializer).withConnectedSocket($0) }
     }
 
-    /// Dials a connector's target. An IP address needs no resolver: NIO's would look every host up
-    /// on another thread and race the answers (Happy Eyeballs), which cost a new flow more than
-    /// the rest of its dial on the connector's side.
-    static func connect(_ bootstrap: ClientBootstrap, to target: RouterConfig.Connector) -> EventLoopFuture<Channel> {
-        if let address = try? SocketAddress(ipAddress: target.host, port: target.port) { return bootstrap.connect(to: address) }
-        return bootstrap.connect(host: target.host, port: target.port)
+    private func connectorBootstrap(_ connector: ConnectorState, _ initializer: @escaping @Sendable (Channel) throws -> Void) -> ClientBootstrap {
+        ClientBootstrap(group: loop).channelInitializer { [self] channel in
+            channel.eventLoop.makeCompletedFuture {
+                try FlowSocketOptions.apply(to: channel)
+                try self.addBackendTLS(channel, for: connector)
+                try initializer(channel)
+            }
+        }
     }
 
     /// Dials the connector's target for a stream the peer opened; a refusal resets the stream. The
@@ -210,14 +218,11 @@ extension Router {
             markUnreachable(connector, error: error)
             return stream.tcpFailed()
         }
-        let bootstrap = connectorBootstrap(connector) { channel in
-            stream.dialling = channel
-            return channel.eventLoop.makeCompletedFuture {
-                try channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
-                try channel.pipeline.syncOperations.addHandler(FlowTCPHandler(stream: stream, logger: logger))
-            }
+        connect(connector, cancellable: { stream.cancelDial = $0 }) { channel in
+            stream.cancelDial = { channel.close(promise: nil) }
+            try channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
+            try channel.pipeline.syncOperations.addHandler(FlowTCPHandler(stream: stream, logger: logger))
         }
-        Self.connect(bootstrap, to: target)
         .whenComplete { [weak self] result in
             switch result {
             case .success(let channel):
@@ -256,23 +261,30 @@ extension Router {
         // On the client now, so nothing it sends is read before the connector answers.
         try? client.pipeline.syncOperations.addHandler(clientSide)
         let target = connector.config
-        let bootstrap = connectorBootstrap(connector) { channel in
-            channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(serverSide) }
+        // A client that leaves calls the dial off. Whether it left is its close, not `isActive`: a
+        // dial can answer before the client's channel, accepted in this same tick, is registered.
+        let dial = NIOLoopBoundBox((clientLeft: false, cancel: nil as (@Sendable () -> Void)?), eventLoop: loop)
+        client.closeFuture.whenComplete { _ in
+            dial.value.clientLeft = true
+            dial.value.cancel?()
         }
-        Self.connect(bootstrap, to: target)
+        connect(connector, cancellable: { dial.value.cancel = $0 }) {
+            try $0.pipeline.syncOperations.addHandler(serverSide)
+        }
         .whenComplete { result in
+            dial.value.cancel = nil
             switch result {
             case .success(let channel):
                 if connector.tls == nil { self.markReachable(connector) }
                 channel.closeFuture.whenComplete { _ in connector.counters.closed() }
                 // The client left while the connector was dialled: close the backend, never orphan it.
-                guard client.isActive else { return channel.close(promise: nil) }
+                guard !dial.value.clientLeft else { return channel.close(promise: nil) }
                 clientSide.becomeReady()
             case .failure(let error):
                 // The client's own handler counts its end (once) when it closes.
                 connector.counters.closed()
                 // A client that left cancelled the dial: that says nothing about the target.
-                guard client.isActive else { return }
+                guard !dial.value.clientLeft else { return }
                 self.connectFailed(connector, ConnectFailure(error, target: HostPort.format(target.host, target.port)))
                 client.close(promise: nil)
             }

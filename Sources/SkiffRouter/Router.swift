@@ -50,6 +50,8 @@ public final class Router: @unchecked Sendable {
     /// The router-wide cap on bytes links may make this router hold; one for the router's life, so
     /// a tuning change caps existing links too.
     let budget: BufferBudget
+    /// Dials connectors' targets off the loop for new flows (its thread starts with the first).
+    let connectorDialer = ConnectorDialer()
     /// Every site's summary, this router's own, throughput history (Telemetry/).
     var telemetry = TelemetryState()
     /// A summary is to be issued soon (`summarySoon`).
@@ -101,6 +103,8 @@ public final class Router: @unchecked Sendable {
     public func shutdown() -> EventLoopFuture<Void> {
         loop.flatSubmit {
             self.routingTimer?.cancel()
+            // Dials under way fail as cancelled (their flows are reset) and the dialler's thread ends.
+            self.connectorDialer.stop()
             var closing: [EventLoopFuture<Void>] = []
             // Links are closed and waited for (a bounded time), so each connection lets go of its
             // handlers before the event loop stops, rather than being cut off with the process.

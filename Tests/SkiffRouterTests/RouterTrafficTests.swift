@@ -95,6 +95,21 @@ struct RouterTrafficTests {
         #expect(try sites.status("west").listeners.first?.totalFlows == 1000)
     }
 
+    @Test("a connector named by host name (looked up by NIO, not the dialler's thread) carries flows through the link and spliced")
+    func connectorByName() throws {
+        let sites = try TwoSites()
+        let local = try FreePort.next()
+        var east = sites.eastConfig()
+        east.connectors[0].host = "localhost"
+        east.listeners = [.init(name: "local", routingKey: "backend", host: "127.0.0.1", port: local)]
+        try sites.put(east, site: "east")
+        #expect(try eventually { try sites.status("east").connectors.first?.target == "localhost:\(sites.echoPort)" })
+        #expect(try sites.flows(["many", "\(sites.listenerPort)", "50", "1000"])["completed"] as? Int == 50)
+        #expect(try sites.flows(["many", "\(local)", "50", "1000"])["completed"] as? Int == 50)
+        let connector = try #require(try sites.status("east").connectors.first)
+        #expect(connector.reachable && connector.totalFlows >= 100, "\(connector)")
+    }
+
     @Test("half-close: the client stops writing and still receives the whole reply")
     func halfClose() throws {
         let sites = try TwoSites()

@@ -39,8 +39,9 @@ package final class FlowStream: @unchecked Sendable {
     private var readLimit: ReadLimit?
     /// Whether `tcp` reads (autoRead), as last set: the option is touched only when it changes.
     private var reading: Bool?
-    /// A connector connection being dialled for this stream: closed if the stream ends first.
-    package var dialling: Channel?
+    /// Calls off the connector dial under way for this stream (the dial, or the connection it
+    /// made until it is attached) if the stream ends first.
+    package var cancelDial: (@Sendable () -> Void)?
     /// The other stream of a flow in transit through this router.
     private var transit: FlowStream?
     /// Bytes read from TCP that wait for the window or the link (the machine counts them).
@@ -79,7 +80,7 @@ package final class FlowStream: @unchecked Sendable {
     @discardableResult
     package func attach(_ channel: Channel) -> Bool {
         loop.preconditionInEventLoop()
-        dialling = nil
+        cancelDial = nil
         guard !isClosed, let session else { return false }
         tcp = channel
         let limit = ReadLimit(loop: channel.eventLoop, bytes: session.machine.streams[id]?.sendWindow ?? 0)
@@ -288,8 +289,8 @@ package final class FlowStream: @unchecked Sendable {
         routeCounters?.closed()
         pendingIn = []
         pendingOut.removeAll()
-        dialling?.close(promise: nil)
-        dialling = nil
+        cancelDial?()
+        cancelDial = nil
         session?.endStream(id)
     }
 

@@ -20,6 +20,8 @@ package final class SpliceHandler: ChannelDuplexHandler, @unchecked Sendable {
     private var ready: Bool
     private var held: [ByteBuffer] = []
     private var heldInputClosed = false
+    /// Ready before the channel was active: reading starts when it is.
+    private var readWhenActive = false
 
     private init(counters: FlowCounters?, ready: Bool) {
         self.counters = counters
@@ -99,7 +101,9 @@ package final class SpliceHandler: ChannelDuplexHandler, @unchecked Sendable {
         if ready, partner?.context?.channel.isWritable ?? true { context.read() }
     }
 
-    /// The connector answered: pass on what was held, and start reading from the client.
+    /// The connector answered: pass on what was held, and start reading from the client — now,
+    /// or once the client's channel is active: the answer can come before the channel accepted in
+    /// the same tick is registered, and a read asked for then would never be registered with epoll.
     package func becomeReady() {
         context?.eventLoop.preconditionInEventLoop()
         ready = true
@@ -107,7 +111,21 @@ package final class SpliceHandler: ChannelDuplexHandler, @unchecked Sendable {
         held = []
         for buffer in early { forward(buffer) }
         partner?.context?.flush()
-        if heldInputClosed { halfClosePartner() } else { context?.read() }
+        if heldInputClosed {
+            halfClosePartner()
+        } else if context?.channel.isActive == true {
+            context?.read()
+        } else {
+            readWhenActive = true
+        }
+    }
+
+    package func channelActive(context: ChannelHandlerContext) {
+        context.fireChannelActive()
+        if readWhenActive {
+            readWhenActive = false
+            context.read()
+        }
     }
 
     package func errorCaught(context: ChannelHandlerContext, error: Error) {

@@ -13,7 +13,7 @@ enum ConnectFailure: Sendable, Equatable, CustomStringConvertible {
 
     init(_ error: Error, target: String) {
         switch error {
-        case ChannelError.ioOnClosedChannel, ChannelError.alreadyClosed, ChannelError.eof:
+        case ChannelError.ioOnClosedChannel, ChannelError.alreadyClosed, ChannelError.eof, is DialCancelled:
             self = .cancelled
         case ChannelError.connectTimeout:
             self = .unreachable(SocketErrorText.connect(error, address: target))
