@@ -10,7 +10,9 @@ import SkiffRouterAPI
 /// A site's data plane: accepts and dials links, binds listeners, dials connectors, routes flows.
 ///
 /// Every piece of state lives on one event loop (`loop`); public methods hop onto it. One loop per
-/// process keeps a flow's bytes on one core with no locks, which is what a 2-core site wants.
+/// process keeps a flow's bytes on one core with no locks, which is what a 2-core site wants. The
+/// one piece of work that leaves it is making connections to connectors' targets
+/// (`ConnectorDialer`'s thread holds no router state: it hands back connected sockets).
 public final class Router: @unchecked Sendable {
     public let loop: EventLoop
     let pkiRoot: String
