@@ -29,9 +29,15 @@ struct SpliceHandlerTests {
         return (client, server, clientSide, reads)
     }
 
+    /// Closes both sides: the pair holds each other until their handlers are removed.
+    static func finish(_ channels: EmbeddedChannel...) {
+        for channel in channels { _ = try? channel.finish(acceptAlreadyClosed: true) }
+    }
+
     @Test("a connector that answers before the client's channel is active: the client is read once it is, not before")
     func readyBeforeActive() throws {
         let (client, server, clientSide, reads) = try pair()
+        defer { Self.finish(client, server) }
         clientSide.becomeReady()
         #expect(reads.reads == 0, "no read asked of a channel that is not active (it would never reach epoll)")
         try client.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
@@ -43,6 +49,7 @@ struct SpliceHandlerTests {
     @Test("a client active before the answer: nothing it sends passes until the connector answers, then it all does, first")
     func heldUntilReady() throws {
         let (client, server, clientSide, reads) = try pair()
+        defer { Self.finish(client, server) }
         try client.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         try client.writeInbound(ByteBuffer(string: "early"))
         #expect(try server.readOutbound(as: ByteBuffer.self) == nil, "held while the connector is dialled")
