@@ -260,6 +260,7 @@ extension Router {
         let (clientSide, serverSide) = SpliceHandler.pair(counters: counters)
         // On the client now, so nothing it sends is read before the connector answers.
         try? client.pipeline.syncOperations.addHandler(clientSide)
+        try? FlowSocketOptions.spliceReads(client)
         let target = connector.config
         // A client that leaves calls the dial off. Whether it left is its close, not `isActive`: a
         // dial can answer before the client's channel, accepted in this same tick, is registered.
@@ -269,6 +270,7 @@ extension Router {
             dial.value.cancel?()
         }
         connect(connector, cancellable: { dial.value.cancel = $0 }) {
+            try FlowSocketOptions.spliceReads($0)
             try $0.pipeline.syncOperations.addHandler(serverSide)
         }
         .whenComplete { result in
