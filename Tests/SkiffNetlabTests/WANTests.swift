@@ -52,7 +52,11 @@ struct WANTests {
         #expect(moved["intact"] as? Bool == true, "\(moved)")
         #expect((requests["failed"] as? Int) == 0 && (requests["answered"] as? Int ?? 0) > 10, "\(requests)")
         // Flows that stop reading hold only their own bytes: requests beside them still answer.
-        let stalled = try sites.flows("west", ["stall", "8000", "4", "10"])
+        // Each request crosses the link twice while the stalled flows' windows still fill it
+        // (the shaper queues up to 200 ms), about a second apiece, and a loss the link's TCP
+        // recovers by timeout adds one to three: 20 s of requests, not 10, so that "more than ten
+        // answered" measures the routers and not one retransmission.
+        let stalled = try sites.flows("west", ["stall", "8000", "4", "20"])
         #expect((stalled["failed"] as? Int) == 0 && (stalled["answered"] as? Int ?? 0) > 10, "\(stalled)")
         #expect(sites.up("west", "to-east"))
         print("10 Mbit/s link: 16 MiB echoed at \(String(format: "%.2f", moved["mib_per_second"] as? Double ?? 0)) MiB/s (both directions); "
