@@ -256,23 +256,19 @@ package final class FlowStream: @unchecked Sendable {
     }
 
     /// Half-closes TCP once every byte before the peer's FIN has been written (once, and only
-    /// after that FIN; before the connection is attached, `attach` does it). When that ends the
-    /// stream — our input ended and our FIN went before — the connection is closed outright
-    /// (`finishIfDone`) without the half-close: its close sends the same FIN, and the half-close
-    /// first cost a system call and a round of NIO events per flow.
+    /// after that FIN; before the connection is attached, `attach` does it). NIO makes it a full
+    /// close when the connection's input has already ended.
     private func closeTCPOutput() {
         guard let tcp, session?.machine.takeOutputClose(on: id) == true else { return }
         flushTCP()
-        guard let written = lastWrite else { return closeOutputOrFinish(tcp) }
-        written.whenComplete { [weak self] _ in
-            guard let self else { return tcp.close(mode: .output, promise: nil) }
-            self.closeOutputOrFinish(tcp)
+        guard let written = lastWrite else {
+            tcp.close(mode: .output, promise: nil)
+            return finishIfDone()
         }
-    }
-
-    private func closeOutputOrFinish(_ tcp: Channel) {
-        if session?.machine.isFinished(id) != true { tcp.close(mode: .output, promise: nil) }
-        finishIfDone()
+        written.whenComplete { [weak self] _ in
+            tcp.close(mode: .output, promise: nil)
+            self?.finishIfDone()
+        }
     }
 
     // MARK: Ending

@@ -86,10 +86,7 @@ final class ConnectorDialer: @unchecked Sendable {
             }
             lastID += 1
             let id = DialID(value: lastID)
-            inbox.append(.dial(id, address, waiter))
-            // The thread empties the inbox after each wakeup: only the first command since needs one.
-            guard inbox.count == 1, case .running(let descriptors) = state else { return .success((id, nil)) }
-            return .success((id, descriptors.wakeup))
+            return .success((id, enqueueLocked(.dial(id, address, waiter))))
         }
         switch outcome {
         case .failure(let error):
@@ -102,12 +99,15 @@ final class ConnectorDialer: @unchecked Sendable {
     }
 
     private func cancel(_ id: DialID) {
-        let wakeup: CInt? = lock.withLock {
-            guard case .running(let descriptors) = state else { return nil }
-            inbox.append(.cancel(id))
-            return inbox.count == 1 ? descriptors.wakeup : nil
-        }
-        if let wakeup { Self.wake(wakeup) }
+        if let wakeup = lock.withLock({ enqueueLocked(.cancel(id)) }) { Self.wake(wakeup) }
+    }
+
+    /// Queues `command` for a running thread (with `lock` held); the eventfd to wake it with when
+    /// the thread needs waking — only for the first command since it last emptied the inbox.
+    private func enqueueLocked(_ command: Command) -> CInt? {
+        guard case .running(let descriptors) = state else { return nil }
+        inbox.append(command)
+        return inbox.count == 1 ? descriptors.wakeup : nil
     }
 
     /// Ends every dial under way (they fail with `DialCancelled`) and the thread, and waits for it.
