@@ -111,7 +111,9 @@ final class TwoSites: @unchecked Sendable {
 
     func flows(_ arguments: [String]) throws -> [String: Any] {
         let result = try Command.check("python3", [Self.root + "/Tests/Tools/flow_client.py"] + arguments)
-        guard let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] else {
+        // The result is the last line (a mode may print progress before it).
+        let last = result.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        guard let object = try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any] else {
             throw SetupError(message: "flow_client printed \(result.stdout)")
         }
         return object

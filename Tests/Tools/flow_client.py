@@ -14,6 +14,9 @@
   flow_client.py stall PORT FLOWS SECONDS  FLOWS flows send without reading their echo, while one
                                         client makes request after request for SECONDS
   flow_client.py abandon PORT COUNT     COUNT flows that send a byte and reset at once
+  flow_client.py burstidle PORT FLOWS MIB SECONDS  FLOWS flows each echo MIB MiB (ten at a time),
+                                        then all stay open and idle: prints "idle" (or why not),
+                                        then holds them for SECONDS (or until terminated)
   flow_client.py stalled PORT FLOWS SECONDS REQPORT [SETTLE]  FLOWS flows send a byte to PORT and
                                         never read what comes back; after SETTLE s (default 0) one
                                         client makes request after request to REQPORT for SECONDS
@@ -276,6 +279,38 @@ async def abandon(port, count):
     return {"abandoned": done}
 
 
+async def burstidle(port, flows, mib, seconds):
+    """Flows that moved bulk data, then held open doing nothing (what they keep is measured)."""
+    block = os.urandom(1 << 20)
+    conns = [await asyncio.wait_for(asyncio.open_connection(HOST, port, limit=1 << 22), TIMEOUT) for _ in range(flows)]
+
+    async def echo(reader, writer):
+        async def send():
+            for _ in range(mib):
+                writer.write(block)
+                await writer.drain()
+        sender = asyncio.ensure_future(send())
+        got = 0
+        while got < mib << 20:
+            data = await reader.read(1 << 20)
+            if not data:
+                raise OSError("closed after %d bytes" % got)
+            got += len(data)
+        await sender
+
+    try:
+        for i in range(0, flows, 10):
+            await asyncio.wait_for(asyncio.gather(*(echo(r, w) for r, w in conns[i:i + 10])), TIMEOUT)
+    except (OSError, asyncio.TimeoutError) as error:
+        print("failed: %s" % (error or type(error).__name__), flush=True)
+        return {"idle": False}
+    print("idle", flush=True)
+    await asyncio.sleep(seconds)
+    for _, writer in conns:
+        writer.close()
+    return {"idle": True}
+
+
 def main():
     mode, port = sys.argv[1], int(sys.argv[2])
     if mode == "bulk":
@@ -299,6 +334,8 @@ def main():
         result = asyncio.run(hold(port, float(sys.argv[3]), float(sys.argv[4])))
     elif mode == "abandon":
         result = asyncio.run(abandon(port, int(sys.argv[3])))
+    elif mode == "burstidle":
+        result = asyncio.run(burstidle(port, int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])))
     else:
         sys.exit("unknown mode " + mode)
     print(json.dumps(result))

@@ -23,10 +23,11 @@ final class ReadLimit: @unchecked Sendable {
     }
 }
 
-/// The receive allocator of a flow's TCP connection: adaptive sizes (64 KiB growing to 1 MiB for
+/// The receive allocator of a flow's TCP connection: adaptive sizes (16 KiB growing to 1 MiB for
 /// bulk flows), but never more than the stream's send window allows, so bytes read and not yet
-/// sendable — and the buffers NIO pools for reuse — stay within the window instead of pinning a
-/// megabyte per stalled flow.
+/// sendable stay within the window instead of pinning a megabyte per stalled flow. NIO reads into a
+/// buffer of this size only because the flow's handler keeps NIO from reusing one
+/// (`ReceiveBufferPin`); a reused buffer is read to its full size.
 struct FlowReadAllocator: RecvByteBufferAllocator {
     private var adaptive = AdaptiveRecvByteBufferAllocator(minimum: 16 << 10, initial: 16 << 10, maximum: 1 << 20)
     let limit: ReadLimit

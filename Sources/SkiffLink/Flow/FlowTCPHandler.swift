@@ -9,6 +9,7 @@ package final class FlowTCPHandler: ChannelInboundHandler, @unchecked Sendable {
     let stream: FlowStream
     private let logger: Logger
     private var failed = false
+    private var pin = ReceiveBufferPin()
 
     package init(stream: FlowStream, logger: Logger) {
         self.stream = stream
@@ -22,7 +23,9 @@ package final class FlowTCPHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        stream.readFromTCP(unwrapInboundIn(data))
+        let buffer = unwrapInboundIn(data)
+        pin.saw(buffer)
+        stream.readFromTCP(buffer)
     }
 
     package func channelReadComplete(context: ChannelHandlerContext) {

@@ -22,6 +22,7 @@ package final class SpliceHandler: ChannelDuplexHandler, @unchecked Sendable {
     private var heldInputClosed = false
     /// Ready before the channel was active: reading starts when it is.
     private var readWhenActive = false
+    private var pin = ReceiveBufferPin()
 
     private init(counters: FlowCounters?, ready: Bool) {
         self.counters = counters
@@ -45,6 +46,7 @@ package final class SpliceHandler: ChannelDuplexHandler, @unchecked Sendable {
 
     package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
+        pin.saw(buffer)
         guard ready else {
             held.append(buffer)
             return

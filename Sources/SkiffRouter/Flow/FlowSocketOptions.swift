@@ -1,7 +1,7 @@
 import NIOCore
 
 /// The options of every flow's TCP connection, at a listener or to a connector: half-closure
-/// passed on as a FIN, one read per wakeup (NIO pools one receive buffer per read). Set
+/// passed on as a FIN, one read per wakeup (each into a buffer of its own: `ReceiveBufferPin`). Set
 /// synchronously from the channel's initializer: a bootstrap's channel options each cost a
 /// future, which a profile of new flows put at 7% of the connector side's time.
 ///
