@@ -80,6 +80,30 @@ struct MultiplexerStreamTests {
         #expect(on { machine.reading(on: bulk, linkWritable: false) }.wanted, "a new round: its quantum is whole again")
     }
 
+    @Test("bulk streams share what a link reads at once: one reads its whole window, eight a quarter MiB each; small reads and ends stop counting")
+    func readShare() throws {
+        var machine = up(window: 4 << 20, maxFrame: 1 << 20)
+        let ids = try (0..<9).map { _ in try #require(on { machine.openStream() }) }
+        func allowance(_ id: UInt32) -> Int { on { machine.reading(on: id, linkWritable: true) }.allowance }
+        /// Stream `id` reads `count` bytes and sends them all.
+        func read(_ count: Int, on id: UInt32) {
+            #expect(on { machine.queue(count, on: id) })
+            _ = sendTurn(&machine, id, available: count)
+        }
+        #expect(allowance(ids[0]) == 2 << 20, "no bulk reader yet: the whole budget (the window is larger)")
+        read(1 << 20, on: ids[0])
+        #expect(allowance(ids[0]) == 2 << 20, "one bulk stream: the budget, more than one read's 1 MiB")
+        for id in ids[1..<8] { read(1 << 20, on: id) }
+        #expect(ids.map(allowance) == Array(repeating: 256 << 10, count: 9), "eight bulk streams: 2 MiB / 8 each, the quiet one too")
+        read(1 << 20, on: ids[8])
+        #expect(allowance(ids[8]) == 256 << 10, "nine: never below the minimum")
+        read(10 * k, on: ids[8])
+        read(10 * k, on: ids[7])
+        #expect(allowance(ids[0]) == 2 << 20 / 7, "a small read (a tail, a request) stops a stream counting")
+        for id in ids[0..<5] { #expect(on { machine.endStream(id) } != nil) }
+        #expect(allowance(ids[5]) == 1 << 20, "ended streams stop counting: two left")
+    }
+
     // MARK: Receiving
 
     @Test("the receive window: the peer may send exactly its credit; credit goes back as bytes are consumed; a byte past it is a violation")

@@ -28,6 +28,7 @@ extension LinkStateMachine {
         guard var stream = streams.removeValue(forKey: id) else { return nil }
         sendQueue.remove(id)
         pausedReaders.remove(id)
+        readShare.ended(id)
         return StreamEnd(released: stream.close(), closeLink: ids.exhausted && streams.isEmpty)
     }
 
@@ -37,6 +38,7 @@ extension LinkStateMachine {
     package mutating func queue(_ count: Int, on id: UInt32) -> Bool {
         guard streams[id] != nil else { return false }
         streams[id]!.queue(count)
+        readShare.read(count, on: id)
         return true
     }
 
@@ -76,7 +78,7 @@ extension LinkStateMachine {
         guard let stream = streams[id] else { return Reading(wanted: false, allowance: 0) }
         let (ready, allowance) = stream.readAllowance(linkWritable: linkWritable, round: drainRound, quantum: Self.drainQuantum)
         if ready, allowance == 0 { pausedReaders.insert(id) }
-        return Reading(wanted: ready && allowance > 0, allowance: allowance)
+        return Reading(wanted: ready && allowance > 0, allowance: min(allowance, readShare.bytes))
     }
 
     // MARK: Receiving

@@ -50,6 +50,8 @@ package struct LinkStateMachine: Sendable {
     /// again when it drains. (An idle stream has nothing to send and is granted nothing, so nothing
     /// of its own would ever wake it.)
     var pausedReaders = Set<UInt32>()
+    /// What each bulk stream may read at once while several share the link.
+    var readShare = ReadShare()
     /// Counts the times the link drained: a stream's bytes per round are counted against the quantum.
     package internal(set) var drainRound: UInt64 = 0
     /// Control bytes queued while the link could not write.
@@ -171,6 +173,7 @@ package struct LinkStateMachine: Sendable {
         streams = [:]
         sendQueue = SendScheduler()
         pausedReaders = []
+        readShare = ReadShare()
         return TearDown(released: released, streams: ended, reason: closeReason ?? "connection closed")
     }
 
