@@ -303,3 +303,10 @@ row "10,000 flows at once: p99 (ms)" sf99
 row "10,000 flows at once: flows/s" sfs
 row "memory per idle flow (KiB, both)" idle
 echo "(medians of $rounds round(s); every ab figure counts only status-200 responses with the 100-byte page, checked per request)"
+# Bulk round by round: whether 8 flows beat 1 within each round, which a median cannot show.
+printf 'bulk per round, 1 flow / 8 flows (Gbit/s):'
+for name in "${names[@]}"; do
+  read -ra one <<<"${figures[$name,bulk1]}"; read -ra eight <<<"${figures[$name,bulk8]}"
+  printf ' %s' "$name"; for ((r = 0; r < ${#one[@]}; r++)); do printf ' %s/%s' "${one[$r]}" "${eight[$r]}"; done; printf ';'
+done
+echo
