@@ -104,6 +104,22 @@ struct MultiplexerStreamTests {
         #expect(allowance(ids[5]) == 1 << 20, "ended streams stop counting: two left")
     }
 
+    @Test("the streams that sent in a drain round are known, so a link that fills re-examines only them, not every idle stream")
+    func sendersThisRound() throws {
+        var machine = up(window: 1 << 20, maxFrame: 64 << 10)
+        let ids = try (0..<4).map { _ in try #require(on { machine.openStream() }) }
+        #expect(machine.sendersThisRound.isEmpty)
+        for id in ids[0..<2] {
+            #expect(on { machine.queue(10 * k, on: id) })
+            _ = sendTurn(&machine, id, available: 10 * k)
+        }
+        #expect(machine.sendersThisRound == Set(ids[0..<2]), "idle streams are not among them")
+        #expect(on { machine.endStream(ids[0]) } != nil)
+        #expect(machine.sendersThisRound == [ids[1]], "an ended stream leaves")
+        _ = on { machine.becameWritable() }
+        #expect(machine.sendersThisRound.isEmpty, "a new round")
+    }
+
     // MARK: Receiving
 
     @Test("the receive window: the peer may send exactly its credit; credit goes back as bytes are consumed; a byte past it is a violation")

@@ -5,16 +5,23 @@ import NIOCore
 final class ReadLimit: @unchecked Sendable {
     private let loop: EventLoop
     private var value: Int
+    /// The link the stream is on.
+    private weak var link: LinkSession?
 
-    init(loop: EventLoop, bytes: Int) {
+    init(loop: EventLoop, bytes: Int, link: LinkSession?) {
         self.loop = loop
         self.value = bytes
+        self.link = link
     }
 
+    /// What the stream last allowed, and while its link cannot write at most a quantum: a stream
+    /// that sent nothing in this drain round may read that much (`StreamState.readAllowance`), and
+    /// the link tells only the streams that sent, not every idle one, when it fills.
     var bytes: Int {
         get {
             loop.preconditionInEventLoop()
-            return value
+            guard let link, !link.isWritable else { return value }
+            return min(value, LinkStateMachine.drainQuantum)
         }
         set {
             loop.preconditionInEventLoop()

@@ -83,7 +83,7 @@ package final class FlowStream: @unchecked Sendable {
         cancelDial = nil
         guard !isClosed, let session else { return false }
         tcp = channel
-        let limit = ReadLimit(loop: channel.eventLoop, bytes: session.machine.streams[id]?.sendWindow ?? 0)
+        let limit = ReadLimit(loop: channel.eventLoop, bytes: session.machine.streams[id]?.sendWindow ?? 0, link: session)
         readLimit = limit
         // On the channel's own loop the option is set at once, with no future to allocate.
         if let options = channel.syncOptions {

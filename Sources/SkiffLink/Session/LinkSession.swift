@@ -33,6 +33,11 @@ package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     var machine: LinkStateMachine
     /// The handler moving each open stream's bytes (the same ids as `machine.streams`).
     private var flows: [UInt32: FlowStream] = [:]
+    /// Streams given data since the link's last read completed: their TCP connections (in
+    /// transit, the next link) are flushed then, once each. Only these: a walk over every open
+    /// flow per read of the link cut a bulk flow to a quarter with 8,000 idle flows open.
+    private var delivered: [UInt32] = []
+    private var deliveredSet = Set<UInt32>()
     /// The certificate the peer presented (DER), kept so its trust can be checked again later.
     package private(set) var peerCertificate: [UInt8]?
     package private(set) var peerKeys: Set<String> = []
@@ -209,8 +214,11 @@ package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
         } else {
             // Bulk flows stop reading now, not at their next read: otherwise each one reads one
             // more window that the link cannot take, and a thousand flows hold a thousand windows.
-            // Small senders read on, a quantum at most.
-            for flow in flows.values { flow.updateReading() }
+            // Small senders read on, a quantum at most. Only streams that sent in this round can
+            // have used their quantum; every other reads at most a quantum while the link is full
+            // (`ReadLimit`). A walk over every open flow here cut a bulk flow to a quarter with
+            // 8,000 idle flows open.
+            for id in machine.sendersThisRound { flows[id]?.updateReading() }
         }
         context.fireChannelWritabilityChanged()
     }
@@ -282,7 +290,9 @@ package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     }
 
     package func channelReadComplete(context: ChannelHandlerContext) {
-        for flow in flows.values { flow.flushTCP() }
+        for id in delivered { flows[id]?.flushTCP() }
+        delivered.removeAll(keepingCapacity: true)
+        deliveredSet.removeAll(keepingCapacity: true)
         flush()
         context.fireChannelReadComplete()
     }
@@ -290,7 +300,9 @@ package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     private func receivedData(_ id: UInt32, flags: FrameFlags, payload: ByteBuffer) {
         switch machine.receivedData(stream: id, flags: flags, count: payload.readableBytes) {
         case .deliver(let fin):
-            flows[id]?.receive(payload, fin: fin)
+            guard let flow = flows[id] else { return }
+            flow.receive(payload, fin: fin)
+            if deliveredSet.insert(id).inserted { delivered.append(id) }
         case .abort(let end):
             // Out of the table first: ending the stream may close the link (its ids used up).
             let flow = flows.removeValue(forKey: id)

@@ -29,6 +29,7 @@ extension LinkStateMachine {
         sendQueue.remove(id)
         pausedReaders.remove(id)
         readShare.ended(id)
+        sendersThisRound.remove(id)
         return StreamEnd(released: stream.close(), closeLink: ids.exhausted && streams.isEmpty)
     }
 
@@ -50,8 +51,10 @@ extension LinkStateMachine {
     /// How many of the `available` bytes at the front of stream `id`'s queue go in its next DATA
     /// frame, `sent` having gone this turn (a turn sends at most `quantum`): 0 to stop.
     package mutating func nextFrame(on id: UInt32, available: Int, sent: Int, quantum: Int) -> Int {
-        streams[id]?.nextFrame(available: available, sent: sent, quantum: quantum, maxFrame: parameters.maxFramePayload,
-                               round: drainRound) ?? 0
+        let count = streams[id]?.nextFrame(available: available, sent: sent, quantum: quantum, maxFrame: parameters.maxFramePayload,
+                                           round: drainRound) ?? 0
+        if count > 0 { sendersThisRound.insert(id) }
+        return count
     }
 
     /// Stream `id`'s turn ended after `sent` bytes: whether its FIN goes now. Bytes left that the

@@ -52,6 +52,9 @@ package struct LinkStateMachine: Sendable {
     var pausedReaders = Set<UInt32>()
     /// What each bulk stream may read at once while several share the link.
     var readShare = ReadShare()
+    /// Streams that sent in the current drain round: the only ones whose reading a full link
+    /// changes beyond the quantum cap every stream's reads take then (`LinkFullness`).
+    package internal(set) var sendersThisRound = Set<UInt32>()
     /// Counts the times the link drained: a stream's bytes per round are counted against the quantum.
     package internal(set) var drainRound: UInt64 = 0
     /// Control bytes queued while the link could not write.
@@ -174,6 +177,7 @@ package struct LinkStateMachine: Sendable {
         sendQueue = SendScheduler()
         pausedReaders = []
         readShare = ReadShare()
+        sendersThisRound = []
         return TearDown(released: released, streams: ended, reason: closeReason ?? "connection closed")
     }
 
@@ -192,6 +196,7 @@ package struct LinkStateMachine: Sendable {
     package mutating func becameWritable() -> OnWritable {
         controlBacklog = 0
         drainRound += 1
+        sendersThisRound.removeAll(keepingCapacity: true)
         defer {
             owedPingAck = nil
             pausedReaders.removeAll(keepingCapacity: true)
