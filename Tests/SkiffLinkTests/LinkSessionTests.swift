@@ -414,12 +414,16 @@ final class LinkSessionTests {
         let (bulk, bulkTCP) = try attachedStream(1, on: channel, delegate)
         let (quiet, quietTCP) = try attachedStream(3, on: channel, delegate)
         try Self.feed(channel, .windowUpdate(stream: 1, delta: 1 << 20))
+        try Self.feed(channel, .windowUpdate(stream: 3, delta: 1 << 20))
+        #expect(Self.readLimit(quietTCP) ?? 0 > 1 << 20, "a writable link: the quiet stream may read its window")
         bulk.readFromTCP(ByteBuffer(repeating: 7, count: LinkStateMachine.drainQuantum + 1))
         _ = try Self.outbound(channel)
         channel.isWritable = false
         channel.pipeline.fireChannelWritabilityChanged()
         #expect(Self.autoRead(bulkTCP) == false, "a stream that sent a whole quantum this round stops")
         #expect(Self.autoRead(quietTCP) == true, "a stream that sent nothing reads on (iperf3's control connection, a request)")
+        #expect(Self.readLimit(quietTCP) == LinkStateMachine.drainQuantum,
+                "a quantum at most, though the link told only the streams that sent this round")
         quiet.readFromTCP(ByteBuffer(string: "request"))
         #expect(Self.autoRead(quietTCP) == false, "its bytes wait for the link, so it reads no more")
         channel.isWritable = true
@@ -440,6 +444,11 @@ final class LinkSessionTests {
         #expect(stream.attach(backend))
         #expect(Self.autoRead(backend) == true)
         return (stream, backend)
+    }
+
+    /// What the flow on `channel` may read at once now (its receive allocator's limit).
+    static func readLimit(_ channel: EmbeddedChannel) -> Int? {
+        (channel.options.last { $0.option is ChannelOptions.Types.RecvAllocatorOption }?.value as? FlowReadAllocator)?.limit.bytes
     }
 
     /// The autoRead value last set on `channel`.
