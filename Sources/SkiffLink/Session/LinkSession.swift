@@ -36,8 +36,7 @@ package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     /// Streams given data since the link's last read completed: their TCP connections (in
     /// transit, the next link) are flushed then, once each. Only these: a walk over every open
     /// flow per read of the link cut a bulk flow to a quarter with 8,000 idle flows open.
-    private var delivered: [UInt32] = []
-    private var deliveredSet = Set<UInt32>()
+    private var delivered = Set<UInt32>()
     /// The certificate the peer presented (DER), kept so its trust can be checked again later.
     package private(set) var peerCertificate: [UInt8]?
     package private(set) var peerKeys: Set<String> = []
@@ -292,7 +291,6 @@ package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     package func channelReadComplete(context: ChannelHandlerContext) {
         for id in delivered { flows[id]?.flushTCP() }
         delivered.removeAll(keepingCapacity: true)
-        deliveredSet.removeAll(keepingCapacity: true)
         flush()
         context.fireChannelReadComplete()
     }
@@ -302,7 +300,7 @@ package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
         case .deliver(let fin):
             guard let flow = flows[id] else { return }
             flow.receive(payload, fin: fin)
-            if deliveredSet.insert(id).inserted { delivered.append(id) }
+            delivered.insert(id)
         case .abort(let end):
             // Out of the table first: ending the stream may close the link (its ids used up).
             let flow = flows.removeValue(forKey: id)

@@ -53,7 +53,7 @@ package struct LinkStateMachine: Sendable {
     /// What each bulk stream may read at once while several share the link.
     var readShare = ReadShare()
     /// Streams that sent in the current drain round: the only ones whose reading a full link
-    /// changes beyond the quantum cap every stream's reads take then (`LinkFullness`).
+    /// changes beyond the quantum cap every stream's reads take then (`ReadLimit`).
     package internal(set) var sendersThisRound = Set<UInt32>()
     /// Counts the times the link drained: a stream's bytes per round are counted against the quantum.
     package internal(set) var drainRound: UInt64 = 0
