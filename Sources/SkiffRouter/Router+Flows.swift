@@ -189,9 +189,8 @@ extension Router {
     {
         let target = connector.config
         let timeout = TimeAmount.milliseconds(Int64(config.tuning.connectTimeout * 1000))
-        guard let address = try? SocketAddress(ipAddress: target.host, port: target.port) else {
-            return connectorBootstrap(connector, initializer).channelOption(FlowSocketOptions.noDelay, value: 1)
-                .connectTimeout(timeout).connect(host: target.host, port: target.port)
+        guard let address = connector.address else {
+            return connectorBootstrap(connector, initializer).connectTimeout(timeout).connect(host: target.host, port: target.port)
         }
         let dial = connectorDialer.dial(address, timeout: timeout, on: loop)
         cancellable?(dial.cancel)
@@ -199,7 +198,7 @@ extension Router {
     }
 
     private func connectorBootstrap(_ connector: ConnectorState, _ initializer: @escaping @Sendable (Channel) throws -> Void) -> ClientBootstrap {
-        ClientBootstrap(group: loop).channelInitializer { [self] channel in
+        ClientBootstrap(group: loop).channelOption(FlowSocketOptions.noDelay, value: 1).channelInitializer { [self] channel in
             channel.eventLoop.makeCompletedFuture {
                 try FlowSocketOptions.apply(to: channel)
                 try self.addBackendTLS(channel, for: connector)

@@ -181,37 +181,36 @@ extension Router {
     /// `arrivedOn` is never chosen, so a flow is never handed back where it came from. With
     /// `remote: false` (a flow addressed to this router) only local consumers are candidates.
     func route(for key: String, arrivedOn: LinkSession? = nil, remote includeRemote: Bool = true) -> FlowRoute? {
-        var choices: [String: FlowRoute] = [:]
-        var own: [AnycastBalancer.Candidate] = [], attached: [AnycastBalancer.Candidate] = [], remote: [AnycastBalancer.Candidate] = []
+        // Built without a dictionary or a list per kind of candidate: this runs for every new flow.
+        var candidates: [AnycastBalancer.Candidate] = []
+        var routes: [FlowRoute] = []
+        func add(_ route: FlowRoute, _ destination: String, cost: Int, openFlows: Int, _ place: AnycastBalancer.Place) {
+            candidates.append(.init(destination: destination, cost: cost, openFlows: openFlows, place: place))
+            routes.append(route)
+        }
         for connector in connectors.values where connector.config.routingKey == key && connector.reachable {
-            let id = "connector/" + connector.config.name
-            choices[id] = .local(connector)
-            own.append(.init(destination: id, cost: 0, openFlows: connector.counters.open))
+            add(.local(connector), "connector/" + connector.config.name, cost: 0, openFlows: connector.counters.open, .own)
         }
         if isEdgeRouter, includeRemote {
-            for (index, session) in upSessions.enumerated() where session !== arrivedOn && session.peerKeys.contains(key) {
-                let id = "uplink/\(index)"
-                choices[id] = .link(session, destination: nil)
-                remote.append(.init(destination: id, cost: session.cost, openFlows: session.openFlows))
+            var index = 0
+            forEachUpSession { session in
+                defer { index += 1 }
+                guard session !== arrivedOn, session.peerKeys.contains(key) else { return }
+                add(.link(session, destination: nil), "uplink/\(index)", cost: session.cost, openFlows: session.openFlows, .remote)
             }
         } else if !isEdgeRouter {
-            for session in edgeSessions where session !== arrivedOn && session.peerKeys.contains(key) {
-                guard let peer = session.peerSite else { continue }
-                let id = "edge/" + peer
-                choices[id] = .link(session, destination: peer)
-                attached.append(.init(destination: id, cost: 0, openFlows: flowsTo[peer]?.open ?? 0))
+            forEachUpSession { session in
+                guard session.peerIsEdge, let peer = session.peerSite, session !== arrivedOn, session.peerKeys.contains(key) else { return }
+                add(.link(session, destination: peer), "edge/" + peer, cost: 0, openFlows: flowsTo[peer]?.open ?? 0, .attached)
             }
             for route in routingTable.routes.values where includeRemote && linkState.advert(from: route.destination)?.keys.contains(key) == true {
                 guard let session = session(toward: route.destination, excluding: arrivedOn) else { continue }
-                let id = "router/" + route.destination
-                choices[id] = .link(session, destination: route.destination)
-                remote.append(.init(destination: id, cost: route.cost, openFlows: flowsTo[route.destination]?.open ?? 0))
+                add(.link(session, destination: route.destination), "router/" + route.destination, cost: route.cost,
+                    openFlows: flowsTo[route.destination]?.open ?? 0, .remote)
             }
         }
         turn &+= 1
-        if let choice = AnycastBalancer.choose(own: own, attached: attached, remote: remote, turn: turn), let route = choices[choice.destination] {
-            return route
-        }
+        if let chosen = AnycastBalancer.choice(among: candidates, turn: turn) { return routes[chosen] }
         return pickConnector(for: key).map { .local($0) }
     }
 
@@ -220,7 +219,12 @@ extension Router {
     /// from, over that link or a parallel one.
     func session(toward destination: String, excluding arrivedOn: LinkSession? = nil) -> LinkSession? {
         guard let hop = routingTable[destination]?.nextHop, hop != arrivedOn?.peerSite else { return nil }
-        return interiorSessions.filter { $0.peerSite == hop }.min { $0.cost < $1.cost }
+        var cheapest: LinkSession?
+        forEachUpSession { session in
+            guard !session.peerIsEdge, session.peerSite == hop, cheapest.map({ session.cost < $0.cost }) ?? true else { return }
+            cheapest = session
+        }
+        return cheapest
     }
 
     /// The connector for `key` here with the fewest open flows (rotating among equals), reachable

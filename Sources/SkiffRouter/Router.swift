@@ -141,6 +141,13 @@ public final class Router: @unchecked Sendable {
     }
 
     var upSessions: [LinkSession] { allSessions.filter(\.isUp) }
+
+    /// Calls `body` with each session that is up, in `upSessions`' order, without building a list:
+    /// routing a new flow walks them, and the lists cost every flow several allocations.
+    func forEachUpSession(_ body: (LinkSession) -> Void) {
+        for session in incoming.values where session.isUp { body(session) }
+        for dialer in dialers.values { if let session = dialer.session, session.isUp { body(session) } }
+    }
 }
 
 /// A bound server socket (link access or listener), or why it could not be bound.
@@ -172,7 +179,12 @@ final class ListenerState: @unchecked Sendable {
 
 /// A connector, whether its target answers, and its flows.
 final class ConnectorState: @unchecked Sendable {
-    var config: RouterConfig.Connector
+    var config: RouterConfig.Connector {
+        didSet { address = Self.address(of: config) }
+    }
+    /// The target as an IP address, or nil for a host name (looked up at each dial). Parsed once
+    /// per configuration, not once per flow.
+    private(set) var address: SocketAddress?
     var reachable = true
     var lastError: String?
     let counters: FlowCounters
@@ -182,6 +194,11 @@ final class ConnectorState: @unchecked Sendable {
 
     init(config: RouterConfig.Connector, loop: EventLoop) {
         self.config = config
+        address = Self.address(of: config)
         counters = FlowCounters(loop: loop)
+    }
+
+    private static func address(of config: RouterConfig.Connector) -> SocketAddress? {
+        try? SocketAddress(ipAddress: config.host, port: config.port)
     }
 }

@@ -42,6 +42,23 @@ struct FrameParserTests {
         #expect(bytes == [0, 0, 0x00, 0x04, 1, 2, 3, 4, 0, 0, 0, 2, 0xAA, 0xBB])
     }
 
+    @Test("a small DATA payload is one write with its header (one TLS record); a large one is written as it came, not copied")
+    func dataWrites() throws {
+        let small = ByteBuffer(bytes: Array(repeating: 1, count: FrameEncoder.inlinePayloadLimit))
+        let (header, payload) = FrameEncoder.encode(.data(stream: 3, flags: .fin, payload: small), allocator: ByteBufferAllocator())
+        #expect(payload == nil)
+        #expect(header.readableBytes == WireFormat.headerSize + small.readableBytes)
+        var whole = header
+        #expect(try Self.parse(&whole) == .data(stream: 3, flags: .fin, payload: small))
+
+        let large = ByteBuffer(bytes: Array(repeating: 2, count: FrameEncoder.inlinePayloadLimit + 1))
+        let (largeHeader, largePayload) = FrameEncoder.encode(.data(stream: 5, flags: [], payload: large), allocator: ByteBufferAllocator())
+        #expect(largeHeader.readableBytes == WireFormat.headerSize)
+        let sent = try #require(largePayload)
+        #expect(sent.withUnsafeReadableBytes { $0.baseAddress } == large.withUnsafeReadableBytes { $0.baseAddress },
+                "the payload's own storage, not a copy")
+    }
+
     @Test("every frame survives encode → decode, whole and fed one byte at a time", arguments: samples)
     func roundTrip(frame: Frame) throws {
         let bytes = Self.bytes(frame)

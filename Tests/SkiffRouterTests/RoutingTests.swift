@@ -125,23 +125,34 @@ struct RoutingTests {
 
     @Test("balancing as skupper-router: an idle connector here wins outright, then an idle attached edge; busy ones compete with remote routers by open flows + cost")
     func balancingSkupper() {
-        let here = AnycastBalancer.Candidate(destination: "connector/a", cost: 0, openFlows: 0)
-        let edge = AnycastBalancer.Candidate(destination: "edge/e", cost: 0, openFlows: 0)
-        let remote = AnycastBalancer.Candidate(destination: "router/r", cost: 1, openFlows: 0)
+        let here = AnycastBalancer.Candidate(destination: "connector/a", cost: 0, openFlows: 0, place: .own)
+        let edge = AnycastBalancer.Candidate(destination: "edge/e", cost: 0, openFlows: 0, place: .attached)
+        let remote = AnycastBalancer.Candidate(destination: "router/r", cost: 1, openFlows: 0, place: .remote)
+        func chosen(_ candidates: [AnycastBalancer.Candidate], turn: Int = 0) -> String? {
+            AnycastBalancer.choice(among: candidates, turn: turn).map { candidates[$0].destination }
+        }
         for turn in 0..<4 {
-            #expect(AnycastBalancer.choose(own: [here], attached: [edge], remote: [remote], turn: turn)?.destination == "connector/a")
+            // Listed in any order: the place decides, not the position.
+            #expect(chosen([remote, edge, here], turn: turn) == "connector/a")
         }
         var busy = here
         busy.openFlows = 2
-        #expect(AnycastBalancer.choose(own: [busy], attached: [edge], remote: [remote], turn: 0)?.destination == "edge/e")
+        #expect(chosen([busy, edge, remote]) == "edge/e")
         var busyEdge = edge
         busyEdge.openFlows = 3
         // connector 2 + 0, edge 3 + 0, router 0 + 1: the remote router, although a connector is here.
-        #expect(AnycastBalancer.choose(own: [busy], attached: [busyEdge], remote: [remote], turn: 0)?.destination == "router/r")
+        #expect(chosen([busy, busyEdge, remote]) == "router/r")
         var loadedRemote = remote
         loadedRemote.openFlows = 5
-        #expect(AnycastBalancer.choose(own: [busy], attached: [busyEdge], remote: [loadedRemote], turn: 0)?.destination == "connector/a")
-        #expect(AnycastBalancer.choose(own: [], remote: [], turn: 0) == nil)
+        #expect(chosen([busy, busyEdge, loadedRemote]) == "connector/a")
+        // An idle remote router is no local consumer: it does not win outright.
+        var idleRemoteCheap = remote
+        idleRemoteCheap.cost = 0
+        #expect(chosen([busy, idleRemoteCheap]) == "router/r")
+        #expect(chosen([]) == nil)
+        // Two idle connectors here take turns, in order of name, whatever their order in the list.
+        let other = AnycastBalancer.Candidate(destination: "connector/b", cost: 0, openFlows: 0, place: .own)
+        #expect((0..<4).map { chosen([other, here, remote], turn: $0) } == ["connector/a", "connector/b", "connector/a", "connector/b"])
     }
 
     @Test("a flow's hop budget shrinks by one per transit router and runs out")

@@ -438,12 +438,10 @@ package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
         // builds (and so in every test run), free in release on this per-frame path.
         context.eventLoop.assertInEventLoop()
         logger.trace("frame out", metadata: ["frame": "\(frame)"])
+        if case .data(_, _, let payload) = frame { bytesOut += payload.readableBytes }
         let (header, payload) = FrameEncoder.encode(frame, allocator: context.channel.allocator)
         context.write(wrapOutboundOut(header), promise: nil)
-        if let payload {
-            bytesOut += payload.readableBytes
-            context.write(wrapOutboundOut(payload), promise: nil)
-        }
+        if let payload { context.write(wrapOutboundOut(payload), promise: nil) }
         needsFlush = true
     }
 

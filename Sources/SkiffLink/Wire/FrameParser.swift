@@ -19,13 +19,15 @@ public struct FrameParser: Sendable {
     /// more bytes are needed. Throws on anything a well-behaved peer never sends; the caller closes the link.
     public mutating func nextFrame(from buffer: inout ByteBuffer) throws -> Frame? {
         if let partial { return continueData(partial, from: &buffer) }
-        guard let header = buffer.getBytes(at: buffer.readerIndex, length: WireFormat.headerSize) else { return nil }
-        let version = header[0]
+        // The header is read in place: a copy of its 12 bytes cost every frame an allocation.
+        let at = buffer.readerIndex
+        guard buffer.readableBytes >= WireFormat.headerSize, let version = buffer.getInteger(at: at, as: UInt8.self),
+              let rawType = buffer.getInteger(at: at + 1, as: UInt8.self), let rawFlags = buffer.getInteger(at: at + 2, as: UInt16.self),
+              let stream = buffer.getInteger(at: at + 4, as: UInt32.self), let length = buffer.getInteger(at: at + 8, as: UInt32.self)
+        else { return nil }
         guard version == WireFormat.version else { throw FrameError.unsupportedVersion(version) }
-        guard let type = FrameType(rawValue: header[1]) else { throw FrameError.unknownType(header[1]) }
-        let flags = FrameFlags(rawValue: UInt16(header[2]) << 8 | UInt16(header[3]))
-        let stream = Self.uint32(header, 4)
-        let length = Self.uint32(header, 8)
+        guard let type = FrameType(rawValue: rawType) else { throw FrameError.unknownType(rawType) }
+        let flags = FrameFlags(rawValue: rawFlags)
         guard FrameFlags([.ack, .fin, .rst]).isSuperset(of: flags) else { throw FrameError.invalidFlags(type: type, flags: flags.rawValue) }
 
         switch type {
@@ -70,12 +72,13 @@ public struct FrameParser: Sendable {
         case .data:
             return .data(stream: stream, flags: flags, payload: payload)
         case .open:
-            let bytes = Array(payload.readableBytesView)
-            let parts = bytes.split(separator: WireFormat.openSeparator, maxSplits: 1, omittingEmptySubsequences: false)
-            guard let key = name(parts[0]) else { throw FrameError.invalidRoutingKey }
-            guard parts.count == 2 else { return .open(stream: stream, routingKey: key) }
+            // Read in place, not copied out: one OPEN per new flow.
+            let bytes = payload.readableBytesView
+            let separator = bytes.firstIndex(of: WireFormat.openSeparator)
+            guard let key = name(bytes[..<(separator ?? bytes.endIndex)]) else { throw FrameError.invalidRoutingKey }
+            guard let separator else { return .open(stream: stream, routingKey: key) }
             // The rest is destination, separator, one byte of hops left (which may itself be 0).
-            let rest = parts[1]
+            let rest = bytes[(separator + 1)...]
             guard rest.count >= 3, rest[rest.endIndex - 2] == WireFormat.openSeparator else { throw FrameError.invalidRoutingKey }
             let site = rest.dropLast(2)
             guard !site.contains(WireFormat.openSeparator), let destination = name(site) else { throw FrameError.invalidRoutingKey }
@@ -92,12 +95,8 @@ public struct FrameParser: Sendable {
     }
 
     /// 1–255 bytes of valid UTF-8.
-    private static func name(_ bytes: ArraySlice<UInt8>) -> String? {
+    private static func name(_ bytes: ByteBufferView) -> String? {
         guard !bytes.isEmpty, bytes.count <= WireFormat.maxRoutingKeyBytes else { return nil }
         return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func uint32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
-        UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
     }
 }
