@@ -177,6 +177,16 @@ final class ConnectorDialer: @unchecked Sendable {
             close(socket)
             return waiter.promise.fail(IOError(errnoCode: error, reason: "connect"))
         }
+        // A target on this host has usually answered by now (loopback runs the whole handshake
+        // inside `connect`): one poll settles the dial without the epoll set's add, wait and remove.
+        if Self.hasAnswered(socket) {
+            let error = Self.connectError(socket)
+            guard error == 0 else {
+                close(socket)
+                return waiter.promise.fail(IOError(errnoCode: error, reason: "connect"))
+            }
+            return waiter.promise.succeed(socket)
+        }
         var event = epoll_event(events: EPOLLOUT.rawValue, data: epoll_data_t(fd: socket))
         guard epoll_ctl(epoll, EPOLL_CTL_ADD, socket, &event) == 0 else {
             let error = errno
@@ -189,14 +199,26 @@ final class ConnectorDialer: @unchecked Sendable {
     /// The socket is writable: connected, or failed with the error it holds.
     private func answered(_ socket: CInt, epoll: CInt) {
         guard let dial = table.settle(socket: socket) else { return }
-        var error: CInt = 0
-        var length = socklen_t(MemoryLayout<CInt>.size)
-        if getsockopt(socket, SOL_SOCKET, SO_ERROR, &error, &length) != 0 { error = errno }
+        let error = Self.connectError(socket)
         guard error == 0 else { return end(dial, IOError(errnoCode: error, reason: "connect")) }
         // Out of this set before the caller's loop registers it in its own.
         var unused = epoll_event()
         _ = epoll_ctl(epoll, EPOLL_CTL_DEL, socket, &unused)
         dial.waiter.promise.succeed(socket)
+    }
+
+    /// Whether a connect under way has ended, connected or failed (a poll that does not wait).
+    private static func hasAnswered(_ socket: CInt) -> Bool {
+        var descriptor = pollfd(fd: socket, events: Int16(POLLOUT), revents: 0)
+        return poll(&descriptor, 1, 0) == 1
+    }
+
+    /// The error an ended connect left on `socket`; 0 when it connected.
+    private static func connectError(_ socket: CInt) -> CInt {
+        var error: CInt = 0
+        var length = socklen_t(MemoryLayout<CInt>.size)
+        if getsockopt(socket, SOL_SOCKET, SO_ERROR, &error, &length) != 0 { error = errno }
+        return error
     }
 
     /// A dial that did not connect: its socket closes (which takes it out of the epoll set).
