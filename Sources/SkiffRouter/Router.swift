@@ -136,14 +136,15 @@ public final class Router: @unchecked Sendable {
         }
     }
 
-    var allSessions: [LinkSession] {
-        Array(incoming.values) + dialers.values.compactMap(\.session)
+    /// Every session that is up: accepted ones, then dialled ones (`forEachUpSession`'s order).
+    var upSessions: [LinkSession] {
+        var sessions: [LinkSession] = []
+        forEachUpSession { sessions.append($0) }
+        return sessions
     }
 
-    var upSessions: [LinkSession] { allSessions.filter(\.isUp) }
-
-    /// Calls `body` with each session that is up, in `upSessions`' order, without building a list:
-    /// routing a new flow walks them, and the lists cost every flow several allocations.
+    /// Calls `body` with each session that is up, without building a list: routing a new flow
+    /// walks them, and the lists cost every flow several allocations.
     func forEachUpSession(_ body: (LinkSession) -> Void) {
         for session in incoming.values where session.isUp { body(session) }
         for dialer in dialers.values { if let session = dialer.session, session.isUp { body(session) } }

@@ -13,14 +13,8 @@ public enum FrameEncoder {
     public static func encode(_ frame: Frame, allocator: ByteBufferAllocator) -> (header: ByteBuffer, payload: ByteBuffer?) {
         switch frame {
         case .data(let stream, let flags, let payload):
-            let count = payload.readableBytes
-            let inline = count <= inlinePayloadLimit
-            var header = frameBuffer(.data, flags, stream, length: UInt32(count), extra: inline ? count : 0, allocator)
-            guard !inline else {
-                header.writeImmutableBuffer(payload)
-                return (header, nil)
-            }
-            return (header, payload)
+            guard payload.readableBytes > inlinePayloadLimit else { return (whole(.data, flags, stream, payload, allocator), nil) }
+            return (frameBuffer(.data, flags, stream, length: UInt32(payload.readableBytes), allocator), payload)
         case .windowUpdate(let stream, let delta):
             return (frameBuffer(.windowUpdate, [], stream, length: delta, allocator), nil)
         case .ping(let ack, let opaque):
@@ -36,21 +30,23 @@ public enum FrameEncoder {
                 payload.writeInteger(WireFormat.openSeparator)
                 payload.writeInteger(destination.hopsLeft)
             }
-            return (whole(.open, stream, payload, allocator), nil)
+            return (whole(.open, [], stream, payload, allocator), nil)
         case .hello(let payload):
-            return (whole(.hello, 0, payload, allocator), nil)
+            return (whole(.hello, [], 0, payload, allocator), nil)
         case .advert(let payload):
-            return (whole(.advert, 0, payload, allocator), nil)
+            return (whole(.advert, [], 0, payload, allocator), nil)
         case .linkState(let payload):
-            return (whole(.linkState, 0, payload, allocator), nil)
+            return (whole(.linkState, [], 0, payload, allocator), nil)
         case .summary(let payload):
-            return (whole(.summary, 0, payload, allocator), nil)
+            return (whole(.summary, [], 0, payload, allocator), nil)
         }
     }
 
-    /// A control frame with its payload, in one buffer.
-    private static func whole(_ type: FrameType, _ stream: UInt32, _ payload: ByteBuffer, _ allocator: ByteBufferAllocator) -> ByteBuffer {
-        var buffer = frameBuffer(type, [], stream, length: UInt32(payload.readableBytes), extra: payload.readableBytes, allocator)
+    /// A frame with its payload, in one buffer.
+    private static func whole(_ type: FrameType, _ flags: FrameFlags, _ stream: UInt32, _ payload: ByteBuffer,
+                              _ allocator: ByteBufferAllocator) -> ByteBuffer
+    {
+        var buffer = frameBuffer(type, flags, stream, length: UInt32(payload.readableBytes), extra: payload.readableBytes, allocator)
         buffer.writeImmutableBuffer(payload)
         return buffer
     }

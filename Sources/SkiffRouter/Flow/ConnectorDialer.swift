@@ -170,23 +170,12 @@ final class ConnectorDialer: @unchecked Sendable {
         var one: CInt = 1
         _ = setsockopt(socket, CInt(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<CInt>.size))
         let connected = address.withSockAddr { Glibc.connect(socket, $0, socklen_t($1)) }
-        if connected == 0 { return waiter.promise.succeed(socket) }
-        let error = errno
+        let error = connected == 0 ? 0 : errno
         // EINTR: the connection goes on in the background, as with EINPROGRESS.
-        guard error == EINPROGRESS || error == EINTR else {
-            close(socket)
-            return waiter.promise.fail(IOError(errnoCode: error, reason: "connect"))
-        }
+        guard error == EINPROGRESS || error == EINTR else { return Self.settle(socket, waiter, error: error) }
         // A target on this host has usually answered by now (loopback runs the whole handshake
         // inside `connect`): one poll settles the dial without the epoll set's add, wait and remove.
-        if Self.hasAnswered(socket) {
-            let error = Self.connectError(socket)
-            guard error == 0 else {
-                close(socket)
-                return waiter.promise.fail(IOError(errnoCode: error, reason: "connect"))
-            }
-            return waiter.promise.succeed(socket)
-        }
+        if Self.hasAnswered(socket) { return Self.settle(socket, waiter, error: Self.connectError(socket)) }
         var event = epoll_event(events: EPOLLOUT.rawValue, data: epoll_data_t(fd: socket))
         guard epoll_ctl(epoll, EPOLL_CTL_ADD, socket, &event) == 0 else {
             let error = errno
@@ -200,11 +189,20 @@ final class ConnectorDialer: @unchecked Sendable {
     private func answered(_ socket: CInt, epoll: CInt) {
         guard let dial = table.settle(socket: socket) else { return }
         let error = Self.connectError(socket)
-        guard error == 0 else { return end(dial, IOError(errnoCode: error, reason: "connect")) }
-        // Out of this set before the caller's loop registers it in its own.
-        var unused = epoll_event()
-        _ = epoll_ctl(epoll, EPOLL_CTL_DEL, socket, &unused)
-        dial.waiter.promise.succeed(socket)
+        if error == 0 {
+            // Out of this set before the caller's loop registers it in its own.
+            var unused = epoll_event()
+            _ = epoll_ctl(epoll, EPOLL_CTL_DEL, socket, &unused)
+        }
+        Self.settle(socket, dial.waiter, error: error)
+    }
+
+    /// A dial's end once its connect answered: the socket to the caller when `error` is 0, else
+    /// closed (which takes it out of any epoll set) and the dial failed with the target's words.
+    private static func settle(_ socket: CInt, _ waiter: Waiter, error: CInt) {
+        guard error != 0 else { return waiter.promise.succeed(socket) }
+        close(socket)
+        waiter.promise.fail(IOError(errnoCode: error, reason: "connect"))
     }
 
     /// Whether a connect under way has ended, connected or failed (a poll that does not wait).
