@@ -256,6 +256,29 @@ final class LinkSessionTests {
         #expect(sizes == [16384, 16384], "\(sizes)")
     }
 
+    @Test("the frames of many streams sent between two flushes leave as one write, so as one TLS record")
+    func flushIsOneWrite() throws {
+        let (channel, session, _) = try up()
+        var sent: [Frame] = []
+        for _ in 0..<8 {
+            let stream = try #require(session.openStream(routingKey: "backend", counters: FlowCounters()))
+            stream.readFromTCP(ByteBuffer(string: "GET / HTTP/1.0\r\n\r\n"))
+            stream.tcpInputClosed()
+            sent += [.open(stream: stream.id, routingKey: "backend"), .data(stream: stream.id, flags: [], payload: ByteBuffer(string: "GET / HTTP/1.0\r\n\r\n")),
+                     .data(stream: stream.id, flags: .fin, payload: ByteBuffer())]
+        }
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil, "nothing leaves before the flush")
+        session.flush()
+        var writes: [ByteBuffer] = []
+        while let write = try channel.readOutbound(as: ByteBuffer.self) { writes.append(write) }
+        #expect(writes.count == 1, "\(writes.map(\.readableBytes))")
+        var parser = FrameParser()
+        var bytes = try #require(writes.first)
+        var frames: [Frame] = []
+        while let frame = try parser.nextFrame(from: &bytes) { frames.append(frame) }
+        #expect(frames == sent)
+    }
+
     @Test("a hello with numbers out of range closes the link", arguments: [
         #","cost":0"#, #","cost":2000000"#, #","window":1"#, #","window":4294967296"#, #","maxFrame":10"#,
     ])

@@ -44,6 +44,8 @@ package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     private var pendingLinkState = FloodQueue<LinkStateAdvert>()
     private var pendingSummaries = FloodQueue<SiteSummary>()
     private var context: ChannelHandlerContext?
+    /// Frames sent since the last flush, to leave as one TLS record (`FrameBatch`).
+    private var batch = FrameBatch()
     private var needsFlush = false
     /// A flush is scheduled for the end of this event-loop tick (`flushSoon`).
     private var flushScheduled = false
@@ -110,6 +112,7 @@ package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
         keepaliveTimer?.cancel()
         keepaliveTimer = nil
         self.context = nil
+        batch = FrameBatch()
     }
 
     package func channelActive(context: ChannelHandlerContext) {
@@ -439,21 +442,20 @@ package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
         context.eventLoop.assertInEventLoop()
         logger.trace("frame out", metadata: ["frame": "\(frame)"])
         if case .data(_, _, let payload) = frame { bytesOut += payload.readableBytes }
-        let (header, payload) = FrameEncoder.encode(frame, allocator: context.channel.allocator)
-        context.write(wrapOutboundOut(header), promise: nil)
-        if let payload { context.write(wrapOutboundOut(payload), promise: nil) }
+        batch.add(frame, allocator: context.channel.allocator) { context.write(wrapOutboundOut($0), promise: nil) }
         needsFlush = true
     }
 
     package func flush() {
         guard needsFlush, let context else { return }
         needsFlush = false
+        if let frames = batch.take() { context.write(wrapOutboundOut(frames), promise: nil) }
         context.flush()
     }
 
     /// Flushes at the end of this event-loop tick, once however many flows asked: the frames of
-    /// every flow that read in this tick (new flows' OPENs, data, FINs) leave in one TLS write and
-    /// one system call instead of one each. For the flow paths, where many flows share a link;
+    /// every flow that read in this tick (new flows' OPENs, data, FINs) leave in one TLS record
+    /// (`FrameBatch`) and one system call instead of one each. For the flow paths, where many flows share a link;
     /// control frames and closes flush at once (`flush`).
     package func flushSoon() {
         guard needsFlush, !flushScheduled, let context else { return }

@@ -1,67 +1,90 @@
 import NIOCore
 
-/// Encodes frames. The header goes into a small buffer; a large data payload is written after it
-/// as the same `ByteBuffer` it arrived in, so bulk bytes are never copied. A small one is copied
-/// in after the header: swift-nio-ssl makes a TLS record of every write, so a separate header
-/// would cost a record of its own (a 12-byte record, 22 bytes of overhead, a seal and an open)
-/// for each request and answer of a short flow.
+/// Encodes frames. A frame's header, and its payload when that is small, are written into a
+/// buffer (`append`, which `FrameBatch` uses to gather a flush's frames into one TLS record). A
+/// large data payload is not copied: it is written after the header as the same `ByteBuffer` it
+/// arrived in.
 public enum FrameEncoder {
     /// Data payloads up to this size travel in the header's buffer.
     public static let inlinePayloadLimit = 4096
 
     /// The header bytes of `frame`, and its payload (if any) to write after them.
     public static func encode(_ frame: Frame, allocator: ByteBufferAllocator) -> (header: ByteBuffer, payload: ByteBuffer?) {
+        var buffer = allocator.buffer(capacity: inlineSize(of: frame))
+        let payload = append(frame, to: &buffer)
+        return (buffer, payload)
+    }
+
+    /// The bytes `append` writes into the buffer for `frame`: its header, and its payload unless
+    /// that is a large data payload.
+    public static func inlineSize(of frame: Frame) -> Int {
         switch frame {
-        case .data(let stream, let flags, let payload):
-            guard payload.readableBytes > inlinePayloadLimit else { return (whole(.data, flags, stream, payload, allocator), nil) }
-            return (frameBuffer(.data, flags, stream, length: UInt32(payload.readableBytes), allocator), payload)
-        case .windowUpdate(let stream, let delta):
-            return (frameBuffer(.windowUpdate, [], stream, length: delta, allocator), nil)
-        case .ping(let ack, let opaque):
-            return (frameBuffer(.ping, ack ? .ack : [], 0, length: opaque, allocator), nil)
-        case .goAway(let code):
-            return (frameBuffer(.goAway, [], 0, length: code.rawValue, allocator), nil)
-        case .open(let stream, let routingKey, let destination):
-            var payload = allocator.buffer(capacity: routingKey.utf8.count + (destination.map { $0.site.utf8.count + 3 } ?? 0))
-            payload.writeString(routingKey)
-            if let destination {
-                payload.writeInteger(WireFormat.openSeparator)
-                payload.writeString(destination.site)
-                payload.writeInteger(WireFormat.openSeparator)
-                payload.writeInteger(destination.hopsLeft)
-            }
-            return (whole(.open, [], stream, payload, allocator), nil)
-        case .hello(let payload):
-            return (whole(.hello, [], 0, payload, allocator), nil)
-        case .advert(let payload):
-            return (whole(.advert, [], 0, payload, allocator), nil)
-        case .linkState(let payload):
-            return (whole(.linkState, [], 0, payload, allocator), nil)
-        case .summary(let payload):
-            return (whole(.summary, [], 0, payload, allocator), nil)
+        case .data(_, _, let payload):
+            WireFormat.headerSize + (payload.readableBytes > inlinePayloadLimit ? 0 : payload.readableBytes)
+        case .windowUpdate, .ping, .goAway:
+            WireFormat.headerSize
+        case .open(_, let routingKey, let destination):
+            WireFormat.headerSize + openPayloadSize(routingKey, destination)
+        case .hello(let payload), .advert(let payload), .linkState(let payload), .summary(let payload):
+            WireFormat.headerSize + payload.readableBytes
         }
     }
 
-    /// A frame with its payload, in one buffer.
-    private static func whole(_ type: FrameType, _ flags: FrameFlags, _ stream: UInt32, _ payload: ByteBuffer,
-                              _ allocator: ByteBufferAllocator) -> ByteBuffer
-    {
-        var buffer = frameBuffer(type, flags, stream, length: UInt32(payload.readableBytes), extra: payload.readableBytes, allocator)
-        buffer.writeImmutableBuffer(payload)
-        return buffer
+    /// Writes `frame` at the end of `buffer`. Returns a data payload larger than
+    /// `inlinePayloadLimit`, which is not copied: the caller writes it right after the buffer.
+    public static func append(_ frame: Frame, to buffer: inout ByteBuffer) -> ByteBuffer? {
+        switch frame {
+        case .data(let stream, let flags, let payload):
+            writeHeader(.data, flags, stream, length: UInt32(payload.readableBytes), to: &buffer)
+            guard payload.readableBytes <= inlinePayloadLimit else { return payload }
+            buffer.writeImmutableBuffer(payload)
+        case .windowUpdate(let stream, let delta):
+            writeHeader(.windowUpdate, [], stream, length: delta, to: &buffer)
+        case .ping(let ack, let opaque):
+            writeHeader(.ping, ack ? .ack : [], 0, length: opaque, to: &buffer)
+        case .goAway(let code):
+            writeHeader(.goAway, [], 0, length: code.rawValue, to: &buffer)
+        case .open(let stream, let routingKey, let destination):
+            writeHeader(.open, [], stream, length: UInt32(openPayloadSize(routingKey, destination)), to: &buffer)
+            buffer.writeString(routingKey)
+            if let destination {
+                buffer.writeInteger(WireFormat.openSeparator)
+                buffer.writeString(destination.site)
+                buffer.writeInteger(WireFormat.openSeparator)
+                buffer.writeInteger(destination.hopsLeft)
+            }
+        case .hello(let payload):
+            appendWhole(.hello, payload, to: &buffer)
+        case .advert(let payload):
+            appendWhole(.advert, payload, to: &buffer)
+        case .linkState(let payload):
+            appendWhole(.linkState, payload, to: &buffer)
+        case .summary(let payload):
+            appendWhole(.summary, payload, to: &buffer)
+        }
+        return nil
     }
 
-    /// A buffer holding the frame's header, with room for `extra` bytes after it. `length` is the
-    /// header's last field: the payload's length, or a control frame's number.
-    private static func frameBuffer(_ type: FrameType, _ flags: FrameFlags, _ stream: UInt32, length: UInt32, extra: Int = 0,
-                                    _ allocator: ByteBufferAllocator) -> ByteBuffer
+    /// The routing key, and when a destination is named, a separator, the router, a separator and
+    /// one byte of hops left (`FrameType.open`).
+    private static func openPayloadSize(_ routingKey: String, _ destination: FlowDestination?) -> Int {
+        routingKey.utf8.count + (destination.map { $0.site.utf8.count + 3 } ?? 0)
+    }
+
+    /// A link-wide frame and its payload.
+    private static func appendWhole(_ type: FrameType, _ payload: ByteBuffer, to buffer: inout ByteBuffer) {
+        writeHeader(type, [], 0, length: UInt32(payload.readableBytes), to: &buffer)
+        buffer.writeImmutableBuffer(payload)
+    }
+
+    /// A frame's header. `length` is its last field: the payload's length, or a control frame's number.
+    private static func writeHeader(_ type: FrameType, _ flags: FrameFlags, _ stream: UInt32, length: UInt32,
+                                    to buffer: inout ByteBuffer)
     {
-        var buffer = allocator.buffer(capacity: WireFormat.headerSize + extra)
         buffer.writeInteger(WireFormat.version)
         buffer.writeInteger(type.rawValue)
         buffer.writeInteger(flags.rawValue)
         buffer.writeInteger(stream)
         buffer.writeInteger(length)
-        return buffer
     }
 }
