@@ -190,15 +190,20 @@ extension Router {
         let target = connector.config
         let timeout = TimeAmount.milliseconds(Int64(config.tuning.connectTimeout * 1000))
         guard let address = connector.address else {
-            return connectorBootstrap(connector, initializer).connectTimeout(timeout).connect(host: target.host, port: target.port)
+            return connectorBootstrap(connector, initializer).channelOption(FlowSocketOptions.noDelay, value: 1)
+                .connectTimeout(timeout).connect(host: target.host, port: target.port)
         }
         let dial = connectorDialer.dial(address, timeout: timeout, on: loop)
         cancellable?(dial.cancel)
-        return dial.socket.flatMap { [self] in connectorBootstrap(connector, initializer).withConnectedSocket($0) }
+        // The dialler set TCP_NODELAY on the socket already. A ClientBootstrap sets it on every
+        // channel by default, at a system call, a getsockname and a round of futures per flow;
+        // enabling MPTCP is NIO's one way to drop that default, and does nothing else to a socket
+        // that is already connected (withConnectedSocket makes none).
+        return dial.socket.flatMap { [self] in connectorBootstrap(connector, initializer).enableMPTCP(true).withConnectedSocket($0) }
     }
 
     private func connectorBootstrap(_ connector: ConnectorState, _ initializer: @escaping @Sendable (Channel) throws -> Void) -> ClientBootstrap {
-        ClientBootstrap(group: loop).channelOption(FlowSocketOptions.noDelay, value: 1).channelInitializer { [self] channel in
+        ClientBootstrap(group: loop).channelInitializer { [self] channel in
             channel.eventLoop.makeCompletedFuture {
                 try FlowSocketOptions.apply(to: channel)
                 try self.addBackendTLS(channel, for: connector)

@@ -8,10 +8,11 @@ import NIOCore
 /// How much each read takes is set once the flow's way is known: a flow on a link reads what its
 /// window can send (`FlowStream.attach`), a local splice `spliceReads` (16 KiB growing to 1 MiB).
 ///
-/// No Nagle delay either, but not set here: both bootstraps set `TCP_NODELAY` already (a
-/// connector's `ClientBootstrap` on each socket, a listener's `ServerBootstrap` on the listening
-/// socket, whose accepted sockets inherit it), and setting it again cost each flow a system call.
-/// `noDelay` names the option for the bootstraps, so that neither depends on NIO's defaults.
+/// No Nagle delay either, but not set here: it is set where each socket is made, once (the
+/// connector dialler on the sockets it dials, a connector's `ClientBootstrap` on those NIO dials for
+/// a host name, a listener's `ServerBootstrap` on the listening socket, whose accepted sockets
+/// inherit it); setting it again cost each flow a system call. `noDelay` names the option for the
+/// bootstraps, so that neither depends on NIO's defaults.
 enum FlowSocketOptions {
     static let noDelay = ChannelOptions.tcpOption(.tcp_nodelay)
 
