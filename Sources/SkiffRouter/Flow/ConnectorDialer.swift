@@ -175,7 +175,7 @@ final class ConnectorDialer: @unchecked Sendable {
         guard error == EINPROGRESS || error == EINTR else { return Self.settle(socket, waiter, error: error) }
         // A target on this host has usually answered by now (loopback runs the whole handshake
         // inside `connect`): one poll settles the dial without the epoll set's add, wait and remove.
-        if Self.hasAnswered(socket) { return Self.settle(socket, waiter, error: Self.connectError(socket)) }
+        if let error = Self.answer(socket) { return Self.settle(socket, waiter, error: error) }
         var event = epoll_event(events: EPOLLOUT.rawValue, data: epoll_data_t(fd: socket))
         guard epoll_ctl(epoll, EPOLL_CTL_ADD, socket, &event) == 0 else {
             let error = errno
@@ -205,10 +205,12 @@ final class ConnectorDialer: @unchecked Sendable {
         waiter.promise.fail(IOError(errnoCode: error, reason: "connect"))
     }
 
-    /// Whether a connect under way has ended, connected or failed (a poll that does not wait).
-    private static func hasAnswered(_ socket: CInt) -> Bool {
+    /// How a connect under way ended, by a poll that does not wait: nil while it goes on, 0 when
+    /// it connected (writable with no error or hang-up: the error needs no asking), else its error.
+    private static func answer(_ socket: CInt) -> CInt? {
         var descriptor = pollfd(fd: socket, events: Int16(POLLOUT), revents: 0)
-        return poll(&descriptor, 1, 0) == 1
+        guard poll(&descriptor, 1, 0) == 1 else { return nil }
+        return descriptor.revents & Int16(POLLERR | POLLHUP) == 0 ? 0 : connectError(socket)
     }
 
     /// The error an ended connect left on `socket`; 0 when it connected.
