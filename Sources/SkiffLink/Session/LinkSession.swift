@@ -15,7 +15,9 @@ import SkiffTelemetry
 /// Either side opens streams (the dialler odd ids, the acceptor even ones, as in yamux). Runs on its
 /// channel's event loop: the router's entry points check it.
 package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
-    package typealias InboundIn = Frame
+    /// Nothing comes down the pipeline: the decoder before this session calls `received` with
+    /// each frame.
+    package typealias InboundIn = Never
     package typealias OutboundOut = ByteBuffer
 
     package enum Direction: Sendable, Equatable {
@@ -64,10 +66,11 @@ package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
         machine = LinkStateMachine(configuration: configuration, dialler: direction != .incoming, cost: cost, now: .now())
     }
 
-    /// What goes above TLS on a link's pipeline: the frame decoder, then this session. (The fuzzer
-    /// feeds the same pair, so what it finds is what a peer can reach.)
+    /// What goes above TLS on a link's pipeline: the frame decoder, which hands this session each
+    /// frame, then the session, for the channel's events. (The fuzzer feeds the same pair, so what
+    /// it finds is what a peer can reach.)
     package var frameHandlers: [ChannelHandler] {
-        [ByteToMessageHandler(FrameDecoderHandler(maxPayload: machine.configuration.maxFramePayload)), self]
+        [ByteToMessageHandler(FrameDecoderHandler(maxPayload: machine.configuration.maxFramePayload, session: self)), self]
     }
 
     // MARK: What the router reads
@@ -236,9 +239,9 @@ package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
 
     // MARK: Frames in
 
-    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard machine.frameArrived(at: context.eventLoop.now) else { return }
-        let frame = unwrapInboundIn(data)
+    /// A frame from the peer, from the link's `FrameDecoderHandler`.
+    func received(_ frame: Frame) {
+        guard let context, machine.frameArrived(at: context.eventLoop.now) else { return }
         logger.trace("frame in", metadata: ["frame": "\(frame)"])
         switch frame {
         case .data(let id, let flags, let payload):
