@@ -13,8 +13,8 @@ import NIOCore
 package struct FrameBatch {
     /// A TLS record's largest plaintext (RFC 8446, 5.1).
     package static let limit = 16384
-    /// Room a new batch starts with: a few short flows' frames.
-    private static let initialCapacity = 2048
+    /// Room a new batch starts with: a few short flows' frames, within malloc's fast sizes.
+    private static let initialCapacity = 1024
 
     private var buffer: ByteBuffer?
 
@@ -31,7 +31,8 @@ package struct FrameBatch {
             buffer = nil
             write(full)
         }
-        var batch = buffer ?? allocator.buffer(capacity: max(size, Self.initialCapacity))
+        // A bulk frame's header alone (its payload ends the batch at once) needs no room to spare.
+        var batch = buffer ?? allocator.buffer(capacity: frame.carriesLargePayload ? size : max(size, Self.initialCapacity))
         buffer = nil  // the batch is written to while held once only, so it is never copied
         if let payload = FrameEncoder.append(frame, to: &batch) {
             write(batch)
@@ -45,5 +46,13 @@ package struct FrameBatch {
     package mutating func take() -> ByteBuffer? {
         defer { buffer = nil }
         return buffer
+    }
+}
+
+extension Frame {
+    /// A data frame whose payload is written after its header rather than copied in with it.
+    fileprivate var carriesLargePayload: Bool {
+        if case .data(_, _, let payload) = self { return payload.readableBytes > FrameEncoder.inlinePayloadLimit }
+        return false
     }
 }
