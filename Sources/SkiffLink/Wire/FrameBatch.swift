@@ -20,8 +20,13 @@ package struct FrameBatch {
 
     package init() {}
 
+    /// A batch this large is worth a record of its own now (`LinkSession.flushSoon`).
+    package static let prompt = 1024
+
     /// Whether no frame waits.
     package var isEmpty: Bool { buffer == nil }
+    /// Whether the batch holds `prompt` bytes or more.
+    package var isPrompt: Bool { (buffer?.readableBytes ?? 0) >= Self.prompt }
 
     /// Adds `frame`. `write` is given, in order, what must be written now: the batch when the
     /// frame does not fit in it, and the batch and a large payload when the frame carries one.
