@@ -310,3 +310,7 @@ for name in "${names[@]}"; do
   printf ' %s' "$name"; for ((r = 0; r < ${#one[@]}; r++)); do printf ' %s/%s' "${one[$r]}" "${eight[$r]}"; done; printf ';'
 done
 echo
+# New connections round by round: this machine moves by 10% or more from one round to the next.
+printf 'new connections/s per round:'
+for name in "${names[@]}"; do printf ' %s %s;' "$name" "$(xargs <<<"${figures[$name,rps]}")"; done
+echo
