@@ -33,7 +33,8 @@ struct FrameBatchTests {
         #expect(written.isEmpty, "nothing is written before the flush")
         let batch = try #require(held)
         #expect(try Self.parseAll([batch]) == frames)
-        #expect(FrameBatch().isEmpty)
+        var empty = FrameBatch()
+        #expect(empty.take() == nil, "a new batch holds nothing")
     }
 
     @Test("a batch never holds more than a TLS record's largest plaintext: the frame that would overflow it starts the next")

@@ -13,6 +13,8 @@ import NIOCore
 package struct FrameBatch {
     /// A TLS record's largest plaintext (RFC 8446, 5.1).
     package static let limit = 16384
+    /// A batch this large is worth a record of its own now (`LinkSession.flushSoon`).
+    package static let prompt = 1024
     /// Room a new batch starts with: a few short flows' frames, within malloc's fast sizes.
     private static let initialCapacity = 1024
 
@@ -20,11 +22,6 @@ package struct FrameBatch {
 
     package init() {}
 
-    /// A batch this large is worth a record of its own now (`LinkSession.flushSoon`).
-    package static let prompt = 1024
-
-    /// Whether no frame waits.
-    package var isEmpty: Bool { buffer == nil }
     /// Whether the batch holds `prompt` bytes or more.
     package var isPrompt: Bool { (buffer?.readableBytes ?? 0) >= Self.prompt }
 
