@@ -279,32 +279,6 @@ final class LinkSessionTests {
         #expect(frames == sent)
     }
 
-    @Test("flushSoon waits for the end of the tick, unless 1 KiB of frames waits: then they leave at once")
-    func promptFlush() throws {
-        let (channel, session, _) = try up()
-        let request = ByteBuffer(repeating: UInt8(ascii: "r"), count: 100)
-        let first = try #require(session.openStream(routingKey: "backend", counters: FlowCounters()))
-        first.readFromTCP(request)
-        first.flushLink()
-        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil, "a small batch waits for the end of the tick")
-        var streams = [first]
-        while (streams.count + 1) * (request.readableBytes + 2 * WireFormat.headerSize + 7) < FrameBatch.prompt {
-            let stream = try #require(session.openStream(routingKey: "backend", counters: FlowCounters()))
-            stream.readFromTCP(request)
-            stream.flushLink()
-            streams.append(stream)
-        }
-        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
-        let last = try #require(session.openStream(routingKey: "backend", counters: FlowCounters()))
-        last.readFromTCP(request)
-        last.flushLink()
-        let write = try #require(try channel.readOutbound(as: ByteBuffer.self), "1 KiB waiting leaves before the tick ends")
-        #expect(write.readableBytes >= FrameBatch.prompt)
-        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil, "in one write")
-        channel.embeddedEventLoop.run()
-        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil, "the flush scheduled for the tick's end finds nothing left")
-    }
-
     @Test("a hello with numbers out of range closes the link", arguments: [
         #","cost":0"#, #","cost":2000000"#, #","window":1"#, #","window":4294967296"#, #","maxFrame":10"#,
     ])

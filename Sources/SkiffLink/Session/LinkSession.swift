@@ -460,16 +460,8 @@ package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     /// every flow that read in this tick (new flows' OPENs, data, FINs) leave in one TLS record
     /// (`FrameBatch`) and one system call instead of one each. For the flow paths, where many flows share a link;
     /// control frames and closes flush at once (`flush`).
-    ///
-    /// Once 1 KiB of frames waits (`FrameBatch.prompt`), they leave now: a tick can take a
-    /// millisecond or more under a stream of new flows, and the peer would wait for all of it, idle,
-    /// while this router works through the rest (on two cores, `ab -c 32` through two routers found
-    /// one core idle an eighth of the time, in stretches of up to 4 ms; flushing at 1 KiB raised
-    /// the rate 7% for 5% more CPU per connection).
     package func flushSoon() {
-        guard needsFlush else { return }
-        if batch.isPrompt { return flush() }
-        guard !flushScheduled, let context else { return }
+        guard needsFlush, !flushScheduled, let context else { return }
         flushScheduled = true
         context.eventLoop.execute { [self] in
             flushScheduled = false

@@ -13,17 +13,12 @@ import NIOCore
 package struct FrameBatch {
     /// A TLS record's largest plaintext (RFC 8446, 5.1).
     package static let limit = 16384
-    /// A batch this large is worth a record of its own now (`LinkSession.flushSoon`).
-    package static let prompt = 1024
     /// Room a new batch starts with: a few short flows' frames, within malloc's fast sizes.
     private static let initialCapacity = 1024
 
     private var buffer: ByteBuffer?
 
     package init() {}
-
-    /// Whether the batch holds `prompt` bytes or more.
-    package var isPrompt: Bool { (buffer?.readableBytes ?? 0) >= Self.prompt }
 
     /// Adds `frame`. `write` is given, in order, what must be written now: the batch when the
     /// frame does not fit in it, and the batch and a large payload when the frame carries one.
