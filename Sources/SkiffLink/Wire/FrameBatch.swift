@@ -29,7 +29,7 @@ package struct FrameBatch {
             write(full)
         }
         // A bulk frame's header alone (its payload ends the batch at once) needs no room to spare.
-        var batch = buffer ?? allocator.buffer(capacity: frame.carriesLargePayload ? size : max(size, Self.initialCapacity))
+        var batch = buffer ?? allocator.buffer(capacity: FrameEncoder.carriesSeparatePayload(frame) ? size : max(size, Self.initialCapacity))
         buffer = nil  // the batch is written to while held once only, so it is never copied
         if let payload = FrameEncoder.append(frame, to: &batch) {
             write(batch)
@@ -43,13 +43,5 @@ package struct FrameBatch {
     package mutating func take() -> ByteBuffer? {
         defer { buffer = nil }
         return buffer
-    }
-}
-
-extension Frame {
-    /// A data frame whose payload is written after its header rather than copied in with it.
-    fileprivate var carriesLargePayload: Bool {
-        if case .data(_, _, let payload) = self { return payload.readableBytes > FrameEncoder.inlinePayloadLimit }
-        return false
     }
 }

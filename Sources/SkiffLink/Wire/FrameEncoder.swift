@@ -8,6 +8,12 @@ public enum FrameEncoder {
     /// Data payloads up to this size travel in the header's buffer.
     public static let inlinePayloadLimit = 4096
 
+    /// Whether `frame` is a data frame whose payload `append` leaves out, to be written as it is.
+    public static func carriesSeparatePayload(_ frame: Frame) -> Bool {
+        if case .data(_, _, let payload) = frame { return payload.readableBytes > inlinePayloadLimit }
+        return false
+    }
+
     /// The header bytes of `frame`, and its payload (if any) to write after them.
     public static func encode(_ frame: Frame, allocator: ByteBufferAllocator) -> (header: ByteBuffer, payload: ByteBuffer?) {
         var buffer = allocator.buffer(capacity: inlineSize(of: frame))
@@ -20,7 +26,7 @@ public enum FrameEncoder {
     public static func inlineSize(of frame: Frame) -> Int {
         switch frame {
         case .data(_, _, let payload):
-            WireFormat.headerSize + (payload.readableBytes > inlinePayloadLimit ? 0 : payload.readableBytes)
+            WireFormat.headerSize + (carriesSeparatePayload(frame) ? 0 : payload.readableBytes)
         case .windowUpdate, .ping, .goAway:
             WireFormat.headerSize
         case .open(_, let routingKey, let destination):
@@ -36,7 +42,7 @@ public enum FrameEncoder {
         switch frame {
         case .data(let stream, let flags, let payload):
             writeHeader(.data, flags, stream, length: UInt32(payload.readableBytes), to: &buffer)
-            guard payload.readableBytes <= inlinePayloadLimit else { return payload }
+            guard !carriesSeparatePayload(frame) else { return payload }
             buffer.writeImmutableBuffer(payload)
         case .windowUpdate(let stream, let delta):
             writeHeader(.windowUpdate, [], stream, length: delta, to: &buffer)
