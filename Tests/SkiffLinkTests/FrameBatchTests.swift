@@ -68,4 +68,32 @@ struct FrameBatchTests {
         #expect(written.map(\.readableBytes) == [WireFormat.headerSize, WireFormat.headerSize + FrameBatch.limit])
         #expect(try Self.parseAll(written + [try #require(held)]) == frames)
     }
+
+    @Test("a batch is prompt once it holds 1 KiB of short flows' frames; bulk data and control frames do not count")
+    func prompt() {
+        var batch = FrameBatch()
+        let allocator = ByteBufferAllocator()
+        var written: [ByteBuffer] = []
+        // Bulk data (1 KiB or more, copied into the batch) and window updates never make it prompt.
+        for stream in stride(from: UInt32(1), to: 9, by: 2) {
+            batch.add(.data(stream: stream, flags: [], payload: ByteBuffer(repeating: 1, count: FrameBatch.prompt)), allocator: allocator) { written.append($0) }
+            batch.add(.windowUpdate(stream: stream, delta: 1000), allocator: allocator) { written.append($0) }
+        }
+        #expect(!batch.isPrompt)
+        #expect(written.isEmpty)
+        // Short flows' OPENs, requests and FINs do, once they add up to 1 KiB.
+        var short = 0
+        var stream: UInt32 = 11
+        while short < FrameBatch.prompt {
+            #expect(!batch.isPrompt, "\(short) bytes")
+            for frame: Frame in [.open(stream: stream, routingKey: "http"), .data(stream: stream, flags: .fin, payload: ByteBuffer(string: "GET /"))] {
+                batch.add(frame, allocator: allocator) { written.append($0) }
+                short += FrameEncoder.inlineSize(of: frame)
+            }
+            stream += 2
+        }
+        #expect(batch.isPrompt)
+        #expect(batch.take() != nil)
+        #expect(!batch.isPrompt, "a flushed batch starts again")
+    }
 }

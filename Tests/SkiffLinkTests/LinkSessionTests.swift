@@ -279,6 +279,51 @@ final class LinkSessionTests {
         #expect(frames == sent)
     }
 
+    @Test("short flows' frames leave once 1 KiB of them waits; bulk data waits for the end of the tick")
+    func promptFlush() throws {
+        let (channel, session, _) = try up()
+        let request = ByteBuffer(string: "GET / HTTP/1.0\r\n\r\n")
+        var sent: [Frame] = []
+        var waiting = 0
+        var left = false
+        var first: FlowStream?
+        for _ in 0..<100 where !left {
+            let stream = try #require(session.openStream(routingKey: "backend", counters: FlowCounters()))
+            first = first ?? stream
+            stream.readFromTCP(request)
+            stream.flushLink()
+            let frames: [Frame] = [.open(stream: stream.id, routingKey: "backend"), .data(stream: stream.id, flags: [], payload: request)]
+            sent += frames
+            waiting += frames.map(FrameEncoder.inlineSize(of:)).reduce(0, +)
+            let written = try Self.framesWritten(channel)
+            if waiting < FrameBatch.prompt {
+                #expect(written.isEmpty, "\(waiting) bytes wait for the tick's end")
+            } else {
+                #expect(written == sent, "1 KiB of short flows' frames leaves before the tick ends")
+                left = true
+            }
+        }
+        #expect(left)
+
+        // Bulk data, however much, waits for the end of the tick.
+        let bulk = try #require(first)
+        bulk.readFromTCP(ByteBuffer(repeating: 0x62, count: 3000))
+        bulk.flushLink()
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil, "bulk data waits")
+        channel.embeddedEventLoop.run()
+        #expect(try Self.framesWritten(channel) == [.data(stream: bulk.id, flags: [], payload: ByteBuffer(repeating: 0x62, count: 3000))])
+    }
+
+    /// The frames in everything the session has written so far.
+    private static func framesWritten(_ channel: EmbeddedChannel) throws -> [Frame] {
+        var parser = FrameParser()
+        var frames: [Frame] = []
+        while var write = try channel.readOutbound(as: ByteBuffer.self) {
+            while let frame = try parser.nextFrame(from: &write) { frames.append(frame) }
+        }
+        return frames
+    }
+
     @Test("a hello with numbers out of range closes the link", arguments: [
         #","cost":0"#, #","cost":2000000"#, #","window":1"#, #","window":4294967296"#, #","maxFrame":10"#,
     ])

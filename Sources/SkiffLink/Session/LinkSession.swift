@@ -460,8 +460,14 @@ package final class LinkSession: ChannelInboundHandler, @unchecked Sendable {
     /// every flow that read in this tick (new flows' OPENs, data, FINs) leave in one TLS record
     /// (`FrameBatch`) and one system call instead of one each. For the flow paths, where many flows share a link;
     /// control frames and closes flush at once (`flush`).
+    ///
+    /// Short flows' frames leave as soon as 1 KiB of them waits (`FrameBatch.isPrompt`): under a
+    /// stream of new flows a tick can last milliseconds, and the peer would sit idle until it
+    /// ended. Bulk data still waits for the end of the tick.
     package func flushSoon() {
-        guard needsFlush, !flushScheduled, let context else { return }
+        guard needsFlush else { return }
+        if batch.isPrompt { return flush() }
+        guard !flushScheduled, let context else { return }
         flushScheduled = true
         context.eventLoop.execute { [self] in
             flushScheduled = false

@@ -15,10 +15,19 @@ package struct FrameBatch {
     package static let limit = 16384
     /// Room a new batch starts with: a few short flows' frames, within malloc's fast sizes.
     private static let initialCapacity = 1024
+    /// A batch holding this much of short flows' frames is worth a record of its own now
+    /// (`isPrompt`); a data frame this large or larger is bulk, which waits for the flush.
+    package static let prompt = 1024
 
     private var buffer: ByteBuffer?
+    /// Bytes in the batch of frames that open a flow, end one or carry a short message.
+    private var promptBytes = 0
 
     package init() {}
+
+    /// Whether the batch holds `prompt` bytes of short flows' frames, so should not wait for the
+    /// end of the loop's tick (`LinkSession.flushSoon`).
+    package var isPrompt: Bool { promptBytes >= Self.prompt }
 
     /// Adds `frame`. `write` is given, in order, what must be written now: the batch when the
     /// frame does not fit in it, and the batch and a large payload when the frame carries one.
@@ -26,22 +35,38 @@ package struct FrameBatch {
         let size = FrameEncoder.inlineSize(of: frame)
         if let full = buffer, full.readableBytes + size > Self.limit {
             buffer = nil
+            promptBytes = 0
             write(full)
         }
         // A bulk frame's header alone (its payload ends the batch at once) needs no room to spare.
         var batch = buffer ?? allocator.buffer(capacity: FrameEncoder.carriesSeparatePayload(frame) ? size : max(size, Self.initialCapacity))
         buffer = nil  // the batch is written to while held once only, so it is never copied
         if let payload = FrameEncoder.append(frame, to: &batch) {
+            promptBytes = 0
             write(batch)
             write(payload)
         } else {
             buffer = batch
+            if Self.isShort(frame) { promptBytes += size }
+        }
+    }
+
+    /// An OPEN, or data under `prompt` bytes (a request, an answer, a FIN): frames whose wait is
+    /// a flow's latency. Bulk data and control frames wait for the flush.
+    private static func isShort(_ frame: Frame) -> Bool {
+        switch frame {
+        case .open: true
+        case .data(_, _, let payload): payload.readableBytes < prompt
+        default: false
         }
     }
 
     /// The frames gathered so far, to be written; the batch is empty after.
     package mutating func take() -> ByteBuffer? {
-        defer { buffer = nil }
+        defer {
+            buffer = nil
+            promptBytes = 0
+        }
         return buffer
     }
 }
