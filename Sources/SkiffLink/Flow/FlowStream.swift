@@ -250,7 +250,7 @@ package final class FlowStream: @unchecked Sendable {
     }
 
     /// Sends what this flow wrote to its link at the end of the loop's tick, with every other
-    /// flow's (`LinkSession.flushSoon`).
+    /// flow's, or at once when short flows' frames have filled 1 KiB (`LinkSession.flushSoon`).
     package func flushLink() {
         session?.flushSoon()
     }
