@@ -295,7 +295,7 @@ final class LinkSessionTests {
             let frames: [Frame] = [.open(stream: stream.id, routingKey: "backend"), .data(stream: stream.id, flags: [], payload: request)]
             sent += frames
             waiting += frames.map(FrameEncoder.inlineSize(of:)).reduce(0, +)
-            let written = try Self.framesWritten(channel)
+            let written = try Self.outbound(channel)
             if waiting < FrameBatch.prompt {
                 #expect(written.isEmpty, "\(waiting) bytes wait for the tick's end")
             } else {
@@ -311,17 +311,7 @@ final class LinkSessionTests {
         bulk.flushLink()
         #expect(try channel.readOutbound(as: ByteBuffer.self) == nil, "bulk data waits")
         channel.embeddedEventLoop.run()
-        #expect(try Self.framesWritten(channel) == [.data(stream: bulk.id, flags: [], payload: ByteBuffer(repeating: 0x62, count: 3000))])
-    }
-
-    /// The frames in everything the session has written so far.
-    private static func framesWritten(_ channel: EmbeddedChannel) throws -> [Frame] {
-        var parser = FrameParser()
-        var frames: [Frame] = []
-        while var write = try channel.readOutbound(as: ByteBuffer.self) {
-            while let frame = try parser.nextFrame(from: &write) { frames.append(frame) }
-        }
-        return frames
+        #expect(try Self.outbound(channel) == [.data(stream: bulk.id, flags: [], payload: ByteBuffer(repeating: 0x62, count: 3000))])
     }
 
     @Test("a hello with numbers out of range closes the link", arguments: [

@@ -20,14 +20,15 @@ package struct FrameBatch {
     package static let prompt = 1024
 
     private var buffer: ByteBuffer?
-    /// Bytes in the batch of frames that open a flow, end one or carry a short message.
+    /// Bytes in `buffer` of frames that open a flow, end one or carry a short message (counted
+    /// afresh for each new buffer).
     private var promptBytes = 0
 
     package init() {}
 
     /// Whether the batch holds `prompt` bytes of short flows' frames, so should not wait for the
     /// end of the loop's tick (`LinkSession.flushSoon`).
-    package var isPrompt: Bool { promptBytes >= Self.prompt }
+    package var isPrompt: Bool { buffer != nil && promptBytes >= Self.prompt }
 
     /// Adds `frame`. `write` is given, in order, what must be written now: the batch when the
     /// frame does not fit in it, and the batch and a large payload when the frame carries one.
@@ -35,14 +36,18 @@ package struct FrameBatch {
         let size = FrameEncoder.inlineSize(of: frame)
         if let full = buffer, full.readableBytes + size > Self.limit {
             buffer = nil
-            promptBytes = 0
             write(full)
         }
-        // A bulk frame's header alone (its payload ends the batch at once) needs no room to spare.
-        var batch = buffer ?? allocator.buffer(capacity: FrameEncoder.carriesSeparatePayload(frame) ? size : max(size, Self.initialCapacity))
+        var batch: ByteBuffer
+        if let held = buffer {
+            batch = held
+        } else {
+            // A bulk frame's header alone (its payload ends the batch at once) needs no room to spare.
+            batch = allocator.buffer(capacity: FrameEncoder.carriesSeparatePayload(frame) ? size : max(size, Self.initialCapacity))
+            promptBytes = 0
+        }
         buffer = nil  // the batch is written to while held once only, so it is never copied
         if let payload = FrameEncoder.append(frame, to: &batch) {
-            promptBytes = 0
             write(batch)
             write(payload)
         } else {
@@ -63,10 +68,7 @@ package struct FrameBatch {
 
     /// The frames gathered so far, to be written; the batch is empty after.
     package mutating func take() -> ByteBuffer? {
-        defer {
-            buffer = nil
-            promptBytes = 0
-        }
+        defer { buffer = nil }
         return buffer
     }
 }
