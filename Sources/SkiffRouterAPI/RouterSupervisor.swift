@@ -71,7 +71,11 @@ public struct RouterSupervisor: Sendable {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
               let close = stat.lastIndex(of: ")")
         else { return true }
-        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first != "Z"
+        guard stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first == "Z" else { return true }
+        // It may have died after the first reap found it running: reap it now, so that how it
+        // ended is kept (a router killed under load was otherwise reported as "how is unknown").
+        _ = ProcessReaper.reapIfEnded(pid)
+        return false
     }
 
     public var pid: Int32? {
