@@ -45,8 +45,7 @@ struct PartitionTests {
         let westDown = Self.time(cut, within: 10) { !sites.up("west", "to-east") }
         let eastDown = Self.time(cut, within: 10) { !(sites.status("east")?.links.contains { $0.peerSite == "west" && $0.state == .up } ?? true) }
         let resetAtBackend = Self.time(cut, within: 10) { (sites.status("east")?.connectors.first?.openFlows ?? 1) == 0 }
-        held.process.waitUntilExit()
-        let outcome = try JSONSerialization.jsonObject(with: Data((held.remainingOutput() ?? "{}").utf8)) as? [String: Any] ?? [:]
+        let outcome = held.result(within: 120) ?? [:]
         let timeout = 3.0
         #expect(westDown.map { $0 <= timeout + 1 } == true, "west declared the link dead after \(String(describing: westDown)) s")
         #expect(eastDown.map { $0 <= timeout + 1 } == true, "east declared the link dead after \(String(describing: eastDown)) s")

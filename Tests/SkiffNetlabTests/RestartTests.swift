@@ -31,8 +31,7 @@ struct RestartTests {
     }
 
     static func result(_ process: BackgroundProcess) -> [String: Any] {
-        process.process.waitUntilExit()
-        return (try? JSONSerialization.jsonObject(with: Data((process.remainingOutput() ?? "{}").utf8)) as? [String: Any]) ?? [:]
+        process.result(within: 120) ?? [:]
     }
 
     @Test("routers killed (SIGKILL) one after another under a steady load come back by their daemons; fewer than 1 % of requests fail")

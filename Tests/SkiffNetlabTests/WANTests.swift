@@ -47,8 +47,7 @@ struct WANTests {
         sites.processes.append(bulk)
         usleep(2_000_000)
         let requests = try sites.flows("west", ["load", "8000", "10", "2", "10"])
-        bulk.process.waitUntilExit()
-        let moved = try JSONSerialization.jsonObject(with: Data((bulk.remainingOutput() ?? "{}").utf8)) as? [String: Any] ?? [:]
+        let moved = bulk.result(within: 120) ?? [:]
         #expect(moved["intact"] as? Bool == true, "\(moved)")
         #expect((requests["failed"] as? Int) == 0 && (requests["answered"] as? Int ?? 0) > 10, "\(requests)")
         // Flows that stop reading hold only their own bytes: requests beside them still answer.

@@ -52,7 +52,7 @@ struct MultiHopTests {
         // A flow in progress through B when B dies is reset at both ends: a held flow, beside bulk
         // flows that load the path (under a sanitizer these may finish before the kill, so the
         // held flow is the one whose reset is checked).
-        let held = try BackgroundProcess("/usr/bin/env", ["python3", TwoSites.root + "/Tests/Tools/flow_client.py", "hold", "\(port)", "120", "0.1"])
+        let held = try TwoSites.heldFlow(to: port)
         #expect(held.firstLine(timeout: 20 * testSlowdown) == "connected")
         let running = DispatchGroup()
         running.enter()
@@ -68,9 +68,9 @@ struct MultiHopTests {
         #expect(converged < 6, "rerouted \(converged) s after the kill (keepalive detects in about 3 s)")
         #expect(try network.flows(["halfclose", "\(port)"])["intact"] as? Bool == true)
         print("ring: rerouted \(String(format: "%.2f", converged)) s after killing B")
-        #expect(eventually(timeout: 10) { !held.isRunning }, "the held flow's client saw its flow end")
-        let outcome = (try? JSONSerialization.jsonObject(with: Data((held.remainingOutput() ?? "{}").utf8))) as? [String: Any] ?? [:]
-        #expect(outcome["how"] as? String == "ConnectionResetError", "the held flow through B was reset, not ended: \(outcome)")
+        let outcome = held.result(within: 10)
+        #expect(outcome != nil, "the held flow's client saw its flow end")
+        #expect(outcome?["how"] as? String == "ConnectionResetError", "the held flow through B was reset, not ended: \(outcome ?? [:])")
         #expect(running.wait(timeout: .now() + 30) == .success, "the loading flows through B ended")
         #expect(eventually(timeout: 5) { network.status("C")?.connectors.first?.openFlows == 0 }, "C reset its side of the flows through B")
         #expect(eventually(timeout: 5) { network.status("A")?.listeners.first?.openFlows == 0 })

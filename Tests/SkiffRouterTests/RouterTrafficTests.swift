@@ -264,7 +264,7 @@ struct RouterTrafficTests {
         // A flow held open until something breaks it: what must be reset. Beside it a bulk flow and a
         // stalled one load the link; under a sanitizer the bulk may well finish before the kill,
         // which is why the held flow, not the bulk, is the one whose reset is checked.
-        let held = try BackgroundProcess("/usr/bin/env", ["python3", TwoSites.root + "/Tests/Tools/flow_client.py", "hold", "\(sites.listenerPort)", "120", "0.1"])
+        let held = try TwoSites.heldFlow(to: sites.listenerPort)
         #expect(held.firstLine(timeout: 20 * testSlowdown) == "connected")
         let flow = DispatchQueue(label: "flow")
         let group = DispatchGroup()
@@ -283,14 +283,14 @@ struct RouterTrafficTests {
         let detected = Date().timeIntervalSince(killed)
         #expect(detected < 5, "detected after \(detected) s")
         #expect(try eventually(timeout: 5) { try sites.status("west").listeners.first?.openFlows == 0 }, "flows reset")
-        #expect(eventually(timeout: 10) { !held.isRunning }, "the held flow's client saw its flow end")
-        let outcome = (try? JSONSerialization.jsonObject(with: Data((held.remainingOutput() ?? "{}").utf8))) as? [String: Any] ?? [:]
-        #expect(outcome["how"] as? String == "ConnectionResetError", "the held flow was reset, not ended: \(outcome)")
+        let outcome = held.result(within: 10)
+        #expect(outcome != nil, "the held flow's client saw its flow end")
+        #expect(outcome?["how"] as? String == "ConnectionResetError", "the held flow was reset, not ended: \(outcome ?? [:])")
         #expect(group.wait(timeout: .now() + 30) == .success, "the loading flows ended")
         try sites.restartEast()
         #expect(sites.waitForLink(timeout: 15), "the link came back by itself")
         let after = try sites.flows(["halfclose", "\(sites.listenerPort)"])
         #expect(after["intact"] as? Bool == true)
-        print("link death detected after \(detected) s; held flow: \(outcome)")
+        print("link death detected after \(detected) s; held flow: \(outcome ?? [:])")
     }
 }

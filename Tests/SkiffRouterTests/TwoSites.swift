@@ -109,6 +109,12 @@ final class TwoSites: @unchecked Sendable {
 
     // MARK: Traffic
 
+    /// One flow to `port` held open, a byte echoed every 0.1 s, until something breaks it
+    /// (`flow_client.py hold`: prints "connected", then how and when it broke).
+    static func heldFlow(to port: Int) throws -> BackgroundProcess {
+        try BackgroundProcess("/usr/bin/env", ["python3", root + "/Tests/Tools/flow_client.py", "hold", "\(port)", "120", "0.1"])
+    }
+
     func flows(_ arguments: [String]) throws -> [String: Any] {
         let result = try Command.check("python3", [Self.root + "/Tests/Tools/flow_client.py"] + arguments)
         // The result is the last line (a mode may print progress before it).

@@ -49,6 +49,17 @@ public final class BackgroundProcess: @unchecked Sendable {
         return String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     }
 
+    /// The JSON object the program printed last (each client in Tests/Tools ends with one), once
+    /// it has exited, waiting at most `timeout` seconds (times `testSlowdown`): nil while it still
+    /// runs, empty when it printed none.
+    public func result(within timeout: Double) -> [String: Any]? {
+        let deadline = Date().addingTimeInterval(timeout * testSlowdown)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        guard let printed = remainingOutput() else { return nil }
+        let last = printed.split(separator: "\n").last.map(String.init) ?? ""
+        return (try? JSONSerialization.jsonObject(with: Data(last.utf8))) as? [String: Any] ?? [:]
+    }
+
     public var isRunning: Bool { process.isRunning }
 
     /// SIGKILL, and wait for it to be gone.
