@@ -21,15 +21,29 @@ public enum ProcessReaper {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var ended: [Int32: String] = [:]
 
-    /// Reaps `pid` if it is a child of this process that has ended; returns whether it has ended
-    /// (and was reaped now or before).
-    static func reapIfEnded(_ pid: Int32) -> Bool {
+    /// What reaping a process found.
+    enum Reaping {
+        /// A child of this process that has ended, reaped now or before (`exit(of:)` says how).
+        case ended
+        /// A child of this process that has not ended, or not wholly: a process killed outright
+        /// shows as a zombie while its other threads still exit, and cannot be reaped until they have.
+        case running
+        /// Not a child of this process (or no such process).
+        case notChild
+    }
+
+    /// Reaps `pid` if it is a child of this process that has ended.
+    static func reap(_ pid: Int32) -> Reaping {
         lock.withLock {
-            if ended[pid] != nil { return true }
+            if ended[pid] != nil { return .ended }
             var status: Int32 = 0
-            guard waitpid(pid, &status, WNOHANG) == pid else { return false }
-            ended[pid] = describe(waitStatus: status)
-            return true
+            switch waitpid(pid, &status, WNOHANG) {
+            case pid:
+                ended[pid] = describe(waitStatus: status)
+                return .ended
+            case 0: return .running
+            default: return .notChild
+            }
         }
     }
 

@@ -65,17 +65,19 @@ public struct RouterSupervisor: Sendable {
 
     public static func isAlive(_ pid: Int32) -> Bool {
         guard pid > 0 else { return false }
-        if ProcessReaper.reapIfEnded(pid) { return false }
+        switch ProcessReaper.reap(pid) {
+        case .ended: return false
+        // Alive until it can be reaped, even as a zombie whose threads still exit: the next check
+        // reaps it and keeps how it ended (it was once reported as "how is unknown").
+        case .running: return true
+        case .notChild: break
+        }
         guard kill(pid, 0) == 0 else { return false }
-        // /proc/PID/stat: "pid (name) S ..."; state Z is a zombie nobody has reaped yet.
+        // /proc/PID/stat: "pid (name) S ..."; state Z is a zombie its parent has not reaped yet.
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
               let close = stat.lastIndex(of: ")")
         else { return true }
-        guard stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first == "Z" else { return true }
-        // It may have died after the first reap found it running: reap it now, so that how it
-        // ended is kept (a router killed under load was otherwise reported as "how is unknown").
-        _ = ProcessReaper.reapIfEnded(pid)
-        return false
+        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first != "Z"
     }
 
     public var pid: Int32? {
@@ -119,7 +121,7 @@ public struct RouterSupervisor: Sendable {
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if (try? client.status()) != nil { return }
-            if ProcessReaper.reapIfEnded(child) { break }
+            if ProcessReaper.reap(child) == .ended { break }
             usleep(50_000)
         }
         let log = (try? String(contentsOfFile: logPath, encoding: .utf8))?.split(separator: "\n").suffix(3).joined(separator: " | ") ?? ""
