@@ -74,7 +74,7 @@ extension LinkStateMachine {
         }
         if flags.contains(.rst) { return .abort(endStream(id)!) }
         if stream.lifecycle.remoteFinReceived { return .violation(.dataAfterFin(stream: id)) }
-        guard streams[id]!.received(count, fin: flags.contains(.fin)) else { return .violation(.windowOverrun(stream: id)) }
+        guard withStream(id, { $0.received(count, fin: flags.contains(.fin)) }) == true else { return .violation(.windowOverrun(stream: id)) }
         return .deliver(fin: flags.contains(.fin))
     }
 
@@ -93,8 +93,8 @@ extension LinkStateMachine {
         guard delta > 0, Int(delta) <= WireFormat.maxWindow - WireFormat.minimumWindow else {
             return .violation(.windowUpdate(stream: id, delta: delta))
         }
-        guard streams[id] != nil else { return .ignore }
-        guard streams[id]!.granted(delta) else { return .violation(.windowUpdate(stream: id, delta: delta)) }
+        guard let granted = withStream(id, { $0.granted(delta) }) else { return .ignore }
+        guard granted else { return .violation(.windowUpdate(stream: id, delta: delta)) }
         return .send
     }
 

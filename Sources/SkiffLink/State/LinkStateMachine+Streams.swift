@@ -37,22 +37,21 @@ extension LinkStateMachine {
 
     /// `count` bytes read for stream `id` wait to be sent. False when it is not open.
     package mutating func queue(_ count: Int, on id: UInt32) -> Bool {
-        guard streams[id] != nil else { return false }
-        streams[id]!.queue(count)
+        guard withStream(id, { $0.queue(count) }) != nil else { return false }
         readShare.read(count, on: id)
         return true
     }
 
     /// The stream's input ended: its FIN goes after the bytes queued before it.
     package mutating func inputEnded(on id: UInt32) {
-        streams[id]?.inputEnded()
+        withStream(id) { $0.inputEnded() }
     }
 
     /// How many of the `available` bytes at the front of stream `id`'s queue go in its next DATA
     /// frame, `sent` having gone this turn (a turn sends at most `quantum`): 0 to stop.
     package mutating func nextFrame(on id: UInt32, available: Int, sent: Int, quantum: Int) -> Int {
-        let count = streams[id]?.nextFrame(available: available, sent: sent, quantum: quantum, maxFrame: parameters.maxFramePayload,
-                                           round: drainRound) ?? 0
+        let (maxFrame, round) = (parameters.maxFramePayload, drainRound)
+        let count = withStream(id) { $0.nextFrame(available: available, sent: sent, quantum: quantum, maxFrame: maxFrame, round: round) } ?? 0
         if count > 0 { sendersThisRound.insert(id) }
         return count
     }
@@ -61,9 +60,8 @@ extension LinkStateMachine {
     /// window would take but the link (or the turn's `quantum`) did not queue it to be served when
     /// the link drains — behind the small senders when it used its whole quantum.
     package mutating func sendTurnEnded(on id: UInt32, sent: Int, quantum: Int, linkWritable: Bool) -> Bool {
-        guard streams[id] != nil else { return false }
-        let fin = streams[id]!.takeFin()
-        if streams[id]!.waitsForLink, sent >= quantum || !linkWritable {
+        guard let (fin, waits) = withStream(id, { ($0.takeFin(), $0.waitsForLink) }) else { return false }
+        if waits, sent >= quantum || !linkWritable {
             sendQueue.wait(id, usedQuantum: sent >= quantum)
         }
         return fin
@@ -89,7 +87,7 @@ extension LinkStateMachine {
     /// Whether stream `id`'s TCP output (in transit: the next stream's input) closes now: once,
     /// after the peer's FIN and every byte before it.
     package mutating func takeOutputClose(on id: UInt32) -> Bool {
-        streams[id]?.takeOutputClose() ?? false
+        withStream(id) { $0.takeOutputClose() } ?? false
     }
 
     /// Both FINs crossed on stream `id` and its output is closed: it ends cleanly.
@@ -105,16 +103,27 @@ extension LinkStateMachine {
     /// `count` bytes held for stream `id` were consumed (written to TCP, or sent on by the next
     /// link): what to release from the router's budget.
     package mutating func consumed(_ count: Int, on id: UInt32) -> Int {
-        streams[id]?.consumed(count) ?? 0
+        withStream(id) { $0.consumed(count) } ?? 0
     }
 
     /// The credit stream `id` gives back now, with `budgetRoom` left in the router's budget.
     package mutating func grantCredit(on id: UInt32, budgetRoom: Int) -> CreditGrant? {
-        streams[id]?.grant(budgetRoom: budgetRoom)
+        withStream(id) { $0.grant(budgetRoom: budgetRoom) } ?? nil
     }
 
     /// The router's budget called stream `id` back: it is no longer queued there.
     package mutating func budgetHadRoom(on id: UInt32) {
-        streams[id]?.budgetHadRoom()
+        withStream(id) { $0.budgetHadRoom() }
+    }
+
+    /// Changes stream `id`'s state where it is stored; nil when the stream is not open. Not
+    /// `streams[id]?.change()`: Dictionary's keyed accessor moves a value of this size out into an
+    /// optional and back, in an accessor frame it allocates on the heap, every time — several times
+    /// per frame and per new flow. An index reaches the stored value in place.
+    @discardableResult
+    @inline(__always)
+    mutating func withStream<Result>(_ id: UInt32, _ change: (inout StreamState) -> Result) -> Result? {
+        guard let index = streams.index(forKey: id) else { return nil }
+        return change(&streams.values[index])
     }
 }

@@ -171,7 +171,7 @@ package struct LinkStateMachine: Sendable {
         tornDown = true
         _ = close(reason: "connection closed")
         var released = 0
-        for id in streams.keys { released += streams[id]!.close() }
+        for index in streams.values.indices { released += streams.values[index].close() }
         let ended = Array(streams.keys)
         streams = [:]
         sendQueue = SendScheduler()
