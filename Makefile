@@ -6,7 +6,7 @@ SKIFF = .build/debug/skiff
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: install container-check all build release test test-netlab demo deps fuzz sanitize bench-plan bench-router bench-router-deps bench-reconcile bench-mesh bench-console schemas clean
+.PHONY: install container-check all build release test test-netlab demo deps fuzz sanitize bench-plan bench-router bench-router-deps bench-reconcile bench-mesh bench-console bench-channel schemas clean
 
 all: build
 
@@ -114,6 +114,11 @@ bench-mesh: release
 # the console's first load over HTTP and in headless Chromium (release build).
 bench-console: release
 	@scripts/bench-console.sh .build/release/skiff
+
+# What a NIO channel per connection costs a one-thread server, against raw sockets on its own
+# epoll set (scripts/channel-cost, a package of its own): connections/s and CPU per connection.
+bench-channel: bench-router-deps
+	@scripts/bench-channel.sh
 
 # Times validate + plan on generated networks of 10, 1,000 and 10,000 resources (release build).
 bench-plan: release

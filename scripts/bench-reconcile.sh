@@ -4,6 +4,7 @@
 #   2. reconcile time with 1,000 listeners and connectors at one site when nothing changed
 # Usage: scripts/bench-reconcile.sh [path/to/skiff]
 set -euo pipefail
+. "$(dirname "$0")/bench-lib.sh"
 skiff="$(cd "$(dirname "${1:-.build/release/skiff}")" && pwd)/$(basename "${1:-.build/release/skiff}")"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
@@ -14,11 +15,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-free_ports() { python3 -c "
-import socket
-socks=[socket.socket() for _ in range($1)]
-for s in socks: s.bind(('127.0.0.1',0))
-print(' '.join(str(s.getsockname()[1]) for s in socks))"; }
 now() { python3 -c 'import time; print(time.monotonic())'; }
 
 read -r echo_port http_port <<<"$(free_ports 2)"

@@ -15,6 +15,7 @@
 # median over the rounds, with Skiff's ratio to skupper-router.
 # Usage: scripts/bench-router.sh [path/to/skiff]   (make bench-router builds a release binary first)
 set -euo pipefail
+. "$(dirname "$0")/bench-lib.sh"
 trap 'echo "bench-router: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 skupper=${SKUPPER_ROUTER:-}
 rounds=${ROUNDS:-$([ -n "$skupper" ] && echo 2 || echo 1)}
@@ -29,11 +30,6 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; w
 trap cleanup EXIT
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-free_ports() { python3 -c "
-import socket
-socks=[socket.socket() for _ in range($1)]
-for s in socks: s.bind(('127.0.0.1',0))
-print(' '.join(str(s.getsockname()[1]) for s in socks))"; }
 read -r IPERF HTTP ECHO LINK S_IPERF S_HTTP S_ECHO T_IPERF T_HTTP T_ECHO K_IPERF K_HTTP K_ECHO R_LINK R_IPERF R_HTTP R_ECHO <<<"$(free_ports 17)"
 
 # Backends: iperf3, nginx (a 100-byte page), a Python echo server for idle flows.
@@ -279,7 +275,6 @@ for path in "${paths[@]}"; do
   # shellcheck disable=SC2086
   if [ -n "$procs" ]; then figures[$name,idle]="$(idle_memory "$echo_port" $procs)"; else figures[$name,idle]="-"; fi
 done
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {if (NR==0 || v[1]=="-") print "-"; else if (NR%2) print v[(NR+1)/2]; else printf "%.2f\n", (v[NR/2]+v[NR/2+1])/2}'; }
 names=(direct stunnel4 skiff); [ -z "$skupper" ] || names+=(skupper-router)
 row() {  # label, figure key
   printf '%-34s' "$1"
