@@ -9,7 +9,7 @@
 #   scripts/bench-channel.sh            (ROUNDS=4 rounds of REQUESTS=30000 per server)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. scripts/bench-lib.sh
+. scripts/lib.sh
 rounds=${ROUNDS:-4}
 requests=${REQUESTS:-30000}
 command -v ab >/dev/null || { echo "missing ab: apt-get install apache2-utils"; exit 1; }

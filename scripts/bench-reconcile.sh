@@ -4,7 +4,7 @@
 #   2. reconcile time with 1,000 listeners and connectors at one site when nothing changed
 # Usage: scripts/bench-reconcile.sh [path/to/skiff]
 set -euo pipefail
-. "$(dirname "$0")/bench-lib.sh"
+. "$(dirname "$0")/lib.sh"
 skiff="$(cd "$(dirname "${1:-.build/release/skiff}")" && pwd)/$(basename "${1:-.build/release/skiff}")"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"

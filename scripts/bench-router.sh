@@ -15,7 +15,7 @@
 # median over the rounds, with Skiff's ratio to skupper-router.
 # Usage: scripts/bench-router.sh [path/to/skiff]   (make bench-router builds a release binary first)
 set -euo pipefail
-. "$(dirname "$0")/bench-lib.sh"
+. "$(dirname "$0")/lib.sh"
 trap 'echo "bench-router: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 skupper=${SKUPPER_ROUTER:-}
 rounds=${ROUNDS:-$([ -n "$skupper" ] && echo 2 || echo 1)}

@@ -19,15 +19,25 @@ trap cleanup EXIT
 
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 run() { step "$@"; set +e; "$@"; local code=$?; set -e; echo "(exit $code)"; }
-free_port() { python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"; }
+. "$root/scripts/lib.sh"
 
 # The example as committed, with free ports in place of 8080/9090/55671/45671/8443 so the demo
-# never collides with something already running here.
-listen=$(free_port); service=$(free_port); inter=$(free_port); edge=$(free_port); grants=$(free_port)
+# never collides with something already running here. Every port the demo uses is picked in one
+# call, so no two are the same (picked one at a time, the listener once got the inter-router port).
+read -r listen service inter edge grants west_http east_http moved <<<"$(free_ports 8)"
 git init -q -b main "$work/repo"
 mkdir -p "$work/repo/network"
 cp -R "$root/Examples/hello-world/west" "$root/Examples/hello-world/east" "$work/repo/network/"
-sed -i "s/8080/$listen/; s/9090/$service/; s/55671/$inter/g; s/45671/$edge/g; s/8443/$grants/g" "$work"/repo/network/*/*.yaml
+# In one pass and whole numbers only, so a port put in for one number is never rewritten as another.
+python3 -c '
+import re, sys
+ports = dict(zip(["8080", "9090", "55671", "45671", "8443"], sys.argv[1:6]))
+for path in sys.argv[6:]:
+    with open(path) as f:
+        text = f.read()
+    with open(path, "w") as f:
+        f.write(re.sub(r"\b(8080|9090|55671|45671|8443)\b", lambda m: ports[m.group(1)], text))
+' "$listen" "$service" "$inter" "$edge" "$grants" "$work"/repo/network/*/*.yaml
 git -C "$work/repo" add -A
 git -C "$work/repo" -c user.name=demo -c user.email=demo@example.com commit -qm "hello-world: two sites"
 cd "$work/repo"
@@ -38,7 +48,6 @@ wait_ready() {  # port: until the daemon has applied a good commit
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$1/readyz" >/dev/null 2>&1 && return 0; sleep 0.1; done
   echo "daemon on port $1 did not become ready"; return 1
 }
-west_http=$(free_port); east_http=$(free_port)
 step "$skiff" daemon --site west --path network --interval 5s --http "127.0.0.1:$west_http" "&"
 "$skiff" daemon --site west --path network --state-dir "$work/state/west" --interval 5s --http "127.0.0.1:$west_http" \
   --log-level warning & daemons+=($!)
@@ -91,7 +100,7 @@ sleep 1
 curl -s "http://127.0.0.1:$west_http/metrics" | grep '^skiff_listener' || true
 
 # A pull request: move the listener and add a second one; CI plans it without touching anything.
-sed -i "s/port: $listen/port: $(free_port)/" network/west/listener.yaml
+sed -i "s/port: $listen/port: $moved/" network/west/listener.yaml
 cat > network/west/metrics.yaml <<'YAML'
 apiVersion: skupper.io/v2alpha1
 kind: Listener

@@ -1,4 +1,4 @@
-# Helpers the benchmark scripts share (sourced, not run).
+# Helpers the scripts share (sourced, not run).
 
 # N free TCP ports on 127.0.0.1, space-separated (bound at once, so no two are the same).
 free_ports() { python3 -c "
