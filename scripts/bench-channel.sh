@@ -21,28 +21,16 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 read -r nio_port raw_port <<<"$(free_ports 2)"
 "$binary" nio "$nio_port" & pids+=($!); nio_pid=$!
 "$binary" raw "$raw_port" & pids+=($!); raw_pid=$!
-for port in "$nio_port" "$raw_port"; do
-  for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
-  got="$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "http://127.0.0.1:$port/" || true)"
-  [ "$got" = "200 100" ] || { echo "the server on port $port answers '$got', not '200 100'" >&2; exit 1; }
+declare -A port=([nio]=$nio_port [raw]=$raw_port) pid=([nio]=$nio_pid [raw]=$raw_pid) rate cpu
+for name in nio raw; do
+  for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:${port[$name]}/" && break; sleep 0.1; done
+  check_page "${port[$name]}" "$name"
 done
-hz=$(getconf CLK_TCK)
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-round() {  # name, port, pid: "rate µs-per-connection", or exit 1 when a request failed
-  local before after out
-  before=$(ticks "$3")
-  out="$(ab -q -n "$requests" -c 32 "http://127.0.0.1:$2/" 2>&1)"
-  after=$(ticks "$3")
-  grep -q "^Failed requests: *0$" <<<"$out" && grep -q "^Complete requests: *$requests$" <<<"$out" \
-    || { echo "ab through $1 did not complete $requests requests:" >&2; grep -E "requests" <<<"$out" >&2; exit 1; }
-  python3 -c "print('$(awk '/Requests per second/ {print $4}' <<<"$out")', '%.1f' % (($after - $before) * 1e6 / $hz / $requests))"
-}
-declare -A rate cpu
 for r in $(seq "$rounds"); do
   # The order alternates, so neither server always goes first.
   if [ $((r % 2)) -eq 1 ]; then order="nio raw"; else order="raw nio"; fi
   for name in $order; do
-    if [ "$name" = nio ]; then figure=$(round nio "$nio_port" "$nio_pid"); else figure=$(round raw "$raw_port" "$raw_pid"); fi
+    figure=$(connections "$requests" "${port[$name]}" "${pid[$name]}")
     rate[$name]+="${figure% *} "; cpu[$name]+="${figure#* } "
     sleep 1
   done

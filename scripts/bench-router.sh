@@ -163,31 +163,6 @@ fi
 
 gbit() { python3 -c "import json,sys; d=json.load(sys.stdin); print('%.2f' % (d['end']['sum_received']['bits_per_second']/1e9))"; }
 iperf() { iperf3 -c 127.0.0.1 -p "$1" -t 5 -P "$2" -J 2>/dev/null | gbit || echo "n/a"; }
-# A figure counts only when every request got the page: 200 and 100 bytes, each one.
-check_page() {  # port, path name
-  local got; got="$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "http://127.0.0.1:$1/" || true)"
-  [ "$got" = "200 100" ] || { echo "the page through $2 (port $1) answers '$got', not '200 100': nothing measured" >&2; exit 1; }
-}
-ab_checked() {  # requests, concurrency, port [ab options]: ab's report, or exit 1 if any request failed or was not a 200 with the page
-  local out; out="$(ab -q -n "$1" -c "$2" "${@:4}" "http://127.0.0.1:$3/" 2>&1)"
-  if ! grep -q "^Complete requests: *$1\$" <<<"$out" || ! grep -q "^Failed requests: *0\$" <<<"$out" \
-     || grep -q "^Non-2xx responses" <<<"$out" || ! grep -q "^Document Length: *100 bytes" <<<"$out"; then
-    echo "ab through port $3 did not get $1 pages of 100 bytes with status 200:" >&2; grep -E "requests|responses|Length" <<<"$out" >&2; exit 1
-  fi
-  printf '%s\n' "$out"
-}
-rps() { ab_checked 5000 32 "$1" | awk '/Requests per second/ {print $4}'; }
-ticks_of() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
-# New connections per second, and the CPU the path's processes (both routers, or both proxies)
-# spent per connection meanwhile, in microseconds (user + system, from /proc/PID/stat).
-connections() {  # port, pid…: "rate µs-per-connection"
-  local port=$1; shift
-  local before; before=$(ticks_of "$@")
-  local rate; rate=$(rps "$port")
-  local after; after=$(ticks_of "$@")
-  local hz; hz=$(getconf CLK_TCK)
-  if [ $# -eq 0 ]; then echo "$rate -"; else python3 -c "print('$rate', '%.0f' % (($after - $before) * 1e6 / $hz / 5000))"; fi
-}
 # System calls per new flow in the path's processes (strace -c on every thread of each, during 2,000
 # checked requests at c=32): once per path, after the timed figures, since tracing slows everything.
 syscalls_per_flow() {  # port, pid…
@@ -257,7 +232,7 @@ for round in $(seq "$rounds"); do
     figures[$name,bulk1]+="$(iperf "$iperf_port" 1) "
     figures[$name,bulk8]+="$(iperf "$iperf_port" 8) "
     # shellcheck disable=SC2086
-    conn=$(connections "$http_port" $procs); figures[$name,rps]+="${conn% *} "; figures[$name,cpu]+="${conn#* } "
+    conn=$(connections 5000 "$http_port" $procs); figures[$name,rps]+="${conn% *} "; figures[$name,cpu]+="${conn#* } "
     lat=$(latency "$http_port"); figures[$name,p50]+="${lat% *} "; figures[$name,p99]+="${lat#* } "
     # stunnel4 forks a process per connection: 10,000 at once would take minutes; not run.
     if [ "$name" = stunnel4 ]; then sf="- -"; else settle; sf=$(short_flows "$http_port"); fi
