@@ -115,8 +115,9 @@ bench-mesh: release
 bench-console: release
 	@scripts/bench-console.sh .build/release/skiff
 
-# What a NIO channel per connection costs a one-thread server, against raw sockets on its own
-# epoll set (scripts/channel-cost, a package of its own): connections/s and CPU per connection.
+# What a NIO channel per connection costs a server, against raw sockets on an epoll set of its own,
+# alone or handing each request to a NIO loop and back (scripts/channel-cost, a package of its
+# own): connections/s and CPU per connection.
 bench-channel: bench-router-deps
 	@scripts/bench-channel.sh
 
