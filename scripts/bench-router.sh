@@ -218,10 +218,10 @@ paths=("direct $IPERF $HTTP $ECHO" "stunnel4 $T_IPERF $T_HTTP $T_ECHO $s_client 
 # (stunnel4 tearing down thousands of connections keeps a core busy for a while) must not slow the
 # next path's figures.
 all_procs="$s_client $s_server $west_pid $east_pid ${sr_a:-} ${sr_b:-}"
-cpu_ticks() { local t=0 p; for p in $all_procs; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
 settle() {  # until they use under a tenth of a core (cpu ticks are 1/100 s), or 30 s have passed
   local a b
-  for _ in $(seq 30); do a=$(cpu_ticks); sleep 1; b=$(cpu_ticks); if [ $((b - a)) -le 10 ]; then return 0; fi; done
+  # shellcheck disable=SC2086
+  for _ in $(seq 30); do a=$(ticks_of $all_procs); sleep 1; b=$(ticks_of $all_procs); if [ $((b - a)) -le 10 ]; then return 0; fi; done
   return 0
 }
 declare -A figures

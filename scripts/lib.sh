@@ -38,6 +38,7 @@ ab_checked() {  # requests, concurrency, port [ab options]: ab's report, or exit
   fi
   printf '%s\n' "$out"
 }
+# CPU ticks (user + system, 1/CLK_TCK s) the given processes have used so far, all threads, summed.
 ticks_of() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
 # New connections per second (ab, c=32, no keep-alive), and the CPU the given processes spent per
 # connection meanwhile, in microseconds (user + system, from /proc/PID/stat; "-" with none given).
