@@ -15,8 +15,8 @@ packages=$(sed -n '/^FROM .*debian:bookworm-slim/,$p' Containerfile | tr -d '\\\
   | tr ' ' '\n' | grep -E '^[a-z0-9]' | paste -sd, -)
 echo "runtime packages (from the Containerfile): $packages"
 [ -x "$rootfs/bin/sh" ] || debootstrap --variant=minbase --include="$packages" bookworm "$rootfs" >/dev/null
-swift build -c release --product skiff --static-swift-stdlib --scratch-path .build-static >/dev/null
-binary=$(mktemp); cp .build-static/release/skiff "$binary"; strip "$binary"
+make --no-print-directory release >/dev/null
+binary=$(mktemp); cp .build/release/skiff "$binary"; strip "$binary"
 work=$(mktemp -d -p "$rootfs/tmp")
 cleanup() { umount "$rootfs/proc" 2>/dev/null || true; rm -rf "$work" "$binary" "$rootfs/usr/local/bin/skiff" "$rootfs/var/lib/skiff"; }
 trap cleanup EXIT
