@@ -273,6 +273,9 @@ row "10,000 flows at once: p99 (ms)" sf99
 row "10,000 flows at once: flows/s" sfs
 row "memory per idle flow (KiB, both)" idle
 echo "(medians of $rounds round(s); every ab figure counts only status-200 responses with the 100-byte page, checked per request)"
+# How the binary was linked moves its CPU per connection by 5-7% (make release links Swift's runtime in).
+if ldd "$skiff" 2>/dev/null | grep -q libswiftCore; then linkage="Swift's runtime shared"; else linkage="Swift's runtime linked in"; fi
+echo "skiff: $("$skiff" --version | head -1), $linkage"
 # Bulk round by round: whether 8 flows beat 1 within each round, which a median cannot show.
 printf 'bulk per round, 1 flow / 8 flows (Gbit/s):'
 for name in "${names[@]}"; do
