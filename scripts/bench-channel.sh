@@ -16,8 +16,9 @@ rounds=${ROUNDS:-4}
 requests=${REQUESTS:-30000}
 command -v ab >/dev/null || { echo "missing ab: apt-get install apache2-utils"; exit 1; }
 # Linked as `make release` links skiff (Swift's runtime in the binary): the NIO server pays what a router does.
-swift build -c release --static-swift-stdlib --package-path scripts/channel-cost >/dev/null
-binary="$(swift build -c release --static-swift-stdlib --package-path scripts/channel-cost --show-bin-path)/channel-cost"
+build=(swift build -c release --static-swift-stdlib --package-path scripts/channel-cost)
+"${build[@]}" >/dev/null
+binary="$("${build[@]}" --show-bin-path)/channel-cost"
 pids=()
 trap 'for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
